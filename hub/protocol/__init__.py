@@ -1,0 +1,77 @@
+"""The Genie wire protocol: topics, typed messages and the codec.
+
+This package is the contract between the hub and the devices. It imports nothing else of
+the hub, so a device maker (``devices/``) can depend on it alone, as on a platform SDK.
+``hub.protocol.mqtt`` adds the MQTT connection both sides use.
+"""
+
+from hub.protocol.codec import ProtocolError, decode, encode
+from hub.protocol.messages import (
+    ALL_MESSAGES,
+    COLORS,
+    LANGS,
+    PROTOCOL_VERSION,
+    SUCCESS,
+    ActionResult,
+    CommandResult,
+    DeviceInfo,
+    DeviceStatus,
+    DeviceView,
+    DiscoveryRequest,
+    ErrorCode,
+    ErrorResponse,
+    Header,
+    HubRequest,
+    HubStatus,
+    ListDevicesResponse,
+    Message,
+    Names,
+    Property,
+    PropertyChanged,
+    PropertySpec,
+    PropertyValue,
+    Registration,
+    Request,
+    Response,
+    StateSnapshot,
+    TextCommandResponse,
+)
+from hub.protocol.topics import DeviceTopic, Topics, topic_matches, validate_device_id
+
+__all__ = [
+    "ALL_MESSAGES",
+    "COLORS",
+    "LANGS",
+    "PROTOCOL_VERSION",
+    "SUCCESS",
+    "ActionResult",
+    "CommandResult",
+    "DeviceInfo",
+    "DeviceStatus",
+    "DeviceTopic",
+    "DeviceView",
+    "DiscoveryRequest",
+    "ErrorCode",
+    "ErrorResponse",
+    "Header",
+    "HubRequest",
+    "HubStatus",
+    "ListDevicesResponse",
+    "Message",
+    "Names",
+    "Property",
+    "PropertyChanged",
+    "PropertySpec",
+    "PropertyValue",
+    "ProtocolError",
+    "Registration",
+    "Request",
+    "Response",
+    "StateSnapshot",
+    "TextCommandResponse",
+    "Topics",
+    "decode",
+    "encode",
+    "topic_matches",
+    "validate_device_id",
+]

@@ -1,0 +1,74 @@
+"""The one codec: typed messages <-> bytes on the wire (compact UTF-8 JSON)."""
+
+from __future__ import annotations
+
+import json
+from typing import TypeVar
+
+from pydantic import ValidationError
+
+from hub.protocol.messages import Header, Message
+
+M = TypeVar("M", bound=Message)
+
+MAX_PAYLOAD_BYTES = 256 * 1024
+
+
+class ProtocolError(ValueError):
+    """A payload that is not a valid message; ``reason`` names the offending field."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def encode(message: Message) -> bytes:
+    """Serialise ``message`` to its wire form."""
+    return message.model_dump_json(by_alias=True, exclude_none=True).encode()
+
+
+def _reason(exc: ValidationError) -> str:
+    parts = []
+    for error in exc.errors()[:3]:
+        loc = ".".join(str(p) for p in error["loc"] if not str(p).startswith("function-")) or "message"
+        msg = error["msg"].removeprefix("Value error, ")
+        parts.append(f"{loc}: {msg}")
+    return "; ".join(parts)
+
+
+def decode_json(data: bytes | bytearray | str) -> dict:
+    """Parse the JSON object of a payload, or raise ProtocolError."""
+    if len(data) > MAX_PAYLOAD_BYTES:
+        raise ProtocolError(f"message: payload of {len(data)} bytes exceeds {MAX_PAYLOAD_BYTES}")
+    try:
+        obj = json.loads(data)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ProtocolError(f"message: not valid UTF-8 JSON ({exc})") from None
+    if not isinstance(obj, dict):
+        raise ProtocolError(f"message: expected a JSON object, got {type(obj).__name__}")
+    return obj
+
+
+def decode(data: bytes | bytearray | str, *expected: type[M]) -> M:
+    """Parse ``data`` as one of the ``expected`` message classes, or raise ProtocolError.
+
+    The header is checked first, so a reason always names the field that is wrong
+    (``header.messageId: Field required``, ``payload.value: ...``).
+    """
+    obj = decode_json(data)
+    try:
+        header = Header.model_validate(obj.get("header"))
+    except ValidationError as exc:
+        if obj.get("header") is None:
+            raise ProtocolError("header: Field required") from None
+        raise ProtocolError("header." + _reason(exc)) from None
+    for cls in expected:
+        if cls.accepts(header):
+            if "payload" not in obj:
+                raise ProtocolError("payload: Field required")
+            try:
+                return cls.model_validate(obj)
+            except ValidationError as exc:
+                raise ProtocolError(_reason(exc)) from None
+    names = ", ".join(cls.__name__ for cls in expected)
+    raise ProtocolError(f"header.name: {header.namespace}/{header.name} is not a {names}")

@@ -1,0 +1,104 @@
+"""MQTT topic names of the Genie wire protocol (see docs/protocol.md).
+
+Every device has one topic tree, ``{prefix}/dev/{deviceId}/{kind}``; the hub has
+``{prefix}/hub/...``. This module is the only place topic strings are built or parsed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+DEFAULT_PREFIX = "genie"
+
+DEVICE_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+CLIENT_ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+class DeviceTopic(StrEnum):
+    """The per-device topics, by the last level of their name."""
+
+    REGISTER = "register"  # device -> hub, retained self-description
+    STATUS = "status"  # device -> hub, retained online/offline; also the MQTT last will
+    STATE = "state"  # device -> hub, retained full property snapshot
+    REPORT = "report"  # device -> hub, unsolicited property changes
+    REQUEST = "request"  # hub -> device, control and query directives
+    REPLY = "reply"  # device -> hub, responses correlated by messageId
+
+
+def validate_device_id(device_id: str) -> str:
+    """Return ``device_id`` if it is a valid device id, else raise ValueError."""
+    if not DEVICE_ID_RE.match(device_id):
+        raise ValueError(
+            f"invalid device id {device_id!r}: use 1-64 characters a-z, 0-9, '_' or '-', "
+            "starting with a letter or digit"
+        )
+    return device_id
+
+
+@dataclass(frozen=True, slots=True)
+class Topics:
+    """Topic builder and parser for one topic prefix."""
+
+    prefix: str = DEFAULT_PREFIX
+
+    # --- hub -------------------------------------------------------------
+    @property
+    def hub_status(self) -> str:
+        """Retained hub availability; also the hub's last will."""
+        return f"{self.prefix}/hub/status"
+
+    @property
+    def discover(self) -> str:
+        """Discovery broadcast: every device answers with register, status and state."""
+        return f"{self.prefix}/discover"
+
+    @property
+    def command(self) -> str:
+        """Where any client sends the hub a text command or a hub request."""
+        return f"{self.prefix}/hub/command"
+
+    def command_reply(self, client_id: str) -> str:
+        """Where the hub answers the client ``client_id``."""
+        if not CLIENT_ID_RE.match(client_id):
+            raise ValueError(f"invalid reply client id {client_id!r}")
+        return f"{self.prefix}/hub/reply/{client_id}"
+
+    # --- devices ---------------------------------------------------------
+    def device(self, device_id: str, kind: DeviceTopic) -> str:
+        """The topic ``kind`` of device ``device_id``."""
+        return f"{self.prefix}/dev/{device_id}/{kind.value}"
+
+    def all_devices(self, kind: DeviceTopic) -> str:
+        """Wildcard filter for topic ``kind`` of every device."""
+        return f"{self.prefix}/dev/+/{kind.value}"
+
+    def parse_device(self, topic: str) -> tuple[str, DeviceTopic] | None:
+        """Split a device topic into (deviceId, kind), or None if it is not one."""
+        parts = topic.split("/")
+        if len(parts) != 4 or parts[0] != self.prefix or parts[1] != "dev":
+            return None
+        try:
+            kind = DeviceTopic(parts[3])
+        except ValueError:
+            return None
+        if not DEVICE_ID_RE.match(parts[2]):
+            return None
+        return parts[2], kind
+
+
+def topic_matches(topic: str, topic_filter: str) -> bool:
+    """Return True if ``topic`` matches the MQTT subscription filter ``topic_filter``."""
+    if topic.startswith("$") and topic_filter[:1] in ("+", "#"):
+        return False
+    t_levels = topic.split("/")
+    f_levels = topic_filter.split("/")
+    for i, level in enumerate(f_levels):
+        if level == "#":
+            return True
+        if i >= len(t_levels):
+            return False
+        if level != "+" and level != t_levels[i]:
+            return False
+    return len(t_levels) == len(f_levels)
