@@ -1,0 +1,307 @@
+"""The simulated third-party device: state, specs, directives, faults — independent of MQTT.
+
+A ``SimulatedDevice`` answers ``Request`` messages with ``Response``/``ErrorResponse`` and
+reports its own changes through ``on_change``; ``devices.runner.DeviceRunner`` puts it on the
+broker. Category behaviours (``devices.categories``) subclass it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from hub.protocol import (
+    DeviceInfo,
+    ErrorCode,
+    ErrorResponse,
+    Names,
+    Property,
+    PropertySpec,
+    PropertyValue,
+    Request,
+    Response,
+)
+from hub.protocol.vocabulary import ACTIONS, DEFAULT_STEPS, QUERY_ACTIONS, adjust_action_for, set_action_for
+
+from devices.clock import Clock, RealClock
+
+_LOGGER = logging.getLogger(__name__)
+
+FAULTS = ("offline", "slow", "error", "jammed")
+"""Misbehaviours a device can be told to show: ignore requests, answer late, fail, stop moving."""
+
+
+@dataclass
+class DeviceConfig:
+    """Everything a device needs to know about itself (from the home file or a spawn command)."""
+
+    id: str
+    category: str
+    brand: str = "Genie"
+    model: str = ""
+    room: str = ""
+    room_names: Names = field(default_factory=Names)
+    names: Names = field(default_factory=Names)
+    initial: dict[str, PropertyValue] = field(default_factory=dict)
+    code: str | None = None
+    latency: float = 0.0
+
+
+class DeviceError(Exception):
+    """A directive the device refuses, with the AliGenie code it answers."""
+
+    def __init__(self, code: ErrorCode, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+ChangeListener = Callable[[list[Property], str], None]
+
+
+class SimulatedDevice:
+    """Base device: properties described by specs, generic Set/Adjust/Turn/Query handling."""
+
+    category: ClassVar[str] = ""
+    specs: ClassVar[tuple[PropertySpec, ...]] = ()
+    defaults: ClassVar[dict[str, PropertyValue]] = {}
+    extra_actions: ClassVar[tuple[str, ...]] = ()
+    default_names: ClassVar[Names] = Names()
+
+    def __init__(self, config: DeviceConfig, clock: Clock | None = None) -> None:
+        self.config = config
+        self.clock: Clock = clock or RealClock()
+        self._specs = {spec.name: spec for spec in self.specs}
+        self.state: dict[str, PropertyValue] = dict(self.defaults)
+        for name, value in config.initial.items():
+            spec = self._specs.get(name)
+            if spec is None:
+                raise ValueError(f"device {config.id}: initial state names unknown property {name!r} "
+                                 f"(a {self.category} has {', '.join(self._specs)})")
+            try:
+                self.state[name] = spec.coerce(value)
+            except ValueError as exc:
+                raise ValueError(f"device {config.id}: initial state: {exc}") from None
+        self.initial_state = dict(self.state)
+        self.fault: str | None = None
+        self.listeners: list[ChangeListener] = []
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    # ------------------------------------------------------------------ description
+    @property
+    def id(self) -> str:
+        return self.config.id
+
+    def spec(self, name: str) -> PropertySpec | None:
+        return self._specs.get(name)
+
+    def actions(self) -> list[str]:
+        """The AliGenie actions this device supports, derived from its writable specs."""
+        actions: list[str] = []
+        for spec in self.specs:
+            if not spec.writable:
+                continue
+            if spec.name == "powerstate":
+                actions += ["TurnOn", "TurnOff"]
+                continue
+            setter = set_action_for(spec.name)
+            if setter:
+                actions.append(setter)
+            if spec.data_type in ("int", "float"):
+                for up in (True, False):
+                    adjust = adjust_action_for(spec.name, up)
+                    if adjust:
+                        actions.append(adjust)
+        actions += [a for a in self.extra_actions if a not in actions]
+        actions += ["Query", *[q for q, attr in QUERY_ACTIONS.items() if attr and attr in self._specs]]
+        actions.append("Reset")
+        return list(dict.fromkeys(actions))
+
+    def info(self) -> DeviceInfo:
+        """The registration payload."""
+        names = self.config.names
+        if not names.all():
+            names = self.default_names
+        return DeviceInfo(
+            device_id=self.id,
+            device_name=names.display("zh") or self.category,
+            device_type=self.category,
+            zone=self.config.room_names.display("zh") or self.config.room,
+            zone_id=self.config.room,
+            zone_names=self.config.room_names,
+            brand=self.config.brand,
+            model=self.config.model or f"sim-{self.category}",
+            names=names,
+            properties=self.properties(),
+            actions=self.actions(),
+            property_specs=list(self.specs),
+        )
+
+    def properties(self, names: list[str] | None = None) -> list[Property]:
+        keys = names if names is not None else list(self.state)
+        return [Property(name=k, value=self.state[k]) for k in keys if k in self.state]
+
+    # ------------------------------------------------------------------ state changes
+    def apply(self, changes: dict[str, PropertyValue], cause: str = "command") -> list[str]:
+        """Set properties, notify listeners of those that changed, return their names."""
+        changed = [k for k, v in changes.items() if self.state.get(k) != v]
+        for key in changed:
+            self.state[key] = changes[key]
+        if changed:
+            props = self.properties(changed)
+            for listener in list(self.listeners):
+                listener(props, cause)
+        return changed
+
+    def spawn(self, coro: Any) -> asyncio.Task[Any]:
+        """Run a background behaviour owned by this device (cancelled by ``close``)."""
+        task = asyncio.get_running_loop().create_task(coro, name=f"device[{self.id}]")
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    async def start(self) -> None:
+        """Start periodic behaviours (sensors, drift). Subclasses override and call super."""
+
+    async def close(self) -> None:
+        """Stop every background task of this device."""
+        tasks = list(self._tasks)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    # ------------------------------------------------------------------ directives
+    async def handle(self, request: Request) -> Response | ErrorResponse | None:
+        """Answer ``request``; None means the device stays silent (the fault ``offline``)."""
+        if self.fault == "offline":
+            return None
+        delay = self.config.latency + (5.0 if self.fault == "slow" else 0.0)
+        if delay > 0:
+            await self.clock.sleep(delay)
+        if self.fault == "error":
+            return ErrorResponse.to(request, ErrorCode.SERVICE_ERROR, f"{self.id}: internal fault (simulated)")
+        if request.payload.device_id != self.id:
+            return ErrorResponse.to(request, ErrorCode.DEVICE_IS_NOT_EXIST,
+                                    f"this is {self.id}, not {request.payload.device_id}")
+        try:
+            if request.is_query:
+                return Response.to(request, self.query(request.action))
+            action = request.action
+            if action not in self.actions():
+                raise DeviceError(ErrorCode.DEVICE_NOT_SUPPORT_FUNCTION,
+                                  f"a {self.category} cannot {action}")
+            touched = await self.control(action, request.payload.attribute, request.payload.value)
+        except DeviceError as exc:
+            return ErrorResponse.to(request, exc.code, exc.message)
+        return Response.to(request, self.properties(touched))
+
+    def query(self, action: str) -> list[Property]:
+        if action not in QUERY_ACTIONS:
+            raise DeviceError(ErrorCode.DEVICE_NOT_SUPPORT_FUNCTION, f"unknown query {action}")
+        attr = QUERY_ACTIONS[action]
+        if attr is None:
+            return self.properties()
+        if attr not in self.state:
+            raise DeviceError(ErrorCode.DEVICE_NOT_SUPPORT_FUNCTION, f"a {self.category} has no {attr}")
+        return self.properties([attr])
+
+    async def control(self, action: str, attribute: str | None, value: Any) -> list[str]:
+        """Carry out a control action; return the names of the properties it concerns."""
+        handler = getattr(self, f"on_{action}", None)
+        if handler is not None:
+            result: list[str] = await handler(value)
+            return result
+        kind = ACTIONS.get(action)
+        if kind is None or kind.attribute is None:
+            raise DeviceError(ErrorCode.DEVICE_NOT_SUPPORT_FUNCTION, f"a {self.category} cannot {action}")
+        attr = kind.attribute
+        if kind.kind == "set":
+            return self.set_property(attr, value)
+        if kind.kind in ("up", "down"):
+            return self.adjust_property(attr, value, up=kind.kind == "up")
+        raise DeviceError(ErrorCode.DEVICE_NOT_SUPPORT_FUNCTION, f"a {self.category} cannot {action}")
+
+    def checked(self, attr: str, value: Any) -> PropertyValue:
+        """``value`` coerced to ``attr``'s spec; INVALIDATE_PARAMS if it does not fit."""
+        spec = self._specs.get(attr)
+        if spec is None or not spec.writable:
+            raise DeviceError(ErrorCode.DEVICE_NOT_SUPPORT_FUNCTION, f"a {self.category} has no settable {attr}")
+        if value is None:
+            raise DeviceError(ErrorCode.INVALIDATE_PARAMS, f"{attr}: a value is required")
+        try:
+            return spec.coerce(value)
+        except ValueError as exc:
+            raise DeviceError(ErrorCode.INVALIDATE_PARAMS, str(exc)) from None
+
+    def set_property(self, attr: str, value: Any) -> list[str]:
+        new = self.checked(attr, value)
+        self.before_set(attr, new)
+        self.apply({attr: new})
+        return [attr]
+
+    def before_set(self, attr: str, value: PropertyValue) -> None:
+        """Hook: e.g. setting brightness turns a light on. Default: setting anything turns on."""
+        if attr != "powerstate" and "powerstate" in self._specs and self.state.get("powerstate") == "off":
+            self.apply({"powerstate": "on"})
+
+    def adjust_property(self, attr: str, step: Any, *, up: bool) -> list[str]:
+        spec = self._specs.get(attr)
+        if spec is None or not spec.writable or spec.data_type not in ("int", "float"):
+            raise DeviceError(ErrorCode.DEVICE_NOT_SUPPORT_FUNCTION, f"a {self.category} cannot adjust {attr}")
+        if step in (None, ""):
+            step = DEFAULT_STEPS.get(attr, spec.step or 1)
+        try:
+            amount = float(step)
+        except (TypeError, ValueError):
+            raise DeviceError(ErrorCode.INVALIDATE_PARAMS, f"{attr}: step must be a number, got {step!r}") from None
+        if amount <= 0:
+            raise DeviceError(ErrorCode.INVALIDATE_PARAMS, f"{attr}: step must be positive, got {step!r}")
+        current = float(self.state.get(attr, spec.min or 0))  # type: ignore[arg-type]
+        target = current + amount if up else current - amount
+        if spec.min is not None:
+            target = max(spec.min, target)
+        if spec.max is not None:
+            target = min(spec.max, target)
+        value: PropertyValue = int(round(target)) if spec.data_type == "int" else round(target, 2)
+        self.before_set(attr, value)
+        self.apply({attr: value})
+        return [attr]
+
+    async def on_TurnOn(self, value: Any) -> list[str]:  # noqa: N802 - AliGenie action names
+        self.apply({"powerstate": "on"})
+        return ["powerstate"]
+
+    async def on_TurnOff(self, value: Any) -> list[str]:  # noqa: N802
+        self.apply({"powerstate": "off"})
+        return ["powerstate"]
+
+    async def on_Reset(self, value: Any) -> list[str]:  # noqa: N802
+        """Back to the initial state of the home file; stop anything in motion."""
+        await self.close()
+        self.fault = None
+        self.apply(dict(self.initial_state), cause="reset")
+        await self.start()
+        return list(self.state)
+
+
+def power_spec() -> PropertySpec:
+    """``powerstate`` on/off, AliGenie's power property."""
+    return PropertySpec(name="powerstate", data_type="enum", enum_values=["on", "off"])
+
+
+def int_spec(name: str, lo: float, hi: float, unit: str | None = None, *, step: float = 1,
+             writable: bool = True) -> PropertySpec:
+    return PropertySpec(name=name, data_type="int", min=lo, max=hi, step=step, unit=unit,
+                        access_mode="rw" if writable else "r")
+
+
+def float_spec(name: str, lo: float, hi: float, unit: str | None = None, *, writable: bool = False) -> PropertySpec:
+    return PropertySpec(name=name, data_type="float", min=lo, max=hi, step=0.1, unit=unit,
+                        access_mode="rw" if writable else "r")
+
+
+def enum_spec(name: str, values: list[str], *, writable: bool = True) -> PropertySpec:
+    return PropertySpec(name=name, data_type="enum", enum_values=values, access_mode="rw" if writable else "r")

@@ -1,0 +1,28 @@
+"""Light: power, brightness, colour and colour temperature."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from hub.protocol import Names, PropertySpec, PropertyValue
+
+from devices.base import SimulatedDevice, int_spec, power_spec
+
+
+class Light(SimulatedDevice):
+    """A dimmable colour bulb. Setting brightness 0 turns it off; turning on restores brightness."""
+
+    category = "light"
+    specs: ClassVar[tuple[PropertySpec, ...]] = (
+        power_spec(),
+        int_spec("brightness", 1, 100, "%"),
+        PropertySpec(name="color", data_type="color"),
+        int_spec("colorTemperature", 2700, 6500, "K", step=100),
+    )
+    defaults: ClassVar[dict[str, PropertyValue]] = {
+        "powerstate": "off",
+        "brightness": 80,
+        "color": "#FFFFFF",
+        "colorTemperature": 4000,
+    }
+    default_names = Names(zh=["灯"], en=["light"], fr=["lumière"])

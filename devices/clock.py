@@ -1,0 +1,74 @@
+"""Time for simulated devices: the real clock, or a manual one that tests move by hand."""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+import itertools
+from typing import Protocol
+
+
+class Clock(Protocol):
+    """What behaviours use instead of ``time`` and ``asyncio.sleep``."""
+
+    def now(self) -> float:
+        """Seconds on this clock."""
+
+    async def sleep(self, seconds: float) -> None:
+        """Wait ``seconds`` of this clock's time."""
+
+
+class RealClock:
+    """Wall time, optionally sped up (``speed`` simulated seconds per real second)."""
+
+    def __init__(self, speed: float = 1.0) -> None:
+        if speed <= 0:
+            raise ValueError(f"clock speed must be positive, got {speed}")
+        self.speed = speed
+
+    def now(self) -> float:
+        return asyncio.get_running_loop().time() * self.speed
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(max(0.0, seconds) / self.speed)
+
+
+class ManualClock:
+    """A clock that only moves when ``advance`` is awaited; sleepers wake in deadline order."""
+
+    def __init__(self, start: float = 0.0) -> None:
+        self._now = start
+        self._sleepers: list[tuple[float, int, asyncio.Future[None]]] = []
+        self._seq = itertools.count()
+
+    def now(self) -> float:
+        return self._now
+
+    async def sleep(self, seconds: float) -> None:
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        heapq.heappush(self._sleepers, (self._now + max(0.0, seconds), next(self._seq), future))
+        await future
+
+    @property
+    def sleepers(self) -> int:
+        """How many tasks are waiting on this clock."""
+        return sum(1 for *_, f in self._sleepers if not f.done())
+
+    async def advance(self, seconds: float) -> None:
+        """Move time forward by ``seconds``, waking each sleeper at its deadline and letting it run."""
+        target = self._now + seconds
+        await _settle()
+        while self._sleepers and self._sleepers[0][0] <= target:
+            deadline, _, future = heapq.heappop(self._sleepers)
+            self._now = max(self._now, deadline)
+            if not future.done():
+                future.set_result(None)
+            await _settle()
+        self._now = target
+        await _settle()
+
+
+async def _settle(rounds: int = 5) -> None:
+    """Let woken tasks run until they block again (a few loop iterations, no wall time)."""
+    for _ in range(rounds):
+        await asyncio.sleep(0)

@@ -1,0 +1,148 @@
+"""Puts simulated devices on the broker: one MQTT session each, many per event loop."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+
+from hub.protocol import (
+    DeviceStatus,
+    DeviceTopic,
+    DiscoveryRequest,
+    HubStatus,
+    Property,
+    PropertyChanged,
+    ProtocolError,
+    Registration,
+    Request,
+    StateSnapshot,
+    Topics,
+    decode,
+    encode,
+)
+from hub.protocol.mqtt import Connection, Will
+
+from devices.base import SimulatedDevice
+
+_LOGGER = logging.getLogger(__name__)
+
+Connector = Callable[[str, Will | None], Connection]
+"""Makes a (not yet entered) connection for a client id with a last will."""
+
+
+class DeviceRunner:
+    """Runs one device's MQTT session: last will, retained announcements, requests by messageId."""
+
+    def __init__(self, device: SimulatedDevice, connect: Connector, topics: Topics | None = None) -> None:
+        self.device = device
+        self.topics = topics or Topics()
+        self._connect = connect
+        self._conn: Connection | None = None
+        self.online = asyncio.Event()
+        self._outbox: asyncio.Queue[tuple[str, bytes, bool]] = asyncio.Queue()
+        device.listeners.append(self._on_change)
+
+    def _topic(self, kind: DeviceTopic) -> str:
+        return self.topics.device(self.device.id, kind)
+
+    def _on_change(self, properties: list[Property], cause: str) -> None:
+        dev = self.device
+        self._outbox.put_nowait((self._topic(DeviceTopic.REPORT),
+                                 encode(PropertyChanged.create(dev.id, properties, cause)), False))
+        self._outbox.put_nowait((self._topic(DeviceTopic.STATE),
+                                 encode(StateSnapshot.create(dev.id, dev.properties())), True))
+
+    async def announce(self) -> None:
+        """Publish registration, online status and state (all retained)."""
+        assert self._conn is not None
+        dev = self.device
+        await self._conn.publish(self._topic(DeviceTopic.REGISTER), encode(Registration.create(dev.info())),
+                                 retain=True)
+        await self._conn.publish(self._topic(DeviceTopic.STATUS),
+                                 encode(DeviceStatus.create(dev.id, True, "connect")), retain=True)
+        await self._conn.publish(self._topic(DeviceTopic.STATE),
+                                 encode(StateSnapshot.create(dev.id, dev.properties())), retain=True)
+
+    async def run(self) -> None:
+        """Connect, announce and serve until cancelled; on cancel, say ``offline`` and disconnect."""
+        dev = self.device
+        will = Will(self._topic(DeviceTopic.STATUS), encode(DeviceStatus.create(dev.id, False, "lwt")))
+        try:
+            await self._session(will)
+        except ConnectionError as exc:
+            _LOGGER.warning("%s: %s", dev.id, exc)
+
+    async def _session(self, will: Will) -> None:
+        dev = self.device
+        async with self._connect(dev.id, will) as conn:
+            self._conn = conn
+            try:
+                await conn.subscribe(self._topic(DeviceTopic.REQUEST), self.topics.discover, self.topics.hub_status)
+                await self.announce()
+                await dev.start()
+                self.online.set()
+                async with asyncio.TaskGroup() as group:
+                    group.create_task(self._pump_outbox(conn), name=f"device[{dev.id}].outbox")
+                    group.create_task(self._serve(conn), name=f"device[{dev.id}].serve")
+            except asyncio.CancelledError:
+                await self._goodbye(conn)
+                raise
+            finally:
+                self.online.clear()
+                await dev.close()
+                self._conn = None
+
+    async def _goodbye(self, conn: Connection) -> None:
+        try:
+            async with asyncio.timeout(2):
+                await conn.publish(self._topic(DeviceTopic.STATUS),
+                                   encode(DeviceStatus.create(self.device.id, False, "shutdown")), retain=True)
+        except (TimeoutError, ConnectionError) as exc:
+            _LOGGER.debug("%s: could not say offline: %s", self.device.id, exc)
+
+    async def _pump_outbox(self, conn: Connection) -> None:
+        while True:
+            topic, payload, retain = await self._outbox.get()
+            await conn.publish(topic, payload, qos=1 if retain else 0, retain=retain)
+
+    async def _serve(self, conn: Connection) -> None:
+        pending: set[asyncio.Task[None]] = set()
+        request_topic = self._topic(DeviceTopic.REQUEST)
+        async for message in conn.messages():
+            try:
+                if message.topic == request_topic:
+                    request = decode(message.payload, Request)
+                    task = asyncio.create_task(self._answer(conn, request))
+                    pending.add(task)
+                    task.add_done_callback(pending.discard)
+                elif message.topic == self.topics.discover:
+                    decode(message.payload, DiscoveryRequest)
+                    await self.announce()
+                elif message.topic == self.topics.hub_status:
+                    if not message.payload:
+                        continue
+                    if decode(message.payload, HubStatus).online and not message.retain:
+                        await self.announce()
+            except ProtocolError as exc:
+                _LOGGER.warning("%s: ignored malformed message on %s: %s", self.device.id, message.topic, exc)
+
+    async def _answer(self, conn: Connection, request: Request) -> None:
+        reply = await self.device.handle(request)
+        if reply is not None:
+            await conn.publish(self._topic(DeviceTopic.REPLY), encode(reply))
+
+    async def crash(self) -> None:
+        """Simulate a power cut: drop the connection without a DISCONNECT (the last will fires)."""
+        if self._conn is not None:
+            await self._conn.abort()
+
+
+async def run_fleet(runners: Sequence[DeviceRunner], ready: asyncio.Event | None = None) -> None:
+    """Run many devices in one event loop until cancelled; set ``ready`` once all are online."""
+    async with asyncio.TaskGroup() as group:
+        for runner in runners:
+            group.create_task(runner.run(), name=f"runner[{runner.device.id}]")
+        if ready is not None:
+            await asyncio.gather(*(r.online.wait() for r in runners))
+            ready.set()
