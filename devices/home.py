@@ -1,0 +1,167 @@
+"""The home file: rooms and devices of a home, in YAML (docs/home.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from hub.protocol import Names, PropertyValue, validate_device_id
+
+from devices.base import DeviceConfig
+
+DEMO_HOME = Path(__file__).with_name("homes") / "demo.yaml"
+
+
+class HomeFileError(ValueError):
+    """A home file that cannot be used; the message names the file, the entry and the field."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class RoomEntry(_Strict):
+    id: str
+    names: Names
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, value: str) -> str:
+        return validate_device_id(value)
+
+    @model_validator(mode="after")
+    def _named(self) -> RoomEntry:
+        if not self.names.all():
+            raise ValueError("names: give the room at least one name (zh, en or fr)")
+        return self
+
+
+class DeviceEntry(_Strict):
+    id: str
+    category: str
+    brand: str = "Genie"
+    model: str = ""
+    room: str
+    names: Names = Field(default_factory=Names)
+    initial: dict[str, PropertyValue] = Field(default_factory=dict)
+    code: str | None = Field(default=None, min_length=4, max_length=12, pattern=r"^[0-9]+$")
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, value: str) -> str:
+        return validate_device_id(value)
+
+
+class Home(_Strict):
+    """A whole home: its names, rooms and devices."""
+
+    name: Names = Field(default_factory=Names)
+    rooms: list[RoomEntry]
+    devices: list[DeviceEntry]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Home:
+        from devices.categories import CATEGORIES
+
+        room_ids = [room.id for room in self.rooms]
+        seen: set[str] = set()
+        for index, room in enumerate(self.rooms):
+            if room.id in seen:
+                raise ValueError(f"rooms[{index}] (id {room.id!r}).id: duplicate room id")
+            seen.add(room.id)
+        seen = set()
+        for index, dev in enumerate(self.devices):
+            where = f"devices[{index}] (id {dev.id!r})"
+            if dev.id in seen:
+                raise ValueError(f"{where}.id: duplicate device id")
+            seen.add(dev.id)
+            if dev.room not in room_ids:
+                raise ValueError(f"{where}.room: unknown room {dev.room!r}; rooms are {', '.join(room_ids)}")
+            if dev.category not in CATEGORIES:
+                raise ValueError(f"{where}.category: unknown category {dev.category!r}; "
+                                 f"known: {', '.join(sorted(CATEGORIES))}")
+            if dev.category == "fingerprintlock" and dev.code is None:
+                raise ValueError(f"{where}.code: a door lock needs an unlock code (4-12 digits)")
+        return self
+
+    def room(self, room_id: str) -> RoomEntry:
+        for room in self.rooms:
+            if room.id == room_id:
+                return room
+        raise KeyError(room_id)
+
+    def device_configs(self) -> list[DeviceConfig]:
+        """One DeviceConfig per device, with its room's names."""
+        return [
+            DeviceConfig(
+                id=dev.id,
+                category=dev.category,
+                brand=dev.brand,
+                model=dev.model,
+                room=dev.room,
+                room_names=self.room(dev.room).names,
+                names=dev.names,
+                initial=dict(dev.initial),
+                code=dev.code,
+            )
+            for dev in self.devices
+        ]
+
+
+def _loc(error: dict[str, Any]) -> str:
+    parts: list[str] = []
+    for item in error["loc"]:
+        if isinstance(item, int):
+            parts[-1:] = [f"{parts[-1]}[{item}]"] if parts else [f"[{item}]"]
+        else:
+            parts.append(str(item))
+    return ".".join(parts)
+
+
+def parse_home(data: Any, source: str = "home file") -> Home:
+    """Validate a parsed home document; HomeFileError names the entry and field that is wrong."""
+    if not isinstance(data, dict):
+        raise HomeFileError(f"{source}: expected a mapping with 'rooms' and 'devices'")
+    try:
+        home = Home.model_validate(data)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        loc = _loc(error)
+        message = error["msg"].removeprefix("Value error, ")
+        if loc and error["type"] != "value_error":
+            devices = data.get("devices") if isinstance(data.get("devices"), list) else []
+            first = error["loc"]
+            if len(first) > 1 and first[0] == "devices" and isinstance(first[1], int) and first[1] < len(devices):
+                entry = devices[first[1]]
+                if isinstance(entry, dict) and "id" in entry:
+                    loc = loc.replace(f"devices[{first[1]}]", f"devices[{first[1]}] (id {entry['id']!r})", 1)
+            raise HomeFileError(f"{source}: {loc}: {message}") from None
+        raise HomeFileError(f"{source}: {message}") from None
+    # Every device's initial state must fit its category: build each once to check.
+    from devices.categories import device_class
+
+    for index, config in enumerate(home.device_configs()):
+        try:
+            device_class(config.category)(config)
+        except ValueError as exc:
+            raise HomeFileError(f"{source}: devices[{index}] (id {config.id!r}).initial: {exc}") from None
+    return home
+
+
+def load_home(path: Path | str | None = None) -> Home:
+    """Read and validate the home file at ``path`` (the built-in demo home if None)."""
+    file = Path(path) if path is not None else DEMO_HOME
+    try:
+        text = file.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise HomeFileError(f"home file {file}: cannot read it ({exc.strerror})") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark else ""
+        raise HomeFileError(f"home file {file}{where}: not valid YAML") from None
+    return parse_home(data, f"home file {file}")

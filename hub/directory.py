@@ -1,0 +1,133 @@
+"""The hub's directory: every device it has heard of, its room, names, availability and state."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from hub.protocol import DeviceInfo, DeviceView, Names, Property, PropertyValue
+
+
+@dataclass
+class DeviceRecord:
+    """What the hub knows of one device."""
+
+    info: DeviceInfo
+    online: bool = False
+    state: dict[str, PropertyValue] = field(default_factory=dict)
+    updated: float = field(default_factory=time.time)
+
+    @property
+    def id(self) -> str:
+        return self.info.device_id
+
+    @property
+    def category(self) -> str:
+        return self.info.device_type
+
+    @property
+    def room(self) -> str:
+        return self.info.zone_id or self.info.zone
+
+    def name(self, lang: str) -> str:
+        return self.info.names.display(lang) or self.info.device_name
+
+    def view(self) -> DeviceView:
+        return DeviceView(
+            id=self.id,
+            names=self.info.names,
+            room=self.room,
+            room_names=self.info.zone_names,
+            brand=self.info.brand,
+            model=self.info.model,
+            category=self.category,
+            online=self.online,
+            state=dict(self.state),
+        )
+
+
+Listener = Callable[[DeviceRecord], None]
+
+
+class Directory:
+    """In-memory directory; listeners hear of every change (the store persists through one)."""
+
+    def __init__(self) -> None:
+        self._devices: dict[str, DeviceRecord] = {}
+        self.listeners: list[Listener] = []
+
+    def __contains__(self, device_id: object) -> bool:
+        return device_id in self._devices
+
+    def __len__(self) -> int:
+        return len(self._devices)
+
+    def get(self, device_id: str) -> DeviceRecord | None:
+        return self._devices.get(device_id)
+
+    def all(self) -> list[DeviceRecord]:
+        return list(self._devices.values())
+
+    def rooms(self) -> dict[str, Names]:
+        """Room id -> names, from the devices' registrations."""
+        rooms: dict[str, Names] = {}
+        for record in self._devices.values():
+            if record.room and record.room not in rooms:
+                rooms[record.room] = record.info.zone_names
+        return rooms
+
+    def _changed(self, record: DeviceRecord) -> None:
+        record.updated = time.time()
+        for listener in list(self.listeners):
+            listener(record)
+
+    def load(self, records: Iterable[DeviceRecord]) -> None:
+        """Fill from the store at start-up (no listeners fire)."""
+        for record in records:
+            self._devices[record.id] = record
+
+    def register(self, info: DeviceInfo) -> DeviceRecord:
+        """Add or update a device from its registration; its reported properties seed the state."""
+        record = self._devices.get(info.device_id)
+        if record is None:
+            record = DeviceRecord(info=info)
+            self._devices[info.device_id] = record
+        else:
+            record.info = info
+        for prop in info.properties:
+            record.state[prop.name] = prop.value
+        self._changed(record)
+        return record
+
+    def set_online(self, device_id: str, online: bool) -> DeviceRecord | None:
+        record = self._devices.get(device_id)
+        if record is None or record.online == online:
+            return record
+        record.online = online
+        self._changed(record)
+        return record
+
+    def update_state(self, device_id: str, properties: list[Property], *, replace: bool = False) -> bool:
+        """Merge reported properties (or replace the whole state); False if the device is unknown."""
+        record = self._devices.get(device_id)
+        if record is None:
+            return False
+        new = {p.name: p.value for p in properties}
+        if replace:
+            if new == record.state:
+                return True
+            record.state = new
+        else:
+            if all(record.state.get(k) == v for k, v in new.items()):
+                return True
+            record.state.update(new)
+        self._changed(record)
+        return True
+
+    def remove(self, device_id: str) -> None:
+        record = self._devices.pop(device_id, None)
+        if record is not None:
+            record.online = False
+            for listener in list(self.listeners):
+                listener(record)

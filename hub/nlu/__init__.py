@@ -1,0 +1,18 @@
+"""Understanding: text in zh, en or fr -> intents (pure and synchronous; data in lang/*.yaml)."""
+
+from hub.nlu.lexicon import LANGUAGES, Lexicon, load_lexicon
+from hub.nlu.models import Intent, Target, Understanding
+from hub.nlu.parser import Catalog, CatalogDevice, detect_language, understand
+
+__all__ = [
+    "LANGUAGES",
+    "Catalog",
+    "CatalogDevice",
+    "Intent",
+    "Lexicon",
+    "Target",
+    "Understanding",
+    "detect_language",
+    "load_lexicon",
+    "understand",
+]
