@@ -44,4 +44,5 @@ def device_class(category: str) -> type[SimulatedDevice]:
     try:
         return CATEGORIES[category]
     except KeyError:
-        raise ValueError(f"unknown device category {category!r}; known: {', '.join(sorted(CATEGORIES))}") from None
+        known = ", ".join(sorted(CATEGORIES))
+        raise ValueError(f"unknown device category {category!r}; known: {known}") from None

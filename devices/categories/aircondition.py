@@ -65,8 +65,13 @@ class AirCondition(PeriodicDevice):
         mode = self.state["mode"]
         if mode == "auto":
             return setpoint, CONDITIONING_RATE
-        if mode == "cold":  # idle below the setpoint: the room may warm up to it, no further
-            return (setpoint, CONDITIONING_RATE) if current > setpoint else (min(self.ambient, setpoint), DRIFT_RATE)
+        if mode == "cold":
+            if current > setpoint:
+                return setpoint, CONDITIONING_RATE
+            # idle below the setpoint: the room may warm up to it, no further
+            return min(self.ambient, setpoint), DRIFT_RATE
         if mode == "heat":
-            return (setpoint, CONDITIONING_RATE) if current < setpoint else (max(self.ambient, setpoint), DRIFT_RATE)
+            if current < setpoint:
+                return setpoint, CONDITIONING_RATE
+            return max(self.ambient, setpoint), DRIFT_RATE
         return self.ambient, DRIFT_RATE

@@ -37,8 +37,14 @@ class AirPurifier(PeriodicDevice):
         int_spec("windspeed", 1, 3),
         int_spec("pm2.5", 0, 999, "µg/m³", writable=False),
     )
-    defaults: ClassVar[dict[str, PropertyValue]] = {"powerstate": "off", "mode": "auto", "windspeed": 2, "pm2.5": 75}
-    default_names = Names(zh=["空气净化器", "净化器"], en=["air purifier", "purifier"], fr=["purificateur d'air"])
+    defaults: ClassVar[dict[str, PropertyValue]] = {
+        "powerstate": "off",
+        "mode": "auto",
+        "windspeed": 2,
+        "pm2.5": 75,
+    }
+    default_names = Names(zh=["空气净化器", "净化器"], en=["air purifier", "purifier"],
+                          fr=["purificateur d'air"])
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -63,7 +69,10 @@ class AirPurifier(PeriodicDevice):
     def tick(self) -> None:
         pm = int(self.state["pm2.5"])
         on = self.state["powerstate"] == "on"
-        goal, share = (CLEAN, FILTERED_SHARE[int(self.state["windspeed"])]) if on else (self.ambient, LEAK_SHARE)
+        if on:
+            goal, share = CLEAN, FILTERED_SHARE[int(self.state["windspeed"])]
+        else:
+            goal, share = self.ambient, LEAK_SHARE
         new = int(approach(pm, goal, max(1, round(abs(pm - goal) * share))))
         changes: dict[str, PropertyValue] = {"pm2.5": new}
         if on and self.state["mode"] == "auto":

@@ -27,7 +27,11 @@ class Heater(PeriodicDevice):
         int_spec("temperature", 5, 35, "°C"),
         float_spec("currentTemperature", -20, 60, "°C"),
     )
-    defaults: ClassVar[dict[str, PropertyValue]] = {"powerstate": "off", "temperature": 22, "currentTemperature": 18.0}
+    defaults: ClassVar[dict[str, PropertyValue]] = {
+        "powerstate": "off",
+        "temperature": 22,
+        "currentTemperature": 18.0,
+    }
     default_names = Names(zh=["取暖器", "暖气"], en=["heater"], fr=["radiateur", "chauffage"])
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -46,7 +46,8 @@ class RoboticVacuum(PeriodicDevice):
         "mode": "standard",
     }
     extra_actions = ("Pause", "Continue")
-    default_names = Names(zh=["扫地机器人", "扫地机"], en=["robot vacuum", "vacuum"], fr=["aspirateur robot", "aspirateur"])
+    default_names = Names(zh=["扫地机器人", "扫地机"], en=["robot vacuum", "vacuum"],
+                          fr=["aspirateur robot", "aspirateur"])
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

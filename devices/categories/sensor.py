@@ -45,7 +45,8 @@ class Sensor(PeriodicDevice):
         int_spec("pm2.5", 0, 999, "µg/m³", writable=False),
     )
     defaults: ClassVar[dict[str, PropertyValue]] = {"temperature": 24.0, "humidity": 45.0, "pm2.5": 35}
-    default_names = Names(zh=["传感器", "温湿度计"], en=["sensor", "thermometer"], fr=["capteur", "thermomètre"])
+    default_names = Names(zh=["传感器", "温湿度计"], en=["sensor", "thermometer"],
+                          fr=["capteur", "thermomètre"])
 
     async def start(self) -> None:
         self._rng = random.Random(f"sensor:{self.id}")
@@ -59,6 +60,10 @@ class Sensor(PeriodicDevice):
         home = float(self.initial_state[name])
         current = float(self.state[name])
         new = current + self._rng.uniform(-walk.step, walk.step) + (home - current) * walk.pull
-        new = min(home + walk.span, max(home - walk.span, new))
-        new = min(spec.max if spec.max is not None else new, max(spec.min if spec.min is not None else new, new))
-        return int(round(new)) if spec.data_type == "int" else round(new, walk.digits)
+        lo, hi = home - walk.span, home + walk.span
+        if spec.min is not None:
+            lo = max(lo, spec.min)
+        if spec.max is not None:
+            hi = min(hi, spec.max)
+        new = min(hi, max(lo, new))
+        return round(new) if spec.data_type == "int" else round(new, walk.digits)

@@ -21,7 +21,12 @@ class Television(SimulatedDevice):
         PropertySpec(name="mute", data_type="bool"),
         int_spec("channel", 1, 999),
     )
-    defaults: ClassVar[dict[str, PropertyValue]] = {"powerstate": "off", "volume": 30, "mute": False, "channel": 1}
+    defaults: ClassVar[dict[str, PropertyValue]] = {
+        "powerstate": "off",
+        "volume": 30,
+        "mute": False,
+        "channel": 1,
+    }
     extra_actions = ("SetMute", "CancelMute")
     default_names = Names(zh=["电视", "电视机"], en=["television", "TV"], fr=["télévision", "télé"])
 

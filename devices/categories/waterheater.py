@@ -29,7 +29,11 @@ class WaterHeater(PeriodicDevice):
         int_spec("temperature", 35, 75, "°C"),
         float_spec("currentTemperature", 0, 100, "°C"),
     )
-    defaults: ClassVar[dict[str, PropertyValue]] = {"powerstate": "off", "temperature": 50, "currentTemperature": 20.0}
+    defaults: ClassVar[dict[str, PropertyValue]] = {
+        "powerstate": "off",
+        "temperature": 50,
+        "currentTemperature": 20.0,
+    }
     default_names = Names(zh=["热水器"], en=["water heater", "boiler"], fr=["chauffe-eau", "ballon"])
 
     def tick(self) -> None:

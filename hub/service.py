@@ -1,0 +1,252 @@
+"""The hub: one MQTT session that discovers devices, tracks them, and serves text commands."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from importlib.metadata import PackageNotFoundError, version
+
+from hub.directory import Directory
+from hub.protocol import (
+    SUCCESS,
+    ActionResult,
+    CommandResult,
+    DeviceStatus,
+    DeviceTopic,
+    DiscoveryRequest,
+    ErrorCode,
+    ErrorResponse,
+    HubRequest,
+    HubStatus,
+    ListDevicesResponse,
+    Message,
+    PropertyChanged,
+    ProtocolError,
+    Registration,
+    Request,
+    Response,
+    StateSnapshot,
+    TextCommandResponse,
+    Topics,
+    decode,
+    encode,
+)
+from hub.protocol.messages import DirectoryPayload, reply_header
+from hub.protocol.mqtt import Connection, Will
+from hub.speaker import Speaker
+from hub.store import Store
+
+_LOGGER = logging.getLogger(__name__)
+
+HUB_ID = "genie-hub"
+REQUEST_TIMEOUT = 3.0
+"""Seconds a device has to answer a directive before the hub says it is offline."""
+
+try:
+    VERSION = version("genie-sim")
+except PackageNotFoundError:  # running from a source tree that is not installed
+    VERSION = "0.0.0"
+
+Connector = Callable[[str, Will | None], Connection]
+
+
+class Hub:
+    """The speaker's brain: discovery, availability, state, directives and text commands."""
+
+    def __init__(
+        self,
+        connect: Connector,
+        *,
+        store: Store | None = None,
+        topics: Topics | None = None,
+        hub_id: str = HUB_ID,
+        request_timeout: float = REQUEST_TIMEOUT,
+    ) -> None:
+        self.topics = topics or Topics()
+        self.hub_id = hub_id
+        self.request_timeout = request_timeout
+        self.directory = Directory()
+        self.store = store
+        if store is not None:
+            records = store.load()
+            for record in records:
+                record.online = False  # until the device answers discovery
+            self.directory.load(records)
+            self.directory.listeners.append(store.save)
+        self.speaker = Speaker(self.directory, self.send)
+        self._connect = connect
+        self._conn: Connection | None = None
+        self._pending: dict[str, asyncio.Future[Response | ErrorResponse]] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+        self.ready = asyncio.Event()
+        self.malformed = 0
+        """Messages dropped because they did not validate (for tests and status)."""
+
+    # ------------------------------------------------------------------ lifecycle
+    async def run(self) -> None:
+        """Serve until cancelled; on cancel, publish ``Offline`` and disconnect cleanly."""
+        will = Will(self.topics.hub_status, encode(HubStatus.create(self.hub_id, False, "lwt", VERSION)))
+        async with self._connect(self.hub_id, will) as conn:
+            self._conn = conn
+            try:
+                await conn.subscribe(*(self.topics.all_devices(kind) for kind in DeviceTopic
+                                       if kind is not DeviceTopic.REQUEST), self.topics.command)
+                await conn.publish(self.topics.hub_status,
+                                   encode(HubStatus.create(self.hub_id, True, "connect", VERSION)), retain=True)
+                await conn.publish(self.topics.discover, encode(DiscoveryRequest.create(self.hub_id)))
+                self.ready.set()
+                async for message in conn.messages():
+                    self._dispatch(message.topic, message.payload)
+            except asyncio.CancelledError:
+                try:
+                    async with asyncio.timeout(2):
+                        await conn.publish(self.topics.hub_status,
+                                           encode(HubStatus.create(self.hub_id, False, "shutdown", VERSION)),
+                                           retain=True)
+                except (TimeoutError, ConnectionError):
+                    pass
+                raise
+            finally:
+                self.ready.clear()
+                self._conn = None
+                for future in self._pending.values():
+                    future.cancel()
+                for task in list(self._tasks):
+                    task.cancel()
+                if self.store is not None:
+                    self.store.flush()
+
+    # ------------------------------------------------------------------ inbound
+    def _dispatch(self, topic: str, payload: bytes) -> None:
+        """Handle one inbound message; a malformed one is logged with its topic and dropped."""
+        try:
+            if topic == self.topics.command:
+                self._on_command(payload)
+                return
+            parsed = self.topics.parse_device(topic)
+            if parsed is None:
+                return
+            device_id, kind = parsed
+            if not payload:  # a cleared retained message: the device was removed
+                if kind is DeviceTopic.REGISTER:
+                    self.directory.remove(device_id)
+                    if self.store is not None:
+                        self.store.delete(device_id)
+                return
+            self._on_device(device_id, kind, payload)
+        except ProtocolError as exc:
+            self.malformed += 1
+            _LOGGER.warning("dropped malformed message on %s: %s", topic, exc.reason)
+        except Exception:  # a bug must never take the hub down; it is logged in full
+            _LOGGER.exception("error handling message on %s", topic)
+
+    def _on_device(self, device_id: str, kind: DeviceTopic, payload: bytes) -> None:
+        message: Message
+        if kind is DeviceTopic.REGISTER:
+            message = decode(payload, Registration)
+            self._same_device(device_id, message.payload.device_id, kind)
+            self.directory.register(message.payload)
+        elif kind is DeviceTopic.STATUS:
+            message = decode(payload, DeviceStatus)
+            self._same_device(device_id, message.payload.device_id, kind)
+            self.directory.set_online(device_id, message.online)
+        elif kind is DeviceTopic.STATE:
+            message = decode(payload, StateSnapshot)
+            self._same_device(device_id, message.payload.device_id, kind)
+            self.directory.update_state(device_id, message.payload.properties, replace=True)
+        elif kind is DeviceTopic.REPORT:
+            message = decode(payload, PropertyChanged)
+            self._same_device(device_id, message.payload.device_id, kind)
+            self.directory.update_state(device_id, message.payload.properties)
+        elif kind is DeviceTopic.REPLY:
+            reply = decode(payload, Response, ErrorResponse)
+            self._same_device(device_id, reply.payload.device_id or device_id, kind)
+            future = self._pending.pop(reply.header.message_id, None)
+            if future is None:
+                _LOGGER.debug("reply %s from %s matches no pending request", reply.header.message_id, device_id)
+                return
+            if isinstance(reply, Response):
+                self.directory.update_state(device_id, reply.payload.properties)
+            if not future.done():
+                future.set_result(reply)
+
+    @staticmethod
+    def _same_device(topic_id: str, payload_id: str, kind: DeviceTopic) -> None:
+        if topic_id != payload_id:
+            raise ProtocolError(f"payload.deviceId: {payload_id!r} does not match the topic's device {topic_id!r}")
+
+    # ------------------------------------------------------------------ directives
+    async def send(self, request: Request) -> Response | ErrorResponse:
+        """Send a directive and await its reply; offline, silent or unknown devices answer an error."""
+        device_id = request.payload.device_id
+        record = self.directory.get(device_id)
+        if record is None:
+            return ErrorResponse.to(request, ErrorCode.DEVICE_IS_NOT_EXIST)
+        if not record.online:
+            return ErrorResponse.to(request, ErrorCode.IOT_DEVICE_OFFLINE)
+        conn = self._conn
+        if conn is None:
+            return ErrorResponse.to(request, ErrorCode.SERVICE_ERROR, "the hub is not connected to the broker")
+        future: asyncio.Future[Response | ErrorResponse] = asyncio.get_running_loop().create_future()
+        self._pending[request.header.message_id] = future
+        try:
+            await conn.publish(self.topics.device(device_id, DeviceTopic.REQUEST), encode(request))
+            async with asyncio.timeout(self.request_timeout):
+                return await future
+        except TimeoutError:
+            _LOGGER.info("%s did not answer %s within %.1fs", device_id, request.action, self.request_timeout)
+            return ErrorResponse.to(request, ErrorCode.IOT_DEVICE_OFFLINE,
+                                    f"no answer within {self.request_timeout:g}s")
+        except ConnectionError as exc:
+            return ErrorResponse.to(request, ErrorCode.SERVICE_ERROR, str(exc))
+        finally:
+            self._pending.pop(request.header.message_id, None)
+
+    # ------------------------------------------------------------------ hub requests
+    def _on_command(self, payload: bytes) -> None:
+        request = decode(payload, HubRequest)
+        task = asyncio.get_running_loop().create_task(self._serve(request), name=f"hub.command[{request.header.name}]")
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _serve(self, request: HubRequest) -> None:
+        reply: Message
+        name = request.header.name
+        try:
+            if name == "TextCommand":
+                result = await self.speaker.handle(request.payload.text or "", request.payload.lang)
+                reply = TextCommandResponse(header=reply_header(request), payload=result)
+            elif name == "ListDevices":
+                devices = sorted((r.view() for r in self.directory.all()), key=lambda v: (v.room, v.id))
+                reply = ListDevicesResponse(header=reply_header(request), payload=DirectoryPayload(devices=devices))
+            else:  # ResetHome
+                reply = TextCommandResponse(header=reply_header(request), payload=await self.reset_home())
+        except Exception as exc:
+            _LOGGER.exception("error serving %s", name)
+            reply = ErrorResponse.to(request, ErrorCode.SERVICE_ERROR, f"the hub failed: {exc}")
+        conn = self._conn
+        if conn is not None:
+            await conn.publish(self.topics.command_reply(request.payload.reply_to), encode(reply))
+
+    async def handle_text(self, text: str, lang: str | None = None) -> CommandResult:
+        """Carry out a text command (what a TextCommand on MQTT does)."""
+        return await self.speaker.handle(text, lang)
+
+    async def reset_home(self) -> CommandResult:
+        """Send every online device ``Reset`` (back to the home file's initial state)."""
+        records = [r for r in self.directory.all() if "Reset" in r.info.actions]
+        responses = await asyncio.gather(*(self.send(Request.control(r.id, "Reset", device_type=r.category))
+                                           for r in records))
+        actions = [
+            ActionResult(device=r.id, action="Reset",
+                         result=SUCCESS if isinstance(resp, Response) else str(resp.payload.error_code),
+                         message=None if isinstance(resp, Response) else resp.payload.message)
+            for r, resp in zip(records, responses, strict=True)
+        ]
+        failed = [a for a in actions if a.result != SUCCESS]
+        reply = f"reset {len(actions) - len(failed)} of {len(actions)} devices"
+        if failed:
+            reply += "; not reset: " + ", ".join(f"{a.device} ({a.result})" for a in failed)
+        return CommandResult(text="reset", lang="en", reply=reply, ok=not failed and bool(actions),
+                             actions=actions)
