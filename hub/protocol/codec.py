@@ -27,19 +27,21 @@ def encode(message: Message) -> bytes:
     return message.model_dump_json(by_alias=True, exclude_none=True).encode()
 
 
-def _reason(exc: ValidationError) -> str:
+def _reason(exc: ValidationError, prefix: str = "") -> str:
     parts = []
     for error in exc.errors()[:3]:
-        loc = ".".join(str(p) for p in error["loc"] if not str(p).startswith("function-")) or "message"
+        loc = ".".join(str(p) for p in error["loc"] if not str(p).startswith("function-"))
         msg = error["msg"].removeprefix("Value error, ")
-        parts.append(f"{loc}: {msg}")
+        loc = f"{prefix}.{loc}" if prefix and loc else (prefix or loc)
+        parts.append(f"{loc}: {msg}" if loc else msg)
     return "; ".join(parts)
 
 
 def decode_json(data: bytes | bytearray | str) -> dict:
     """Parse the JSON object of a payload, or raise ProtocolError."""
-    if len(data) > MAX_PAYLOAD_BYTES:
-        raise ProtocolError(f"message: payload of {len(data)} bytes exceeds {MAX_PAYLOAD_BYTES}")
+    size = len(data.encode()) if isinstance(data, str) else len(data)
+    if size > MAX_PAYLOAD_BYTES:
+        raise ProtocolError(f"message: payload of {size} bytes exceeds {MAX_PAYLOAD_BYTES}")
     try:
         obj = json.loads(data)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -61,7 +63,8 @@ def decode(data: bytes | bytearray | str, *expected: type[M]) -> M:
     except ValidationError as exc:
         if obj.get("header") is None:
             raise ProtocolError("header: Field required") from None
-        raise ProtocolError("header." + _reason(exc)) from None
+        raise ProtocolError(_reason(exc, "header")) from None
+    first_error: ProtocolError | None = None
     for cls in expected:
         if cls.accepts(header):
             if "payload" not in obj:
@@ -69,6 +72,9 @@ def decode(data: bytes | bytearray | str, *expected: type[M]) -> M:
             try:
                 return cls.model_validate(obj)
             except ValidationError as exc:
-                raise ProtocolError(_reason(exc)) from None
+                # Several classes may share a header (device and hub Online); try the next one.
+                first_error = first_error or ProtocolError(_reason(exc))
+    if first_error is not None:
+        raise first_error
     names = ", ".join(cls.__name__ for cls in expected)
     raise ProtocolError(f"header.name: {header.namespace}/{header.name} is not a {names}")

@@ -190,7 +190,9 @@ class Names(WireModel):
 
     def for_lang(self, lang: str) -> list[str]:
         """Names in ``lang`` (empty if none)."""
-        return list(getattr(self, lang, []) or [])
+        if lang not in LANGS:
+            return []
+        return list(getattr(self, lang) or [])
 
     def display(self, lang: str) -> str:
         """The display name in ``lang``, falling back to zh, en, fr in turn."""
@@ -228,7 +230,7 @@ class DeviceInfo(WireModel):
     @field_validator("device_id")
     @classmethod
     def _device_id(cls, value: str) -> str:
-        if not DEVICE_ID_RE.match(value):
+        if not DEVICE_ID_RE.fullmatch(value):
             raise ValueError(f"invalid device id {value!r}")
         return value
 
@@ -476,6 +478,7 @@ class ErrorResponse(Message):
         return header.name == "ErrorResponse" and header.namespace in (
             Namespace.CONTROL,
             Namespace.QUERY,
+            Namespace.DISCOVERY,
             Namespace.HUB,
         )
 

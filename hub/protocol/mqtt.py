@@ -53,9 +53,11 @@ class BrokerURL:
         if not parts.hostname:
             raise ValueError(f"broker URL {url!r}: no host")
         try:
-            port = parts.port or 1883
+            port = parts.port if parts.port is not None else 1883
         except ValueError:
-            raise ValueError(f"broker URL {url!r}: port must be a number 1-65535") from None
+            port = -1
+        if not 1 <= port <= 65535:
+            raise ValueError(f"broker URL {url!r}: port must be a number 1-65535")
         return cls(
             host=parts.hostname,
             port=port,

@@ -12,8 +12,9 @@ from enum import StrEnum
 
 DEFAULT_PREFIX = "genie"
 
-DEVICE_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
-CLIENT_ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+DEVICE_ID_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+CLIENT_ID_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
+_PREFIX_RE = re.compile(r"[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*")
 
 
 class DeviceTopic(StrEnum):
@@ -29,7 +30,7 @@ class DeviceTopic(StrEnum):
 
 def validate_device_id(device_id: str) -> str:
     """Return ``device_id`` if it is a valid device id, else raise ValueError."""
-    if not DEVICE_ID_RE.match(device_id):
+    if not DEVICE_ID_RE.fullmatch(device_id):
         raise ValueError(
             f"invalid device id {device_id!r}: use 1-64 characters a-z, 0-9, '_' or '-', "
             "starting with a letter or digit"
@@ -42,6 +43,10 @@ class Topics:
     """Topic builder and parser for one topic prefix."""
 
     prefix: str = DEFAULT_PREFIX
+
+    def __post_init__(self) -> None:
+        if not _PREFIX_RE.fullmatch(self.prefix):
+            raise ValueError(f"invalid topic prefix {self.prefix!r}: use letters, digits, '_', '-' and '/' levels")
 
     # --- hub -------------------------------------------------------------
     @property
@@ -61,13 +66,14 @@ class Topics:
 
     def command_reply(self, client_id: str) -> str:
         """Where the hub answers the client ``client_id``."""
-        if not CLIENT_ID_RE.match(client_id):
+        if not CLIENT_ID_RE.fullmatch(client_id):
             raise ValueError(f"invalid reply client id {client_id!r}")
         return f"{self.prefix}/hub/reply/{client_id}"
 
     # --- devices ---------------------------------------------------------
     def device(self, device_id: str, kind: DeviceTopic) -> str:
         """The topic ``kind`` of device ``device_id``."""
+        validate_device_id(device_id)
         return f"{self.prefix}/dev/{device_id}/{kind.value}"
 
     def all_devices(self, kind: DeviceTopic) -> str:
@@ -76,16 +82,19 @@ class Topics:
 
     def parse_device(self, topic: str) -> tuple[str, DeviceTopic] | None:
         """Split a device topic into (deviceId, kind), or None if it is not one."""
-        parts = topic.split("/")
-        if len(parts) != 4 or parts[0] != self.prefix or parts[1] != "dev":
+        head = f"{self.prefix}/dev/"
+        if not topic.startswith(head):
+            return None
+        parts = topic[len(head):].split("/")
+        if len(parts) != 2:
             return None
         try:
-            kind = DeviceTopic(parts[3])
+            kind = DeviceTopic(parts[1])
         except ValueError:
             return None
-        if not DEVICE_ID_RE.match(parts[2]):
+        if not DEVICE_ID_RE.fullmatch(parts[0]):
             return None
-        return parts[2], kind
+        return parts[0], kind
 
 
 def topic_matches(topic: str, topic_filter: str) -> bool:

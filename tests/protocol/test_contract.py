@@ -290,8 +290,6 @@ def test_decode_picks_the_matching_expected_class() -> None:
     assert type(decode(encode(error), Response, ErrorResponse)) is ErrorResponse
 
 
-@pytest.mark.xfail(reason="decode() stops at the first expected class whose accepts() matches; "
-                          "HubStatus shares DeviceStatus's Lifecycle/Online header", strict=True)
 def test_decode_falls_through_to_the_next_expected_class() -> None:
     hub = HubStatus.create("genie-hub", True, "connect")
     assert type(decode(encode(hub), DeviceStatus, HubStatus)) is HubStatus
@@ -441,8 +439,6 @@ def test_missing_required_field_is_named(factory: Factory, path: str) -> None:
     assert str(err.value) == err.value.reason
 
 
-@pytest.mark.xfail(reason="codec._reason: only the first of several header errors gets the 'header.' prefix "
-                          "('header.name: Field required; messageId: Field required')", strict=True)
 def test_every_header_error_is_prefixed() -> None:
     obj = wire(control_request())
     del obj["header"]["name"], obj["header"]["messageId"]
@@ -468,7 +464,7 @@ def test_every_header_error_is_prefixed() -> None:
         (b"null", "message: expected a JSON object, got NoneType"),
         (b"{}", "header: Field required"),
         (b'{"header": null, "payload": {}}', "header: Field required"),
-        (b'{"header": [], "payload": {}}', "header.message: Input should be a valid dictionary"),
+        (b'{"header": [], "payload": {}}', "header: Input should be a valid dictionary"),
     ],
 )
 def test_not_a_message(data: bytes, expected: str) -> None:
@@ -499,7 +495,6 @@ def test_oversize_payload_is_rejected() -> None:
     assert err.value.reason == f"message: payload of {size} bytes exceeds {MAX_PAYLOAD_BYTES}"
 
 
-@pytest.mark.xfail(reason="decode_json measures a str argument in characters, not UTF-8 bytes", strict=True)
 def test_oversize_str_payload_is_measured_in_bytes() -> None:
     text = _padded(MAX_PAYLOAD_BYTES).decode().replace('"pad":"x', '"pad":"中', 1)
     assert len(text.encode()) > MAX_PAYLOAD_BYTES
@@ -636,7 +631,7 @@ def test_header_name_mismatch_lists_every_expected_class() -> None:
         ("AliGenie.Iot.Device.Control", "TurnOnResponse", Request),
         ("AliGenie.Iot.Device.Control", "ErrorResponse", Response),
         ("AliGenie.Iot.Device.Discovery", "TurnOn", Request),
-        ("AliGenie.Iot.Device.Discovery", "ErrorResponse", ErrorResponse),
+        ("AliGenie.Iot.Device.Report", "ErrorResponse", ErrorResponse),
         ("AliGenie.Iot.Device.Report", "Register", Registration),
         ("AliGenie.Iot.Lifecycle", "Restart", DeviceStatus),
         ("Genie.Hub", "Shutdown", HubRequest),

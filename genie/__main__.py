@@ -1,0 +1,7 @@
+"""``python -m genie`` = ``genie``."""
+
+import sys
+
+from genie.cli import main
+
+sys.exit(main())

@@ -1,0 +1,341 @@
+"""The ``genie`` command: up, broker, hub, devices, say, home. Thin: parses, wires, prints."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import signal
+import sys
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import Any
+
+EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
+
+_LOGGER = logging.getLogger("genie")
+
+
+class CliError(Exception):
+    """An error the user can fix; printed as one line."""
+
+
+def _broker_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--broker", metavar="URL",
+                        help="MQTT broker URL, e.g. mqtt://user:pass@127.0.0.1:1883 "
+                             "(default: $GENIE_BROKER, else mqtt://127.0.0.1:1883)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="genie",
+        description="Genie Sim: a Tmall Genie-style smart speaker, its MQTT broker and simulated devices "
+                    "of many brands, on your machine.",
+        epilog='Quick start: `genie up` in one terminal, then `genie say "打开客厅的灯"` in another.',
+    )
+    parser.add_argument("--debug", action="store_true", help="verbose logs and full tracebacks")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    up = sub.add_parser("up", help="start broker, hub and the home's devices (Ctrl-C stops all)",
+                        description="Start the embedded MQTT broker (unless --broker), the hub and every device "
+                                    "of the home file, then wait until Ctrl-C or SIGTERM.")
+    up.add_argument("--home", type=Path, metavar="FILE", help="home file (YAML); default: the built-in demo home")
+    _broker_arg(up)
+    up.add_argument("--host", help="address the embedded broker listens on (default from broker.conf: 127.0.0.1)")
+    up.add_argument("--port", type=int, help="port of the embedded broker (default from broker.conf: 1883)")
+    up.add_argument("--config", type=Path, metavar="FILE", help="broker config (default: broker.conf)")
+    up.add_argument("--db", type=Path, metavar="PATH", help="hub database (default: the user's data directory)")
+    up.add_argument("--json", action="store_true", help="print the start-up summary as JSON")
+
+    broker = sub.add_parser("broker", help="run only the embedded MQTT broker",
+                            description="Run the embedded amqtt broker configured by broker.conf.")
+    broker.add_argument("--config", type=Path, metavar="FILE", help="broker config (default: broker.conf)")
+    broker.add_argument("--host", help="listen address (overrides broker.conf)")
+    broker.add_argument("--port", type=int, help="listen port (overrides broker.conf)")
+
+    hub = sub.add_parser("hub", help="run only the hub, against a running broker",
+                         description="Run the hub: discover devices, keep the directory, serve text commands.")
+    _broker_arg(hub)
+    hub.add_argument("--db", type=Path, metavar="PATH", help="hub database (default: the user's data directory)")
+
+    devices = sub.add_parser("devices", help="spawn simulated devices, or list the hub's directory",
+                             description="Simulated devices and the hub's directory.")
+    dsub = devices.add_subparsers(dest="devices_command", metavar="ACTION", required=True)
+    spawn = dsub.add_parser("spawn", help="run the devices of a home file against a broker",
+                            description="Run every device of a home file (one MQTT session each) until Ctrl-C.")
+    spawn.add_argument("--home", type=Path, metavar="FILE", help="home file (default: the built-in demo home)")
+    _broker_arg(spawn)
+    dlist = dsub.add_parser("list", help="print the hub's directory",
+                            description="Print every device the hub knows: id, names, room, brand, category, "
+                                        "online, state.")
+    _broker_arg(dlist)
+    dlist.add_argument("--json", action="store_true", help="print JSON")
+    dlist.add_argument("--timeout", type=float, default=10.0, metavar="S", help="seconds to wait for the hub")
+
+    say = sub.add_parser("say", help="send a text command to the hub and print its reply",
+                         description="Send a text command (Chinese, English or French) to the running hub.")
+    say.add_argument("text", nargs="+", help='the command, e.g. "打开客厅的灯" or "turn off the tv"')
+    _broker_arg(say)
+    say.add_argument("--json", action="store_true",
+                     help='print {"text", "lang", "reply", "ok", "actions": [...]} as JSON')
+    say.add_argument("--timeout", type=float, default=10.0, metavar="S", help="seconds to wait for the reply")
+    say.add_argument("--lang", choices=["zh", "en", "fr"], help="force the language (default: detected)")
+
+    home = sub.add_parser("home", help="act on the whole home", description="Act on the whole home.")
+    hsub = home.add_subparsers(dest="home_command", metavar="ACTION", required=True)
+    reset = hsub.add_parser("reset", help="put every device back to the home file's initial state",
+                            description="Ask the hub to reset every device to its initial state.")
+    _broker_arg(reset)
+    reset.add_argument("--json", action="store_true", help="print JSON")
+    reset.add_argument("--timeout", type=float, default=10.0, metavar="S", help="seconds to wait for the hub")
+    check = hsub.add_parser("check", help="validate a home file and print what it holds",
+                            description="Validate a home file; errors name the entry and field.")
+    check.add_argument("file", type=Path, nargs="?", help="home file (default: the built-in demo home)")
+    check.add_argument("--json", action="store_true", help="print JSON")
+    return parser
+
+
+def _version() -> str:
+    from hub.service import VERSION
+
+    return VERSION
+
+
+# ---------------------------------------------------------------------- commands
+
+
+async def _until_stopped() -> None:
+    """Wait for Ctrl-C or SIGTERM (both cancel the main task)."""
+    loop = asyncio.get_running_loop()
+    task = asyncio.current_task()
+    assert task is not None
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        try:
+            loop.add_signal_handler(sig, task.cancel)
+        except (NotImplementedError, RuntimeError):
+            pass
+    await asyncio.Event().wait()
+
+
+def _load_home(path: Path | None) -> Any:
+    from devices.home import HomeFileError, load_home
+
+    try:
+        return load_home(path)
+    except HomeFileError as exc:
+        raise CliError(str(exc)) from None
+
+
+async def cmd_up(args: argparse.Namespace) -> int:
+    from genie.app import default_db_path, run_stack
+
+    home = _load_home(args.home)
+    db = args.db or default_db_path()
+    try:
+        async with run_stack(home=home, broker_url=args.broker, broker_config=args.config, host=args.host,
+                             port=args.port, db=db) as running:
+            url = str(running.broker_url)
+            rooms = len(home.rooms)
+            summary = {
+                "broker": url,
+                "embedded": running.embedded is not None,
+                "database": str(db),
+                "home": str(args.home or "built-in demo home"),
+                "rooms": rooms,
+                "devices": len(running.runners),
+                "ready_seconds": round(running.ready_seconds, 3),
+            }
+            if args.json:
+                print(json.dumps(summary, ensure_ascii=False), flush=True)
+            else:
+                env = "" if url == "mqtt://127.0.0.1:1883" else f"GENIE_BROKER={url} "
+                kind = "embedded amqtt" if running.embedded else "external"
+                print(f"Genie Sim is up (ready in {running.ready_seconds:.2f} s)\n"
+                      f"  broker    {url} ({kind})\n"
+                      f"  hub       genie-hub, database {db}\n"
+                      f"  home      {summary['home']}: {rooms} rooms, {len(running.runners)} devices online\n"
+                      f"Talk to it from another terminal:\n"
+                      f'  {env}genie say "打开客厅的灯"\n'
+                      f'  {env}genie say "set the bedroom air conditioner to 26 degrees"\n'
+                      f'  {env}genie say "allume la lampe de bureau"\n'
+                      f"  {env}genie devices list\n"
+                      f"Stop with Ctrl-C.", flush=True)
+            await _until_stopped()
+    except asyncio.CancelledError:
+        pass
+    if not args.json:
+        print("Genie Sim stopped.", file=sys.stderr)
+    return EXIT_OK
+
+
+async def cmd_broker(args: argparse.Namespace) -> int:
+    from hub.broker import EmbeddedBroker, default_config_path, load_config
+
+    config_path = args.config or default_config_path()
+    broker = EmbeddedBroker(load_config(config_path, host=args.host, port=args.port))
+    await broker.start()
+    print(f"MQTT broker listening on {broker.url} (config: {config_path or 'built-in defaults'}). "
+          f"Stop with Ctrl-C.", flush=True)
+    try:
+        await _until_stopped()
+    except asyncio.CancelledError:
+        pass
+    finally:
+        await broker.stop()
+    return EXIT_OK
+
+
+async def cmd_hub(args: argparse.Namespace) -> int:
+    from genie.app import default_db_path, run_stack
+
+    db = args.db or default_db_path()
+    try:
+        async with run_stack(home=None, broker_url=args.broker or "", db=db) as running:
+            print(f"hub connected to {running.broker_url}, database {db}. Stop with Ctrl-C.", flush=True)
+            await _until_stopped()
+    except asyncio.CancelledError:
+        pass
+    return EXIT_OK
+
+
+async def cmd_spawn(args: argparse.Namespace) -> int:
+    from genie.app import run_stack
+
+    home = _load_home(args.home)
+    try:
+        async with run_stack(home=home, broker_url=args.broker or "", run_hub=False) as running:
+            print(f"{len(running.runners)} devices online on {running.broker_url}. Stop with Ctrl-C.", flush=True)
+            await _until_stopped()
+    except asyncio.CancelledError:
+        pass
+    return EXIT_OK
+
+
+def _url(args: argparse.Namespace) -> Any:
+    from hub.protocol.mqtt import BrokerURL
+
+    return BrokerURL.from_env(args.broker)
+
+
+def _state_text(state: dict[str, Any]) -> str:
+    return " ".join(f"{k}={v}" for k, v in state.items())
+
+
+async def cmd_list(args: argparse.Namespace) -> int:
+    from hub.client import list_devices
+
+    devices = await list_devices(_url(args), timeout=args.timeout)
+    if args.json:
+        print(json.dumps([d.model_dump(by_alias=True) for d in devices], ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if not devices:
+        print("The hub knows no devices yet.")
+        return EXIT_OK
+    rows = [("ID", "NAME", "ROOM", "BRAND", "CATEGORY", "ONLINE", "STATE")]
+    for d in devices:
+        name = " / ".join(dict.fromkeys(n for n in (d.names.display("zh"), d.names.display("en")) if n))
+        rows.append((d.id, name, d.room_names.display("en") or d.room, d.brand, d.category,
+                     "yes" if d.online else "NO", _state_text(d.state)))
+    widths = [max(_width(r[i]) for r in rows) for i in range(6)]
+    for row in rows:
+        print("  ".join(cell + " " * (w - _width(cell)) for cell, w in zip(row[:6], widths, strict=True))
+              + "  " + row[6])
+    return EXIT_OK
+
+
+def _width(text: str) -> int:
+    """Display width: Chinese characters take two columns."""
+    return sum(2 if "\u2e80" <= c <= "\uffef" else 1 for c in text)
+
+
+async def cmd_say(args: argparse.Namespace) -> int:
+    from hub.client import say
+
+    result = await say(_url(args), " ".join(args.text), lang=args.lang, timeout=args.timeout)
+    if args.json:
+        print(json.dumps(result.model_dump(by_alias=True, exclude_none=True), ensure_ascii=False))
+    else:
+        print(result.reply)
+    return EXIT_OK if result.ok else EXIT_FAILED
+
+
+async def cmd_reset(args: argparse.Namespace) -> int:
+    from hub.client import reset_home
+
+    result = await reset_home(_url(args), timeout=args.timeout)
+    if args.json:
+        print(json.dumps(result.model_dump(by_alias=True, exclude_none=True), ensure_ascii=False))
+    else:
+        print(result.reply)
+    return EXIT_OK if result.ok else EXIT_FAILED
+
+
+async def cmd_check(args: argparse.Namespace) -> int:
+    home = _load_home(args.file)
+    if args.json:
+        print(json.dumps(home.model_dump(mode="json"), ensure_ascii=False, indent=2))
+    else:
+        print(f"{args.file or 'built-in demo home'}: OK — {len(home.rooms)} rooms, {len(home.devices)} devices")
+        for room in home.rooms:
+            members = [d.id for d in home.devices if d.room == room.id]
+            print(f"  {room.id:10} {room.names.display('zh')} / {room.names.display('en')}: {', '.join(members)}")
+    return EXIT_OK
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], Coroutine[Any, Any, int]]] = {
+    "up": cmd_up,
+    "broker": cmd_broker,
+    "hub": cmd_hub,
+    "say": cmd_say,
+}
+
+
+def _command(args: argparse.Namespace) -> Callable[[argparse.Namespace], Coroutine[Any, Any, int]]:
+    if args.command == "devices":
+        return cmd_spawn if args.devices_command == "spawn" else cmd_list
+    if args.command == "home":
+        return cmd_reset if args.home_command == "reset" else cmd_check
+    return COMMANDS[args.command]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``genie`` console script."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if not args.debug:
+        # amqtt logs every abrupt client disconnect (the simulated power cuts) as an error.
+        logging.getLogger("amqtt").setLevel(logging.CRITICAL)
+        logging.getLogger("transitions").setLevel(logging.WARNING)
+    try:
+        return asyncio.run(_command(args)(args))
+    except KeyboardInterrupt:
+        return EXIT_OK
+    except Exception as exc:
+        if args.debug:
+            raise
+        return _fail(exc)
+
+
+def _fail(exc: BaseException) -> int:
+    from hub.broker import BrokerConfigError, BrokerStartError
+    from hub.client import HubUnavailable
+    from hub.protocol.mqtt import ConnectionFailed
+    from hub.store import StoreError
+
+    known = (CliError, BrokerConfigError, BrokerStartError, HubUnavailable, ConnectionFailed, StoreError,
+             ValueError, TimeoutError, OSError)
+    if isinstance(exc, BaseExceptionGroup):
+        exc = exc.exceptions[0]
+    if isinstance(exc, known):
+        message = str(exc) or type(exc).__name__
+    else:
+        message = f"unexpected {type(exc).__name__}: {exc} (run with --debug for the traceback)"
+    print(f"genie: error: {message}", file=sys.stderr)
+    return EXIT_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,79 @@
+"""A client of the running hub over MQTT: what ``genie say``, ``genie devices list`` and
+``genie home reset`` use (and any script may)."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+from hub.protocol import (
+    CommandResult,
+    DeviceView,
+    ErrorResponse,
+    HubRequest,
+    HubStatus,
+    ListDevicesResponse,
+    ProtocolError,
+    TextCommandResponse,
+    Topics,
+    decode,
+    encode,
+)
+from hub.protocol.mqtt import BrokerURL, MqttConnection
+
+
+class HubUnavailable(RuntimeError):
+    """The broker or the hub cannot be reached, or the hub did not answer in time."""
+
+
+async def _ask(url: BrokerURL, name: str, text: str | None, lang: str | None, timeout: float,
+               topics: Topics) -> TextCommandResponse | ListDevicesResponse:
+    client_id = f"genie-cli-{uuid.uuid4().hex[:12]}"
+    reply_topic = topics.command_reply(client_id)
+    request = HubRequest.create(name, client_id, text, lang)
+    try:
+        async with MqttConnection(url, client_id, keepalive=max(5, int(timeout) + 5)) as conn:
+            await conn.subscribe(reply_topic, topics.hub_status)
+            await conn.publish(topics.command, encode(request))
+            async with asyncio.timeout(timeout):
+                async for message in conn.messages():
+                    if message.topic == topics.hub_status:
+                        if message.payload and not decode(message.payload, HubStatus).online:
+                            raise HubUnavailable(f"the hub on {url} is offline — start it with `genie up`")
+                        continue
+                    reply = decode(message.payload, TextCommandResponse, ListDevicesResponse, ErrorResponse)
+                    if reply.header.message_id != request.header.message_id:
+                        continue
+                    if isinstance(reply, ErrorResponse):
+                        raise HubUnavailable(f"the hub refused the request: {reply.payload.error_code}: "
+                                             f"{reply.payload.message}")
+                    return reply
+    except TimeoutError:
+        raise HubUnavailable(f"no answer from a hub on {url} within {timeout:g}s — is `genie up` running?") from None
+    except ConnectionError as exc:
+        raise HubUnavailable(f"{exc} — is `genie up` running?") from None
+    except ProtocolError as exc:
+        raise HubUnavailable(f"the hub answered something unreadable: {exc.reason}") from None
+    raise HubUnavailable(f"the connection to {url} closed before the hub answered")
+
+
+async def say(url: BrokerURL, text: str, *, lang: str | None = None, timeout: float = 10.0,
+              topics: Topics | None = None) -> CommandResult:
+    """Send a text command to the hub and return what it did."""
+    reply = await _ask(url, "TextCommand", text, lang, timeout, topics or Topics())
+    assert isinstance(reply, TextCommandResponse)
+    return reply.payload
+
+
+async def list_devices(url: BrokerURL, *, timeout: float = 10.0, topics: Topics | None = None) -> list[DeviceView]:
+    """The hub's directory."""
+    reply = await _ask(url, "ListDevices", None, None, timeout, topics or Topics())
+    assert isinstance(reply, ListDevicesResponse)
+    return reply.payload.devices
+
+
+async def reset_home(url: BrokerURL, *, timeout: float = 10.0, topics: Topics | None = None) -> CommandResult:
+    """Put every device back to its initial state."""
+    reply = await _ask(url, "ResetHome", None, None, timeout, topics or Topics())
+    assert isinstance(reply, TextCommandResponse)
+    return reply.payload
