@@ -70,8 +70,9 @@ class DeviceRunner:
         will = Will(self._topic(DeviceTopic.STATUS), encode(DeviceStatus.create(dev.id, False, "lwt")))
         try:
             await self._session(will)
-        except ConnectionError as exc:
-            _LOGGER.warning("%s: %s", dev.id, exc)
+        except* ConnectionError as group:
+            for exc in group.exceptions:
+                _LOGGER.warning("%s: %s", dev.id, exc)
 
     async def _session(self, will: Will) -> None:
         dev = self.device

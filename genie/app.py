@@ -92,6 +92,10 @@ async def run_stack(
         else:
             url = BrokerURL.from_env(broker_url)
         connect = connector(url)
+        store: Store | None = None
+        if run_hub:
+            store = Store(db if db is not None else default_db_path())
+            stack.callback(store.close)  # runs after the tasks below have stopped
         tasks: list[asyncio.Task[None]] = []
 
         async def stop_tasks() -> None:
@@ -102,9 +106,7 @@ async def run_stack(
 
         stack.push_async_callback(stop_tasks)
         hub: Hub | None = None
-        if run_hub:
-            store = Store(db if db is not None else default_db_path())
-            stack.callback(store.close)
+        if store is not None:
             hub = Hub(connect, store=store, topics=topics)
             tasks.append(asyncio.create_task(hub.run(), name="hub"))
             waiter = asyncio.create_task(hub.ready.wait())

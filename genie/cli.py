@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import signal
 import sys
 from collections.abc import Callable, Coroutine
@@ -312,6 +313,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return asyncio.run(_command(args)(args))
     except KeyboardInterrupt:
+        return EXIT_OK
+    except BrokenPipeError:  # `genie devices list | head`: the reader left; that is fine
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     except Exception as exc:
         if args.debug:

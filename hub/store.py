@@ -40,6 +40,7 @@ class Store:
             raise StoreError(f"hub database {self.path} is not usable ({exc}); "
                              f"move it aside or pass --db with another path") from None
         self._dirty: dict[str, DeviceRecord | None] = {}
+        self._closed = False
         self._flush_handle: asyncio.TimerHandle | None = None
 
     def _migrate(self) -> None:
@@ -97,7 +98,7 @@ class Store:
     def flush(self) -> None:
         """Write every queued change in one transaction."""
         self._flush_handle = None
-        if not self._dirty:
+        if not self._dirty or self._closed:
             return
         dirty, self._dirty = self._dirty, {}
         rows = [
@@ -115,4 +116,5 @@ class Store:
         if self._flush_handle is not None:
             self._flush_handle.cancel()
         self.flush()
+        self._closed = True
         self._db.close()

@@ -57,7 +57,8 @@ async def test_off_the_room_drifts_back_to_ambient(sim):
 
 
 async def test_air_supply_only_moves_air(sim):
-    ac = await sim.make(AirCondition, currentTemperature=26.0, temperature=24, mode="airsupply", powerstate="on")
+    ac = await sim.make(AirCondition, currentTemperature=26.0, temperature=24, mode="airsupply",
+                        powerstate="on")
     await sim.advance(10 * 60)
     assert ac.state["currentTemperature"] == 26.0
 

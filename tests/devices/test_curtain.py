@@ -9,7 +9,8 @@ from hub.protocol import ErrorCode
 async def test_turn_on_opens_over_time(sim):
     curtain = await sim.make(Curtain)
     reports = sim.record(curtain)
-    assert sim.ok(await sim.control(curtain, "TurnOn")) == {"position": 0, "motion": "opening", "powerstate": "on"}
+    reply = sim.ok(await sim.control(curtain, "TurnOn"))
+    assert reply == {"position": 0, "motion": "opening", "powerstate": "on"}
     await sim.advance(5)
     assert curtain.state["position"] == 50
     assert curtain.state["motion"] == "opening"

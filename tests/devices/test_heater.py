@@ -59,4 +59,5 @@ async def test_heater_setpoint_range(sim):
 async def test_heater_unsupported_actions(sim):
     heater = await sim.make(Heater)
     assert sim.error(await sim.control(heater, "SetMode", "auto")) == ErrorCode.DEVICE_NOT_SUPPORT_FUNCTION
-    assert sim.error(await sim.control(heater, "SetCurrentTemperature", 30)) == ErrorCode.DEVICE_NOT_SUPPORT_FUNCTION
+    reply = await sim.control(heater, "SetCurrentTemperature", 30)
+    assert sim.error(reply) == ErrorCode.DEVICE_NOT_SUPPORT_FUNCTION

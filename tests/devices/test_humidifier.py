@@ -50,4 +50,5 @@ async def test_target_range_and_adjust(sim):
     assert sim.ok(await sim.control(humidifier, "AdjustUpHumidity")) == {"humidity": 60}
     assert sim.ok(await sim.control(humidifier, "AdjustUpHumidity", 50)) == {"humidity": 80}
     assert sim.ok(await sim.query(humidifier, "QueryHumidity")) == {"humidity": 80}
-    assert sim.error(await sim.control(humidifier, "SetTemperature", 20)) == ErrorCode.DEVICE_NOT_SUPPORT_FUNCTION
+    reply = await sim.control(humidifier, "SetTemperature", 20)
+    assert sim.error(reply) == ErrorCode.DEVICE_NOT_SUPPORT_FUNCTION

@@ -65,5 +65,6 @@ async def test_reset_restores_the_home_file_state(sim):
     await sim.control(light, "SetBrightness", 90)
     reports = sim.record(light)
     sim.ok(await sim.control(light, "Reset"))
-    assert light.state == {"powerstate": "off", "brightness": 30, "color": "#FFFFFF", "colorTemperature": 4000}
+    assert light.state == {"powerstate": "off", "brightness": 30, "color": "#FFFFFF",
+                           "colorTemperature": 4000}
     assert reports.causes("brightness") == ["reset"]

@@ -42,8 +42,9 @@ async def test_channels(sim):
 async def test_out_of_range_values_refused(sim):
     tv = await sim.make(Television)
     reports = sim.record(tv)
-    for action, value in (("SetVolume", 101), ("SetVolume", -1), ("SelectChannel", 0), ("SelectChannel", 1000),
-                          ("SelectChannel", "CCTV")):
+    bad = (("SetVolume", 101), ("SetVolume", -1), ("SelectChannel", 0), ("SelectChannel", 1000),
+           ("SelectChannel", "CCTV"))
+    for action, value in bad:
         assert sim.error(await sim.control(tv, action, value)) == ErrorCode.INVALIDATE_PARAMS, (action, value)
     assert tv.state == tv.initial_state
     assert reports.reports == []
