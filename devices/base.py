@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from devices.clock import Clock, RealClock
 from hub.protocol import (
     DeviceInfo,
     ErrorCode,
@@ -25,8 +26,6 @@ from hub.protocol import (
     Response,
 )
 from hub.protocol.vocabulary import ACTIONS, DEFAULT_STEPS, QUERY_ACTIONS, adjust_action_for, set_action_for
-
-from devices.clock import Clock, RealClock
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -265,20 +264,20 @@ class SimulatedDevice:
             target = max(spec.min, target)
         if spec.max is not None:
             target = min(spec.max, target)
-        value: PropertyValue = int(round(target)) if spec.data_type == "int" else round(target, 2)
+        value: PropertyValue = round(target) if spec.data_type == "int" else round(target, 2)
         self.before_set(attr, value)
         self.apply({attr: value})
         return [attr]
 
-    async def on_TurnOn(self, value: Any) -> list[str]:  # noqa: N802 - AliGenie action names
+    async def on_TurnOn(self, value: Any) -> list[str]:
         self.apply({"powerstate": "on"})
         return ["powerstate"]
 
-    async def on_TurnOff(self, value: Any) -> list[str]:  # noqa: N802
+    async def on_TurnOff(self, value: Any) -> list[str]:
         self.apply({"powerstate": "off"})
         return ["powerstate"]
 
-    async def on_Reset(self, value: Any) -> list[str]:  # noqa: N802
+    async def on_Reset(self, value: Any) -> list[str]:
         """Back to the initial state of the home file; stop anything in motion."""
         await self.close()
         self.fault = None

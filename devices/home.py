@@ -8,9 +8,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from hub.protocol import Names, PropertyValue, validate_device_id
-
 from devices.base import DeviceConfig
+from hub.protocol import Names, PropertyValue, validate_device_id
 
 DEMO_HOME = Path(__file__).with_name("homes") / "demo.yaml"
 

@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Sequence
 
+from devices.base import SimulatedDevice
 from hub.protocol import (
     DeviceStatus,
     DeviceTopic,
@@ -22,8 +23,6 @@ from hub.protocol import (
     encode,
 )
 from hub.protocol.mqtt import Connection, Will
-
-from devices.base import SimulatedDevice
 
 _LOGGER = logging.getLogger(__name__)
 

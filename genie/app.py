@@ -27,7 +27,7 @@ def default_db_path() -> Path:
     return Path(platformdirs.user_data_dir("genie-sim")) / "hub.db"
 
 
-def connector(url: BrokerURL, keepalive: int = 30):  # noqa: ANN201 - returns a Connector
+def connector(url: BrokerURL, keepalive: int = 30):
     """A factory of real MQTT connections to ``url``."""
 
     def connect(client_id: str, will: Will | None) -> MqttConnection:

@@ -144,7 +144,7 @@ class EmbeddedBroker:
         finally:
             amqtt_logger.setLevel(level)
         self._broker = broker
-        server = broker._servers.get("default")  # noqa: SLF001
+        server = broker._servers.get("default")
         sockets = getattr(getattr(server, "instance", None), "sockets", None) or []
         if sockets:
             self.port = sockets[0].getsockname()[1]

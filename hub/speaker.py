@@ -204,9 +204,6 @@ class Speaker:
         # ...or a property only one device has ("声音小点儿").
         if attribute:
             having = [r for r in records if self._has(r, attribute)]
-            if len({r.category for r in having}) == 1 and (len(having) == 1 or intent.action != "set"):
-                if len(having) == 1:
-                    return having
             if len(having) == 1:
                 return having
         outcome.problem = "no_target"
@@ -394,8 +391,11 @@ def _done(lex: Lexicon, steps: list[Step], directory: Directory) -> str:
         for prop in first.response.payload.properties:
             if prop.name == first.attribute:
                 value = prop.value
-    return template.format(target=target_phrase(lex, [s.device for s in steps], directory),
-                           property=_property_name(lex, first.attribute), value=format_value(lex, first.attribute, value))
+    return template.format(
+        target=target_phrase(lex, [s.device for s in steps], directory),
+        property=_property_name(lex, first.attribute),
+        value=format_value(lex, first.attribute, value),
+    )
 
 
 def _answer(lex: Lexicon, step: Step) -> str:

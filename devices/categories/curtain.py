@@ -5,9 +5,8 @@ from __future__ import annotations
 import asyncio
 from typing import Any, ClassVar
 
-from hub.protocol import ErrorCode, Names, PropertySpec, PropertyValue
-
 from devices.base import DeviceError, SimulatedDevice, enum_spec, int_spec
+from hub.protocol import ErrorCode, Names, PropertySpec, PropertyValue
 
 SPEED = 10.0
 """Percent of travel per second: a typical motorised track opens fully in about 10 s."""
@@ -33,22 +32,22 @@ class Curtain(SimulatedDevice):
         self.target: int = int(self.state["position"])  # type: ignore[arg-type]
         self._motor: asyncio.Task[None] | None = None
 
-    async def on_TurnOn(self, value: Any) -> list[str]:  # noqa: N802
+    async def on_TurnOn(self, value: Any) -> list[str]:
         return self._move_to(100)
 
-    async def on_TurnOff(self, value: Any) -> list[str]:  # noqa: N802
+    async def on_TurnOff(self, value: Any) -> list[str]:
         return self._move_to(0)
 
-    async def on_SetPosition(self, value: Any) -> list[str]:  # noqa: N802
+    async def on_SetPosition(self, value: Any) -> list[str]:
         return self._move_to(int(self.checked("position", value)))  # type: ignore[arg-type]
 
-    async def on_AdjustUpPosition(self, value: Any) -> list[str]:  # noqa: N802
+    async def on_AdjustUpPosition(self, value: Any) -> list[str]:
         return self._move_to(min(100, self.target + self._step(value)))
 
-    async def on_AdjustDownPosition(self, value: Any) -> list[str]:  # noqa: N802
+    async def on_AdjustDownPosition(self, value: Any) -> list[str]:
         return self._move_to(max(0, self.target - self._step(value)))
 
-    async def on_Pause(self, value: Any) -> list[str]:  # noqa: N802
+    async def on_Pause(self, value: Any) -> list[str]:
         self._stop_motor()
         self.target = int(self.state["position"])  # type: ignore[arg-type]
         self.apply({"motion": "stopped"})
@@ -95,13 +94,10 @@ class Curtain(SimulatedDevice):
                 self.apply({"motion": "stopped"}, cause="motion")
                 return
             delta = SPEED * TICK
-            if self.target > position:
-                new = min(self.target, position + delta)
-            else:
-                new = max(self.target, position - delta)
-            self.apply({"position": int(round(new))}, cause="motion")
+            new = min(self.target, position + delta) if self.target > position else max(self.target, position - delta)
+            self.apply({"position": round(new)}, cause="motion")
 
-    async def on_Reset(self, value: Any) -> list[str]:  # noqa: N802
+    async def on_Reset(self, value: Any) -> list[str]:
         self._stop_motor()
         result = await super().on_Reset(value)
         self.target = int(self.state["position"])  # type: ignore[arg-type]

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from hub.protocol import Names, PropertySpec, PropertyValue
-
 from devices.base import SimulatedDevice, int_spec, power_spec
+from hub.protocol import Names, PropertySpec, PropertyValue
 
 
 class Light(SimulatedDevice):

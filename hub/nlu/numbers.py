@@ -62,7 +62,8 @@ def find_numbers(text: str, units: dict[str, list[str]], percent_prefixes: list[
             continue  # the 百 of 百分之
         arabic = token[0].isdigit()
         if arabic:
-            if start > 0 and (text[start - 1].isalpha() and not _is_cjk(text[start - 1])) and text[start - 1] not in "x":
+            previous = text[start - 1] if start > 0 else ""
+            if previous.isalpha() and not _is_cjk(previous):
                 continue  # part of a word such as "pm25"
             value: float | None = float(token)
         else:
@@ -74,8 +75,8 @@ def find_numbers(text: str, units: dict[str, list[str]], percent_prefixes: list[
         tail = len(text[end:]) - len(rest)
         for kind, words in units.items():
             for word in sorted(words, key=len, reverse=True):
-                if word and rest.startswith(word) and not (word[-1:].isalpha() and rest[len(word):len(word) + 1].isalpha()
-                                                        and not _is_cjk(word[-1])):
+                glued = word[-1:].isalpha() and not _is_cjk(word[-1]) and rest[len(word):len(word) + 1].isalpha()
+                if word and rest.startswith(word) and not glued:
                     unit = kind
                     end = end + tail + len(word)
                     break

@@ -9,6 +9,7 @@ depends on a broker that delivers retained messages to clients that never asked 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import socket
@@ -195,9 +196,7 @@ class MqttConnection:
             raise ConnectionFailed(f"{self.client_id}: connection to {self.url} lost: {exc}") from None
 
     async def abort(self) -> None:
-        sock = self._client._client.socket()  # noqa: SLF001 - aiomqtt exposes no way to drop the link
+        sock = self._client._client.socket()
         if sock is not None:
-            try:
+            with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass

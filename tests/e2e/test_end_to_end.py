@@ -17,7 +17,7 @@ from tests.conftest import wait_for
 pytestmark = pytest.mark.e2e
 
 
-def device(running: Running, device_id: str):  # noqa: ANN201
+def device(running: Running, device_id: str):
     return next(r.device for r in running.runners if r.device.id == device_id)
 
 
