@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -159,15 +160,20 @@ class SimulatedDevice:
         """Run a background behaviour owned by this device (cancelled by ``close``)."""
         task = asyncio.get_running_loop().create_task(coro, name=f"device[{self.id}]")
         self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        task.add_done_callback(self._task_done)
         return task
+
+    def _task_done(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            _LOGGER.error("%s: behaviour failed", self.id, exc_info=task.exception())
 
     async def start(self) -> None:
         """Start periodic behaviours (sensors, drift). Subclasses override and call super."""
 
     async def close(self) -> None:
         """Stop every background task of this device."""
-        tasks = list(self._tasks)
+        tasks = [t for t in self._tasks if t is not asyncio.current_task()]
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
@@ -175,18 +181,18 @@ class SimulatedDevice:
     # ------------------------------------------------------------------ directives
     async def handle(self, request: Request) -> Response | ErrorResponse | None:
         """Answer ``request``; None means the device stays silent (the fault ``offline``)."""
-        if self.fault == "offline":
+        if self.fault == "offline" and request.action != "Reset":
             return None
         delay = self.config.latency + (5.0 if self.fault == "slow" else 0.0)
         if delay > 0:
             await self.clock.sleep(delay)
-        if self.fault == "error":
+        if self.fault == "error" and request.action != "Reset":
             return ErrorResponse.to(request, ErrorCode.SERVICE_ERROR, f"{self.id}: internal fault (simulated)")
         if request.payload.device_id != self.id:
             return ErrorResponse.to(request, ErrorCode.DEVICE_IS_NOT_EXIST,
                                     f"this is {self.id}, not {request.payload.device_id}")
         try:
-            if request.is_query:
+            if request.is_query or request.action in QUERY_ACTIONS:
                 return Response.to(request, self.query(request.action))
             action = request.action
             if action not in self.actions():
@@ -237,14 +243,19 @@ class SimulatedDevice:
 
     def set_property(self, attr: str, value: Any) -> list[str]:
         new = self.checked(attr, value)
-        self.before_set(attr, new)
+        side_effects = self.before_set(attr, new) or []
         self.apply({attr: new})
-        return [attr]
+        return [attr, *side_effects]
 
-    def before_set(self, attr: str, value: PropertyValue) -> None:
-        """Hook: e.g. setting brightness turns a light on. Default: setting anything turns on."""
+    def before_set(self, attr: str, value: PropertyValue) -> list[str] | None:
+        """Hook run before a property is set; returns other properties it changed.
+
+        Default: setting anything on a device that is off turns it on (as real appliances do).
+        """
         if attr != "powerstate" and "powerstate" in self._specs and self.state.get("powerstate") == "off":
             self.apply({"powerstate": "on"})
+            return ["powerstate"]
+        return None
 
     def adjust_property(self, attr: str, step: Any, *, up: bool) -> list[str]:
         spec = self._specs.get(attr)
@@ -253,10 +264,12 @@ class SimulatedDevice:
         if step in (None, ""):
             step = DEFAULT_STEPS.get(attr, spec.step or 1)
         try:
+            if isinstance(step, bool):
+                raise TypeError
             amount = float(step)
         except (TypeError, ValueError):
             raise DeviceError(ErrorCode.INVALIDATE_PARAMS, f"{attr}: step must be a number, got {step!r}") from None
-        if amount <= 0:
+        if not math.isfinite(amount) or amount <= 0:
             raise DeviceError(ErrorCode.INVALIDATE_PARAMS, f"{attr}: step must be positive, got {step!r}")
         current = float(self.state.get(attr, spec.min or 0))  # type: ignore[arg-type]
         target = current + amount if up else current - amount
@@ -265,9 +278,9 @@ class SimulatedDevice:
         if spec.max is not None:
             target = min(spec.max, target)
         value: PropertyValue = round(target) if spec.data_type == "int" else round(target, 2)
-        self.before_set(attr, value)
+        side_effects = self.before_set(attr, value) or []
         self.apply({attr: value})
-        return [attr]
+        return [attr, *side_effects]
 
     async def on_TurnOn(self, value: Any) -> list[str]:
         self.apply({"powerstate": "on"})

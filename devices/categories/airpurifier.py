@@ -61,10 +61,12 @@ class AirPurifier(PeriodicDevice):
         self.apply(changes)
         return ["mode", "windspeed"]
 
-    def before_set(self, attr: str, value: PropertyValue) -> None:
-        super().before_set(attr, value)
+    def before_set(self, attr: str, value: PropertyValue) -> list[str] | None:
+        changed = super().before_set(attr, value) or []
         if attr == "windspeed" and self.state["mode"] != "manual":
             self.apply({"mode": "manual"})
+            changed.append("mode")
+        return changed
 
     def tick(self) -> None:
         pm = int(self.state["pm2.5"])

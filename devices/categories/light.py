@@ -9,7 +9,7 @@ from hub.protocol import Names, PropertySpec, PropertyValue
 
 
 class Light(SimulatedDevice):
-    """A dimmable colour bulb. Setting brightness 0 turns it off; turning on restores brightness."""
+    """A dimmable colour bulb; it remembers its brightness and colour while off."""
 
     category = "light"
     specs: ClassVar[tuple[PropertySpec, ...]] = (

@@ -88,8 +88,9 @@ class RoboticVacuum(PeriodicDevice):
             self._go("returning")
         return ["powerstate", "status"]
 
-    def before_set(self, attr: str, value: PropertyValue) -> None:
+    def before_set(self, attr: str, value: PropertyValue) -> list[str] | None:
         """Changing the suction does not start a cleaning run (unlike the generic "setting turns on")."""
+        return None
 
     async def on_Reset(self, value: Any) -> list[str]:
         result = await super().on_Reset(value)

@@ -36,7 +36,9 @@ class Television(SimulatedDevice):
     async def on_CancelMute(self, value: Any) -> list[str]:
         return self.set_property("mute", False)
 
-    def before_set(self, attr: str, value: PropertyValue) -> None:
-        super().before_set(attr, value)
+    def before_set(self, attr: str, value: PropertyValue) -> list[str] | None:
+        changed = super().before_set(attr, value) or []
         if attr == "volume" and self.state["mute"]:
             self.apply({"mute": False})
+            changed.append("mute")
+        return changed

@@ -66,6 +66,8 @@ ACTIONS: dict[str, ActionKind] = {
     "CancelMute": ActionKind("special", "mute"),
     "Lock": ActionKind("special", "lockstate"),
     "Unlock": ActionKind("special", "lockstate"),
+    "OpenSwing": ActionKind("special", "swing"),
+    "CloseSwing": ActionKind("special", "swing"),
     "Reset": ActionKind("special", None),  # ours: back to the home file's initial state
 }
 """Every control action a simulated device may list, with the property it changes."""

@@ -9,7 +9,7 @@ from hub.protocol import ErrorCode
 async def test_cooling_reaches_the_setpoint_and_never_overshoots(sim):
     ac = await sim.make(AirCondition, currentTemperature=28.0)
     reports = sim.record(ac)
-    assert sim.ok(await sim.control(ac, "SetTemperature", 24)) == {"temperature": 24}
+    assert sim.ok(await sim.control(ac, "SetTemperature", 24)) == {"temperature": 24, "powerstate": "on"}
     assert ac.state["powerstate"] == "on"  # setting the temperature of an off AC turns it on
     await sim.advance(60)
     assert ac.state["currentTemperature"] == 27.5  # 0.5 °C per minute
@@ -65,7 +65,7 @@ async def test_air_supply_only_moves_air(sim):
 
 async def test_mode_aliases_and_bad_modes(sim):
     ac = await sim.make(AirCondition, mode="heat")
-    assert sim.ok(await sim.control(ac, "SetMode", "cool")) == {"mode": "cold"}
+    assert sim.ok(await sim.control(ac, "SetMode", "cool")) == {"mode": "cold", "powerstate": "on"}
     assert sim.ok(await sim.control(ac, "SetMode", "Dehumidification")) == {"mode": "dehumidification"}
     assert sim.error(await sim.control(ac, "SetMode", "turbo")) == ErrorCode.INVALIDATE_PARAMS
     assert sim.error(await sim.control(ac, "SetMode")) == ErrorCode.INVALIDATE_PARAMS
@@ -80,7 +80,7 @@ async def test_setpoint_and_wind_speed_ranges(sim):
         assert sim.error(await sim.control(ac, action, value)) == ErrorCode.INVALIDATE_PARAMS, (action, value)
     assert ac.state == ac.initial_state
     assert reports.reports == []
-    assert sim.ok(await sim.control(ac, "SetTemperature", "max")) == {"temperature": 30}
+    assert sim.ok(await sim.control(ac, "SetTemperature", "max")) == {"temperature": 30, "powerstate": "on"}
     assert sim.ok(await sim.control(ac, "AdjustUpTemperature")) == {"temperature": 30}
     assert sim.ok(await sim.control(ac, "AdjustDownTemperature", 3)) == {"temperature": 27}
     assert sim.ok(await sim.control(ac, "AdjustUpWindSpeed")) == {"windspeed": 3}

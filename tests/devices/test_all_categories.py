@@ -10,7 +10,7 @@ from hub.protocol import ErrorCode, Request
 from hub.protocol.vocabulary import ACTIONS, DEVICE_TYPES, QUERY_ACTIONS, set_action_for
 
 CLASSES = sorted(CATEGORIES.values(), key=lambda cls: cls.category)
-VOCABULARY_GAPS = {"OpenSwing", "CloseSwing"}
+VOCABULARY_GAPS: set[str] = set()
 """Actions some category implements that hub/protocol/vocabulary.py does not list yet."""
 
 

@@ -8,7 +8,7 @@ from hub.protocol import ErrorCode
 
 async def test_wind_speed_set_and_adjust(sim):
     fan = await sim.make(Fan)
-    assert sim.ok(await sim.control(fan, "SetWindSpeed", 1)) == {"windspeed": 1}
+    assert sim.ok(await sim.control(fan, "SetWindSpeed", 1)) == {"windspeed": 1, "powerstate": "on"}
     assert fan.state["powerstate"] == "on"
     assert sim.ok(await sim.control(fan, "AdjustUpWindSpeed")) == {"windspeed": 2}
     assert sim.ok(await sim.control(fan, "AdjustUpWindSpeed", 5)) == {"windspeed": 3}
@@ -34,7 +34,7 @@ async def test_modes_and_sleep_wind_slows_down(sim):
 async def test_swing_opens_and_closes(sim):
     fan = await sim.make(Fan)
     reports = sim.record(fan)
-    assert sim.ok(await sim.control(fan, "OpenSwing")) == {"swing": "on"}
+    assert sim.ok(await sim.control(fan, "OpenSwing")) == {"swing": "on", "powerstate": "on"}
     assert fan.state["powerstate"] == "on"  # swinging a fan that is off starts it
     assert sim.ok(await sim.control(fan, "CloseSwing")) == {"swing": "off"}
     assert reports.values("swing") == ["on", "off"]

@@ -52,7 +52,7 @@ async def test_heater_setpoint_range(sim):
     assert sim.error(await sim.control(heater, "SetTemperature", 4)) == ErrorCode.INVALIDATE_PARAMS
     assert heater.state == heater.initial_state
     assert reports.reports == []
-    assert sim.ok(await sim.control(heater, "AdjustUpTemperature")) == {"temperature": 23}
+    assert sim.ok(await sim.control(heater, "AdjustUpTemperature")) == {"temperature": 23, "powerstate": "on"}
     assert sim.ok(await sim.control(heater, "AdjustUpTemperature", 20)) == {"temperature": 35}
 
 

@@ -9,7 +9,7 @@ from hub.protocol import ErrorCode
 async def test_misting_reaches_the_target_and_stops_there(sim):
     humidifier = await sim.make(Humidifier, currentHumidity=40.0)
     reports = sim.record(humidifier)
-    assert sim.ok(await sim.control(humidifier, "SetHumidity", 60)) == {"humidity": 60}
+    assert sim.ok(await sim.control(humidifier, "SetHumidity", 60)) == {"humidity": 60, "powerstate": "on"}
     await sim.advance(10 * 60)
     assert humidifier.state["currentHumidity"] == 50.0  # 1 % per minute
     await sim.advance(60 * 60)
@@ -47,7 +47,7 @@ async def test_target_range_and_adjust(sim):
     assert sim.error(await sim.control(humidifier, "SetHumidity", 20)) == ErrorCode.INVALIDATE_PARAMS
     assert sim.error(await sim.control(humidifier, "SetMode", "turbo")) == ErrorCode.INVALIDATE_PARAMS
     assert humidifier.state == humidifier.initial_state
-    assert sim.ok(await sim.control(humidifier, "AdjustUpHumidity")) == {"humidity": 60}
+    assert sim.ok(await sim.control(humidifier, "AdjustUpHumidity")) == {"humidity": 60, "powerstate": "on"}
     assert sim.ok(await sim.control(humidifier, "AdjustUpHumidity", 50)) == {"humidity": 80}
     assert sim.ok(await sim.query(humidifier, "QueryHumidity")) == {"humidity": 80}
     reply = await sim.control(humidifier, "SetTemperature", 20)

@@ -16,7 +16,7 @@ async def test_turn_on_and_off_report_changes(sim):
 
 async def test_setting_brightness_turns_the_light_on(sim):
     light = await sim.make(Light)
-    assert sim.ok(await sim.control(light, "SetBrightness", 40)) == {"brightness": 40}
+    assert sim.ok(await sim.control(light, "SetBrightness", 40)) == {"brightness": 40, "powerstate": "on"}
     assert light.state["powerstate"] == "on"
 
 

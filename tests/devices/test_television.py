@@ -8,7 +8,7 @@ from hub.protocol import ErrorCode
 
 async def test_volume_set_and_adjust(sim):
     tv = await sim.make(Television)
-    assert sim.ok(await sim.control(tv, "SetVolume", 55)) == {"volume": 55}
+    assert sim.ok(await sim.control(tv, "SetVolume", 55)) == {"volume": 55, "powerstate": "on"}
     assert tv.state["powerstate"] == "on"  # changing the volume of a TV that is off turns it on
     assert sim.ok(await sim.control(tv, "AdjustUpVolume")) == {"volume": 65}
     assert sim.ok(await sim.control(tv, "AdjustUpVolume", 50)) == {"volume": 100}
