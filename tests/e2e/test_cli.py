@@ -1,0 +1,149 @@
+"""The `genie` command as a user meets it: real processes, real broker, one-line errors."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import socket
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+GENIE = [sys.executable, "-m", "genie"]
+
+
+async def genie(*args: str, timeout: float = 30, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    """Run `genie ARGS` to completion; return (exit code, stdout, stderr)."""
+    proc = await asyncio.create_subprocess_exec(
+        *GENIE, *args, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        env={**os.environ, **(env or {})},
+    )
+    try:
+        async with asyncio.timeout(timeout):
+            out, err = await proc.communicate()
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+    return proc.returncode or 0, out.decode(), err.decode()
+
+
+@pytest.fixture
+async def genie_up(tmp_path: Path) -> AsyncIterator[dict[str, object]]:
+    """`genie up --json` on an ephemeral port; yields its start-up summary; stops it with SIGTERM."""
+    proc = await asyncio.create_subprocess_exec(
+        *GENIE, "up", "--port", "0", "--db", str(tmp_path / "hub.db"), "--json",
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        async with asyncio.timeout(30):
+            line = await proc.stdout.readline()  # type: ignore[union-attr]
+        assert line, (await proc.stderr.read()).decode()  # type: ignore[union-attr]
+        summary = json.loads(line)
+        summary["proc"] = proc
+        yield summary
+        proc.send_signal(signal.SIGTERM)
+        async with asyncio.timeout(15):
+            code = await proc.wait()
+        stderr = (await proc.stderr.read()).decode()  # type: ignore[union-attr]
+        assert code == 0, stderr
+        assert "Traceback" not in stderr
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+
+
+async def test_up_then_say_in_three_languages_then_list(genie_up: dict[str, object]) -> None:
+    assert genie_up["devices"] == 19 and genie_up["rooms"] == 6
+    url = str(genie_up["broker"])
+    env = {"GENIE_BROKER": url}
+    code, out, err = await genie("say", "打开客厅的灯", env=env)
+    assert code == 0, err
+    assert out.startswith("好的")
+    code, out, _ = await genie("say", "--json", "set the desk lamp to 30%", env=env)
+    result = json.loads(out)
+    assert code == 0 and result["ok"] and result["lang"] == "en"
+    assert result["actions"] == [{"device": "desk-lamp", "action": "SetBrightness",
+                                  "params": {"brightness": 30}, "result": "SUCCESS"}]
+    code, out, _ = await genie("say", "--broker", url, "éteins la lumière du salon")
+    assert code == 0 and out.startswith("D'accord")
+    code, out, _ = await genie("devices", "list", "--json", env=env)
+    devices = {d["id"]: d for d in json.loads(out)}
+    assert devices["desk-lamp"]["state"]["brightness"] == 30
+    assert devices["living-light"]["state"]["powerstate"] == "off"
+    assert devices["floor-lamp"]["state"]["powerstate"] == "on"
+    assert all(d["online"] for d in devices.values())
+    code, out, _ = await genie("say", "blah blah blah", env=env)
+    assert code == 1 and "didn't understand" in out
+    code, out, _ = await genie("home", "reset", "--json", env=env)
+    assert code == 0 and json.loads(out)["ok"]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def test_say_without_a_hub_is_one_clear_line() -> None:
+    code, out, err = await genie("say", "--broker", f"mqtt://127.0.0.1:{_free_port()}", "--timeout", "3", "hi")
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and err.startswith("genie: error: cannot reach the MQTT broker")
+
+
+async def test_broker_port_in_use_is_one_clear_line() -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        code, _, err = await genie("broker", "--port", str(port))
+    assert code == 2
+    assert err == f"genie: error: port {port} on 127.0.0.1 is already in use: is another broker running? " \
+                  "Use --port N (or --broker URL to use that broker)\n"
+
+
+async def test_bad_broker_config_is_one_clear_line(tmp_path: Path) -> None:
+    conf = tmp_path / "broker.conf"
+    conf.write_text("listeners:\n  default:\n    type: udp\n")
+    code, _, err = await genie("broker", "--config", str(conf), "--port", "0")
+    assert code == 2 and err.count("\n") == 1
+    assert "listeners.default.type must be tcp or ws" in err
+    conf.write_text("listeners: [\n")
+    code, _, err = await genie("broker", "--config", str(conf))
+    assert code == 2 and "not valid YAML" in err and err.count("\n") == 1
+
+
+async def test_bad_home_file_names_the_entry_and_field(tmp_path: Path) -> None:
+    home = tmp_path / "home.yaml"
+    home.write_text(
+        "rooms:\n  - {id: living, names: {en: [living room]}}\n"
+        "devices:\n"
+        "  - {id: lamp, category: light, room: living}\n"
+        "  - {id: desk, category: light, room: office}\n"
+    )
+    code, _, err = await genie("home", "check", str(home))
+    assert code == 2
+    assert err == ("genie: error: home file " + str(home) +
+                   ": devices[1] (id 'desk').room: unknown room 'office'; rooms are living\n")
+    home.write_text("rooms:\n  - {id: living, names: {en: [living room]}}\n"
+                    "devices:\n  - {id: lamp, category: light, room: living, initial: {brightness: 150}}\n")
+    code, _, err = await genie("home", "check", str(home))
+    assert code == 2 and "devices[0] (id 'lamp').initial" in err and "at most 100" in err
+
+
+@pytest.mark.parametrize(
+    "command",
+    [[], ["up"], ["broker"], ["hub"], ["devices"], ["devices", "spawn"], ["devices", "list"], ["say"], ["home"],
+     ["home", "reset"], ["home", "check"]],
+)
+async def test_every_command_has_help(command: list[str]) -> None:
+    code, out, _ = await genie(*command, "--help")
+    assert code == 0
+    assert out.startswith("usage: genie")
