@@ -9,31 +9,43 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import platformdirs
-
 from devices.categories import device_class
 from devices.clock import Clock, RealClock
 from devices.home import Home
 from devices.runner import DeviceRunner
-from hub.broker import EmbeddedBroker, default_config_path, load_config
+from hub.broker import EmbeddedBroker, allows_anonymous, default_config_path, load_config
+from hub.paths import credentials_path, default_db_path
 from hub.protocol import Topics
 from hub.protocol.mqtt import BrokerURL, MqttConnection, Will
-from hub.service import Hub
+from hub.security import HUB_USER, Credentials
+from hub.service import HUB_ID, Hub
 from hub.store import Store
 
-
-def default_db_path() -> Path:
-    """The hub's database in the user's data directory."""
-    return Path(platformdirs.user_data_dir("genie-sim")) / "hub.db"
+__all__ = ["Running", "connector", "default_db_path", "resolve_credentials", "run_stack"]
 
 
-def connector(url: BrokerURL, keepalive: int = 30):
-    """A factory of real MQTT connections to ``url``."""
+def connector(url: BrokerURL, credentials: Credentials | None = None, keepalive: int = 30):
+    """A factory of real MQTT connections to ``url``; each client logs in as itself when we hold credentials."""
 
     def connect(client_id: str, will: Will | None) -> MqttConnection:
-        return MqttConnection(url, client_id, will=will, keepalive=keepalive)
+        target = url
+        if credentials is not None and url.username is None:
+            user = HUB_USER if client_id == HUB_ID else client_id
+            target = BrokerURL(url.host, url.port, user, credentials.password_for(user))
+        return MqttConnection(target, client_id, will=will, keepalive=keepalive)
 
     return connect
+
+
+def resolve_credentials(*, embedded: bool, insecure: bool, config: dict | None) -> Credentials | None:
+    """The credentials to use: generated on first use for a secured embedded broker; for an external
+    broker, those of the data directory if it holds any (e.g. an exported Mosquitto), else none."""
+    if embedded:
+        if insecure or (config is not None and allows_anonymous(config)):
+            return None
+        return Credentials.load_or_create(credentials_path())
+    path = credentials_path()
+    return Credentials.load(path) if path.exists() else None
 
 
 @dataclass
@@ -42,6 +54,7 @@ class Running:
 
     broker_url: BrokerURL
     embedded: EmbeddedBroker | None
+    credentials: Credentials | None
     hub: Hub | None
     runners: list[DeviceRunner] = field(default_factory=list)
     ready_seconds: float = 0.0
@@ -77,21 +90,33 @@ async def run_stack(
     clock: Clock | None = None,
     topics: Topics | None = None,
     ready_timeout: float = 30.0,
+    insecure: bool = False,
+    credentials: Credentials | bool | None = True,
+    keepalive: int = 30,
 ) -> AsyncIterator[Running]:
-    """Start (embedded broker unless ``broker_url``), hub and the home's devices; stop all on exit."""
+    """Start (embedded broker unless ``broker_url``), hub and the home's devices; stop all on exit.
+
+    ``credentials``: True = resolve as ``genie up`` does (generate for a secured embedded broker);
+    a Credentials object = use it; None or False = connect without credentials.
+    """
     started = time.perf_counter()
     topics = topics or Topics()
     embedded: EmbeddedBroker | None = None
     async with contextlib.AsyncExitStack() as stack:
+        creds: Credentials | None
         if broker_url is None:
             config = load_config(broker_config or default_config_path(), host=host, port=port)
-            embedded = EmbeddedBroker(config)
+            creds = (resolve_credentials(embedded=True, insecure=insecure, config=config)
+                     if credentials is True else (credentials or None))
+            embedded = EmbeddedBroker(config, credentials=creds)
             await embedded.start()
             stack.push_async_callback(embedded.stop)
             url = BrokerURL.parse(embedded.url)
         else:
             url = BrokerURL.from_env(broker_url)
-        connect = connector(url)
+            creds = (resolve_credentials(embedded=False, insecure=insecure, config=None)
+                     if credentials is True else (credentials or None))
+        connect = connector(url, creds, keepalive)
         store: Store | None = None
         if run_hub:
             store = Store(db if db is not None else default_db_path())
@@ -128,4 +153,4 @@ async def run_stack(
                 await asyncio.gather(*(r.online.wait() for r in runners))
             if hub is not None:
                 await _wait_directory(hub, {r.device.id for r in runners}, ready_timeout)
-        yield Running(url, embedded, hub, runners, time.perf_counter() - started)
+        yield Running(url, embedded, creds, hub, runners, time.perf_counter() - started)

@@ -50,12 +50,22 @@ def build_parser() -> argparse.ArgumentParser:
     up.add_argument("--config", type=Path, metavar="FILE", help="broker config (default: broker.conf)")
     up.add_argument("--db", type=Path, metavar="PATH", help="hub database (default: the user's data directory)")
     up.add_argument("--json", action="store_true", help="print the start-up summary as JSON")
+    up.add_argument("--insecure", action="store_true",
+                    help="let the embedded broker accept anyone, with no credentials and no topic ACL")
 
     broker = sub.add_parser("broker", help="run only the embedded MQTT broker",
                             description="Run the embedded amqtt broker configured by broker.conf.")
     broker.add_argument("--config", type=Path, metavar="FILE", help="broker config (default: broker.conf)")
     broker.add_argument("--host", help="listen address (overrides broker.conf)")
     broker.add_argument("--port", type=int, help="listen port (overrides broker.conf)")
+    broker.add_argument("--insecure", action="store_true",
+                        help="accept anyone, with no credentials and no topic ACL")
+    broker.add_argument("--export", nargs=2, metavar=("KIND", "DIR"),
+                        help="instead of running, write an equivalent config for another broker: "
+                             "`--export mosquitto DIR` writes mosquitto.conf, passwd and acl (for the "
+                             "devices of --home)")
+    broker.add_argument("--home", type=Path, metavar="FILE",
+                        help="with --export: the home whose devices get passwords (default: the demo home)")
 
     hub = sub.add_parser("hub", help="run only the hub, against a running broker",
                          description="Run the hub: discover devices, keep the directory, serve text commands.")
@@ -128,6 +138,10 @@ def _load_home(path: Path | None) -> Any:
         raise CliError(str(exc)) from None
 
 
+INSECURE_WARNING = ("genie: warning: --insecure: the broker accepts anyone, with no credentials and no topic "
+                    "ACL; anything that can reach {where} can control every device")
+
+
 async def cmd_up(args: argparse.Namespace) -> int:
     from genie.app import default_db_path, run_stack
 
@@ -135,7 +149,9 @@ async def cmd_up(args: argparse.Namespace) -> int:
     db = args.db or default_db_path()
     try:
         async with run_stack(home=home, broker_url=args.broker, broker_config=args.config, host=args.host,
-                             port=args.port, db=db) as running:
+                             port=args.port, db=db, insecure=args.insecure) as running:
+            if args.insecure and running.embedded is not None:
+                print(INSECURE_WARNING.format(where=running.broker_url), file=sys.stderr, flush=True)
             url = str(running.broker_url)
             rooms = len(home.rooms)
             summary = {
@@ -146,12 +162,19 @@ async def cmd_up(args: argparse.Namespace) -> int:
                 "rooms": rooms,
                 "devices": len(running.runners),
                 "ready_seconds": round(running.ready_seconds, 3),
+                "authenticated": running.credentials is not None,
             }
             if args.json:
                 print(json.dumps(summary, ensure_ascii=False), flush=True)
             else:
                 env = "" if url == "mqtt://127.0.0.1:1883" else f"GENIE_BROKER={url} "
                 kind = "embedded amqtt" if running.embedded else "external"
+                if running.credentials is not None:
+                    from hub.paths import credentials_path
+
+                    kind += f"; credentials in {credentials_path()}"
+                else:
+                    kind += "; no authentication"
                 print(f"Genie Sim is up (ready in {running.ready_seconds:.2f} s)\n"
                       f"  broker    {url} ({kind})\n"
                       f"  hub       genie-hub, database {db}\n"
@@ -171,12 +194,20 @@ async def cmd_up(args: argparse.Namespace) -> int:
 
 
 async def cmd_broker(args: argparse.Namespace) -> int:
+    from genie.app import resolve_credentials
     from hub.broker import EmbeddedBroker, default_config_path, load_config
 
     config_path = args.config or default_config_path()
-    broker = EmbeddedBroker(load_config(config_path, host=args.host, port=args.port))
+    config = load_config(config_path, host=args.host, port=args.port)
+    credentials = resolve_credentials(embedded=True, insecure=args.insecure, config=config)
+    if args.export:
+        return _export(args, config, credentials)
+    broker = EmbeddedBroker(config, credentials=credentials)
     await broker.start()
-    print(f"MQTT broker listening on {broker.url} (config: {config_path or 'built-in defaults'}). "
+    if credentials is None:
+        print(INSECURE_WARNING.format(where=broker.url), file=sys.stderr, flush=True)
+    print(f"MQTT broker listening on {broker.url} (config: {config_path or 'built-in defaults'}; "
+          f"{'authentication and topic ACL on' if credentials else 'anyone may connect'}). "
           f"Stop with Ctrl-C.", flush=True)
     try:
         await _until_stopped()
@@ -184,6 +215,23 @@ async def cmd_broker(args: argparse.Namespace) -> int:
         pass
     finally:
         await broker.stop()
+    return EXIT_OK
+
+
+def _export(args: argparse.Namespace, config: dict[str, Any], credentials: Any) -> int:
+    from hub.security import export_mosquitto
+
+    kind, directory = args.export
+    if kind != "mosquitto":
+        raise CliError(f"--export: unknown broker kind {kind!r}; known: mosquitto")
+    host, _, port = config["listeners"]["default"]["bind"].rpartition(":")
+    home = _load_home(args.home)
+    files = export_mosquitto(Path(directory), credentials, [d.id for d in home.devices],
+                             host=host.strip("[]"), port=int(port))
+    for file in files:
+        print(file)
+    print(f"Run it with: mosquitto -c {files[0]}   (then: genie up --broker mqtt://{host}:{port})",
+          file=sys.stderr)
     return EXIT_OK
 
 

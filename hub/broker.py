@@ -1,9 +1,15 @@
 """The embedded MQTT broker: amqtt, configured by ``broker.conf``, with our fixes for its bugs.
 
-amqtt 0.12.1, on every CONNECT, replays every retained message matching *any* client's
-subscription to the new client, subscribed or not (reference/brokers.md, finding 4). A device
-would then receive other devices' retained registrations and states. ``GenieBroker`` only
-replays retained messages for filters the session itself holds.
+``GenieBroker`` is amqtt's Broker with:
+
+- **retained messages only for one's own subscriptions**: amqtt 0.12.1, on every CONNECT, replays
+  every retained message matching *any* client's subscription to the new client (reference/brokers.md,
+  finding 4), so a device would receive other devices' registrations and states;
+- **keepalive enforced**: amqtt 0.12.1 notices a silent client's read timeout and ignores it
+  (Yakifo/amqtt#308), so a hung device would never be declared dead; we drop a client that is silent for
+  1.5 × its keepalive (the MQTT spec's limit), and its last will fires;
+- **our authentication and topic ACL** (``hub.security``) instead of amqtt's plugins, whose ACL config
+  is broken in 0.12.1 and has no per-client patterns.
 """
 
 from __future__ import annotations
@@ -11,14 +17,19 @@ from __future__ import annotations
 import asyncio
 import errno
 import logging
+import math
 import os
 import socket
 from pathlib import Path
 from typing import Any
 
 import yaml
+from amqtt.broker import Action as AmqttAction
 from amqtt.broker import Broker
+from amqtt.mqtt.protocol.broker_handler import BrokerProtocolHandler
 from amqtt.session import Session
+
+from hub.security import Action, Credentials, Policy
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -35,8 +46,59 @@ class BrokerStartError(RuntimeError):
     """The broker could not start (port in use, address not available...)."""
 
 
+KEEPALIVE_FACTOR = 1.5
+"""MQTT 3.1.1 §3.1.2.10: the server drops a client silent for one and a half keepalive periods."""
+
+_ACTIONS = {AmqttAction.PUBLISH: Action.PUBLISH, AmqttAction.SUBSCRIBE: Action.SUBSCRIBE,
+            AmqttAction.RECEIVE: Action.RECEIVE}
+
+
+def _drop_silent_client(self: BrokerProtocolHandler) -> None:
+    """Close the link of a client whose keepalive expired; the reader then ends and the will fires."""
+    writer = getattr(self, "writer", None)
+    if writer is not None:
+        _LOGGER.info("%s: keepalive expired, dropping the connection", getattr(self.session, "client_id", "?"))
+        task = asyncio.ensure_future(writer.close())
+        _DROPS.add(task)
+        task.add_done_callback(_DROPS.discard)
+
+
+_DROPS: set[asyncio.Future[None]] = set()
+# amqtt 0.12.1's BrokerProtocolHandler.handle_read_timeout is a no-op (Yakifo/amqtt#308).
+BrokerProtocolHandler.handle_read_timeout = _drop_silent_client  # type: ignore[method-assign]
+
+
 class GenieBroker(Broker):
-    """amqtt's Broker, replaying retained messages only to sessions subscribed to them."""
+    """amqtt's Broker with our retained-delivery, keepalive and access-control fixes."""
+
+    def __init__(self, config: dict[str, Any], *, credentials: Credentials | None = None,
+                 policy: Policy | None = None) -> None:
+        super().__init__(config)
+        self.credentials = credentials
+        self.policy = policy or Policy()
+
+    async def _authenticate(self, session: Session, listener: Any) -> bool:
+        if self.credentials is None:
+            return True
+        ok = self.credentials.check(session.username, session.password, session.client_id)
+        if not ok:
+            _LOGGER.warning("refused connection of %r (user %r): bad credentials", session.client_id,
+                            session.username)
+        return ok
+
+    async def _topic_filtering(self, session: Session, topic: str, action: AmqttAction) -> bool:
+        if self.credentials is None:
+            return True
+        allowed = self.policy.allowed(session.username, session.client_id, _ACTIONS[action], topic)
+        if not allowed and action != AmqttAction.RECEIVE:
+            _LOGGER.warning("refused %s of %s by %r", _ACTIONS[action].value, topic, session.client_id)
+        return allowed
+
+    async def _initialize_client_session(self, *args: Any, **kwargs: Any) -> tuple[BrokerProtocolHandler, Session]:
+        handler, session = await super()._initialize_client_session(*args, **kwargs)
+        if session.keep_alive > 0:
+            session.keep_alive = math.ceil(session.keep_alive * KEEPALIVE_FACTOR)
+        return handler, session
 
     async def _publish_retained_messages_for_subscription(
         self, subscription: tuple[str, int], session: Session
@@ -61,7 +123,8 @@ def default_config_path() -> Path | None:
 
 BUILTIN_CONFIG: dict[str, Any] = {
     "listeners": {"default": {"type": "tcp", "bind": f"{DEFAULT_HOST}:{DEFAULT_PORT}"}},
-    "plugins": {"amqtt.plugins.authentication.AnonymousAuthPlugin": {"allow_anonymous": True}},
+    "genie": {"allow_anonymous": False},
+    "plugins": {},
 }
 
 
@@ -70,6 +133,7 @@ def load_config(path: Path | None, host: str | None = None, port: int | None = N
     if path is None:
         config: Any = {k: (dict(v) if isinstance(v, dict) else v) for k, v in BUILTIN_CONFIG.items()}
         config["listeners"] = {"default": dict(BUILTIN_CONFIG["listeners"]["default"])}
+        config["genie"] = dict(BUILTIN_CONFIG["genie"])
     else:
         try:
             config = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -99,7 +163,18 @@ def load_config(path: Path | None, host: str | None = None, port: int | None = N
     plugins = config.get("plugins")
     if plugins is not None and not isinstance(plugins, dict):
         raise BrokerConfigError(f"{where}: 'plugins' must be a mapping of plugin name to its settings")
+    genie = config.setdefault("genie", {})
+    if not isinstance(genie, dict) or not isinstance(genie.setdefault("allow_anonymous", False), bool):
+        raise BrokerConfigError(f"{where}: 'genie.allow_anonymous' must be true or false")
+    unknown = set(genie) - {"allow_anonymous"}
+    if unknown:
+        raise BrokerConfigError(f"{where}: unknown setting genie.{sorted(unknown)[0]}")
     return config
+
+
+def allows_anonymous(config: dict[str, Any]) -> bool:
+    """True if the broker config lets clients in without credentials."""
+    return bool(config.get("genie", {}).get("allow_anonymous", False))
 
 
 def _split_bind(bind: str, where: str) -> tuple[str, int]:
@@ -116,8 +191,9 @@ def _split_bind(bind: str, where: str) -> tuple[str, int]:
 class EmbeddedBroker:
     """Runs the embedded broker in the current event loop: ``async with EmbeddedBroker(...) as b``."""
 
-    def __init__(self, config: dict[str, Any]) -> None:
+    def __init__(self, config: dict[str, Any], *, credentials: Credentials | None = None) -> None:
         self._config = config
+        self.credentials = credentials
         self._broker: GenieBroker | None = None
         self.host, self.port = _split_bind(config["listeners"]["default"]["bind"], "broker config")
 
@@ -130,8 +206,9 @@ class EmbeddedBroker:
     async def start(self) -> None:
         """Bind and serve; raise BrokerStartError with one clear line if that fails."""
         _check_bindable(self.host, self.port)
+        amqtt_config = {k: v for k, v in self._config.items() if k != "genie"}
         try:
-            broker = GenieBroker(self._config)
+            broker = GenieBroker(amqtt_config, credentials=self.credentials)
         except Exception as exc:  # amqtt raises dacite/plugin errors of many types for bad config
             raise BrokerConfigError(f"broker config rejected by amqtt: {exc}") from None
         amqtt_logger = logging.getLogger("amqtt")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 
+from hub.paths import credentials_path
 from hub.protocol import (
     CommandResult,
     DeviceView,
@@ -20,15 +21,26 @@ from hub.protocol import (
     encode,
 )
 from hub.protocol.mqtt import BrokerURL, MqttConnection
+from hub.security import CLIENT_USER, Credentials
 
 
 class HubUnavailable(RuntimeError):
     """The broker or the hub cannot be reached, or the hub did not answer in time."""
 
 
+def with_client_credentials(url: BrokerURL) -> BrokerURL:
+    """``url`` logged in as the text-command client, when the data directory holds credentials."""
+    path = credentials_path()
+    if url.username is not None or not path.exists():
+        return url
+    credentials = Credentials.load(path)
+    return BrokerURL(url.host, url.port, CLIENT_USER, credentials.client_password)
+
+
 async def _ask(url: BrokerURL, name: str, text: str | None, lang: str | None, timeout: float,
                topics: Topics) -> TextCommandResponse | ListDevicesResponse:
     client_id = f"genie-cli-{uuid.uuid4().hex[:12]}"
+    url = with_client_credentials(url)
     reply_topic = topics.command_reply(client_id)
     request = HubRequest.create(name, client_id, text, lang)
     try:

@@ -195,6 +195,9 @@ class Speaker:
                 return [r for r in pool if r.category in SWITCHABLE_IN_ROOM]
             outcome.problem = "no_target"
             return []
+        # "Turn off everything": the whole home's switchable devices.
+        if target.everything and intent.action in ("on", "off"):
+            return [r for r in records if r.category in SWITCHABLE_IN_ROOM]
         # No device, room or category named: an action only one kind of device takes ("开锁")...
         implied = ACTION_CATEGORIES.get(intent.action)
         if implied:

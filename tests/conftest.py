@@ -14,6 +14,15 @@ from hub.broker import EmbeddedBroker, load_config
 from hub.directory import DeviceRecord, Directory
 
 
+@pytest.fixture(autouse=True)
+def _private_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test (and every `genie` process it starts) gets its own data directory."""
+    path = tmp_path / "genie-data"
+    monkeypatch.setenv("GENIE_DATA_DIR", str(path))
+    monkeypatch.delenv("GENIE_BROKER", raising=False)
+    return path
+
+
 @pytest.fixture
 async def broker() -> AsyncIterator[EmbeddedBroker]:
     """amqtt, embedded, on 127.0.0.1 with a port chosen by the OS."""

@@ -35,7 +35,19 @@ def chinese_to_number(text: str) -> float | None:
     # "二五" style digit strings read digit by digit
     if all(c in _DIGITS for c in text) and len(text) > 1:
         return float("".join(str(_DIGITS[c]) for c in text))
+    # "一百二" = 120 and "两千五" = 2500: a last digit right after 百/千 is the next place down
+    if len(text) >= 2 and text[-1] in _DIGITS and text[-2] in _UNITS and _UNITS[text[-2]] >= 100:
+        current *= _UNITS[text[-2]] // 10
     return float(total + current)
+
+
+def digits_of(text: str) -> str | None:
+    """The digit string a numeral spells, keeping leading zeros ("零一二" -> "012", "0123" -> "0123")."""
+    if text.isdigit():
+        return text
+    if all(c in _DIGITS for c in text):
+        return "".join(str(_DIGITS[c]) for c in text)
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +60,8 @@ class NumberHit:
     end: int
 
 
-def find_numbers(text: str, units: dict[str, list[str]], percent_prefixes: list[str]) -> list[NumberHit]:
+def find_numbers(text: str, units: dict[str, list[str]], percent_prefixes: list[str],
+                 original: str | None = None) -> list[NumberHit]:
     """Every number in ``text`` (already normalised), with a unit when one follows it.
 
     A Chinese numeral only counts with a unit, after a "set" word (到/成/为) or at the end of the
@@ -89,8 +102,9 @@ def find_numbers(text: str, units: dict[str, list[str]], percent_prefixes: list[
                 start = start - (len(text[:start]) - len(before)) - len(prefix)
                 break
         if not arabic and unit is None:
-            prev = text[:start].rstrip()[-1:]
-            if prev not in _SET_MARKERS and text[end:].strip():
+            # ``original``: the sentence before matched phrases were blanked out (调到 is one of them)
+            prev = (original if original is not None and len(original) == len(text) else text)[:start].rstrip()[-1:]
+            if (not prev or prev not in _SET_MARKERS) and text[end:].strip():
                 continue
         hits.append(NumberHit(value, unit, start, end))
     return hits

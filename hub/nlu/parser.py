@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from hub.nlu.lexicon import LANGUAGES, Lexicon, load_lexicon
 from hub.nlu.models import Intent, Target, Understanding
-from hub.nlu.numbers import find_numbers
+from hub.nlu.numbers import digits_of, find_numbers
 from hub.nlu.text import Phrase, Span, has_cjk, normalize
 
 
@@ -84,8 +84,13 @@ class _Hit:
         return sum(end - start for start, end in self.span.parts)
 
 
+_FRENCH_LETTERS = re.compile(r"[éèêëàâçîïôûùœÉÈÊÀÇ]")
+
+
 def detect_language(text: str) -> str:
     """zh if there is any Chinese character, else whichever of fr / en explains more words."""
+    if _FRENCH_LETTERS.search(text) and not has_cjk(text):
+        return "fr"
     norm = normalize(text)
     if has_cjk(norm):
         return "zh"
@@ -151,7 +156,7 @@ def _mask(text: str, hits: list[_Hit]) -> str:
     return "".join(chars)
 
 
-_CODE = re.compile(r"\s*(\d{3,12})")
+_CODE = re.compile(r"\s*(\d{3,12}|[零〇一二两三四五六七八九]{3,12})")
 
 
 def _number(value: float) -> int | float:
@@ -166,14 +171,14 @@ def parse_clause(text: str, lex: Lexicon, catalog: Catalog, previous: Target | N
         kinds.setdefault(hit.kind, []).append(hit.value)
     masked = _mask(text, hits)
     percent_prefixes = [w for w in lex.units.get("percent", []) if w != "%"]
-    numbers = find_numbers(masked, lex.units, percent_prefixes)
+    numbers = find_numbers(masked, lex.units, percent_prefixes, original=text)
 
     code = None
     for hit in hits:
         if hit.kind == "code":
             match = _CODE.match(text[hit.span.end:])
             if match:
-                code = match.group(1)
+                code = digits_of(match.group(1))
                 numbers = [n for n in numbers if n.start < hit.span.end]
             else:
                 after = [n for n in numbers if n.start >= hit.span.end]
@@ -228,7 +233,7 @@ def understand(text: str, catalog: Catalog, lang: str | None = None) -> Understa
     norm = normalize(text)
     if lang is not None and lang not in LANGUAGES:
         raise ValueError(f"unsupported language {lang!r}")
-    lang = lang or detect_language(norm)
+    lang = lang or detect_language(text)
     lex = load_lexicon(lang)
     body, woke = _strip_wake(norm, lex)
     result = Understanding(text=text, lang=lang)

@@ -62,7 +62,7 @@ class Phrase:
                     escaped = escaped + r"(?![a-z0-9])"
             regex.append(f"({escaped})")
             if i < len(pieces) - 1:
-                regex.append(r".+?")
+                regex.append(r".+?" if has_cjk(piece) else r"\s+\S.*?\s+")
         self.pattern = re.compile("".join(regex))
 
     def find(self, text: str) -> list[Span]:

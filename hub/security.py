@@ -1,0 +1,195 @@
+"""Who may connect and what each may touch: credentials, the ACL policy, Mosquitto export.
+
+- The hub (user ``genie-hub``) may do everything.
+- A text-command client (user ``genie-client``) may publish on the hub's command topic and read only
+  its own reply topic and the hub's status.
+- A device connects as its own id (username = client id = deviceId); it may publish only under
+  ``{prefix}/dev/{id}/`` (never ``request``, which is the hub's) and read only its own request topic
+  and the broadcast topics.
+
+Credentials are random: the hub's and the client's passwords are stored in ``credentials.json``
+(mode 0600) in the data directory; a device's password is HMAC-SHA256(secret, id), so any number of
+devices can be spawned, on any machine holding the file, without a per-device entry. High-entropy
+tokens need no slow password hash; the broker compares them in constant time.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+import secrets
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+
+from hub.protocol import Topics
+from hub.protocol.topics import DEVICE_ID_RE, topic_matches
+
+HUB_USER = "genie-hub"
+CLIENT_USER = "genie-client"
+CREDENTIALS_FILE = "credentials.json"
+
+
+class CredentialsError(RuntimeError):
+    """The credentials file is missing, unreadable or malformed; the message says which."""
+
+
+class Action(Enum):
+    PUBLISH = "publish"
+    SUBSCRIBE = "subscribe"
+    RECEIVE = "receive"
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """The secrets of one installation."""
+
+    secret: str
+    hub_password: str
+    client_password: str
+
+    @classmethod
+    def generate(cls) -> Credentials:
+        return cls(secrets.token_urlsafe(32), secrets.token_urlsafe(24), secrets.token_urlsafe(24))
+
+    def device_password(self, device_id: str) -> str:
+        """The password of device ``device_id`` (derived, so it needs no stored entry)."""
+        digest = hmac.new(self.secret.encode(), f"device:{device_id}".encode(), hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(digest[:24]).decode()
+
+    def password_for(self, username: str) -> str | None:
+        if username == HUB_USER:
+            return self.hub_password
+        if username == CLIENT_USER:
+            return self.client_password
+        if DEVICE_ID_RE.fullmatch(username):
+            return self.device_password(username)
+        return None
+
+    def check(self, username: str | None, password: str | None, client_id: str | None) -> bool:
+        """True if ``username``/``password`` are valid, and a device connects under its own id."""
+        if not username or password is None:
+            return False
+        expected = self.password_for(username)
+        if expected is None or not hmac.compare_digest(expected.encode(), password.encode()):
+            return False
+        if username in (HUB_USER, CLIENT_USER):
+            return True
+        return client_id == username
+
+    # --- file -------------------------------------------------------------------------
+    def save(self, path: Path) -> None:
+        """Write to ``path`` with mode 0600 (created so; never world-readable, even briefly)."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = json.dumps({"version": 1, "secret": self.secret, "hub_password": self.hub_password,
+                           "client_password": self.client_password}, indent=2)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as file:
+            file.write(data + "\n")
+        os.chmod(path, 0o600)
+
+    @classmethod
+    def load(cls, path: Path) -> Credentials:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            return cls(str(data["secret"]), str(data["hub_password"]), str(data["client_password"]))
+        except FileNotFoundError:
+            raise CredentialsError(f"no credentials at {path}: run `genie up` once, or pass --insecure") from None
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise CredentialsError(f"credentials file {path} is unreadable or malformed ({exc}); "
+                                   "delete it to generate new ones") from None
+
+    @classmethod
+    def load_or_create(cls, path: Path) -> Credentials:
+        if path.exists():
+            return cls.load(path)
+        credentials = cls.generate()
+        credentials.save(path)
+        return credentials
+
+
+class Policy:
+    """The topic ACL: may ``username`` (connected as ``client_id``) do ``action`` on ``topic``?"""
+
+    def __init__(self, topics: Topics | None = None) -> None:
+        self.topics = topics or Topics()
+        t = self.topics
+        self._broadcast = (t.discover, t.hub_status)
+        self._device_publish = ("register", "status", "state", "report", "reply")
+
+    def allowed(self, username: str | None, client_id: str | None, action: Action, topic: str) -> bool:
+        t = self.topics
+        if username == HUB_USER:
+            return True
+        if username == CLIENT_USER:
+            if action is Action.PUBLISH:
+                return topic == t.command
+            if topic == t.hub_status:
+                return True
+            try:
+                return client_id is not None and topic == t.command_reply(client_id)
+            except ValueError:
+                return False
+        if username is None or client_id != username or not DEVICE_ID_RE.fullmatch(username):
+            return False
+        own = f"{t.prefix}/dev/{username}/"
+        if action is Action.PUBLISH:
+            return topic.startswith(own) and topic[len(own):] in self._device_publish
+        if topic in self._broadcast:
+            return True
+        return topic == own + "request" or (action is Action.RECEIVE and topic_matches(topic, own + "request"))
+
+
+# --------------------------------------------------------------------------- Mosquitto
+
+
+def mosquitto_hash(password: str, *, iterations: int = 101, salt: bytes | None = None) -> str:
+    """A mosquitto_passwd ``$7$`` entry: PBKDF2-HMAC-SHA512, as Mosquitto 2 writes it."""
+    salt = salt or secrets.token_bytes(12)
+    digest = hashlib.pbkdf2_hmac("sha512", password.encode(), salt, iterations)
+    return f"$7${iterations}${base64.b64encode(salt).decode()}${base64.b64encode(digest).decode()}"
+
+
+def export_mosquitto(directory: Path, credentials: Credentials | None, device_ids: list[str], *,
+                     host: str = "127.0.0.1", port: int = 1883, topics: Topics | None = None) -> list[Path]:
+    """Write mosquitto.conf (+ passwd and acl when ``credentials``) equivalent to our broker's policy."""
+    t = topics or Topics()
+    directory.mkdir(parents=True, exist_ok=True)
+    conf = directory / "mosquitto.conf"
+    lines = [
+        "# Mosquitto configuration equivalent to Genie Sim's embedded broker (written by `genie broker --export`).",
+        f"listener {port} {host}",
+        "# paho-mqtt leaves Nagle's algorithm on; without this each QoS 1 exchange stalls ~40 ms.",
+        "set_tcp_nodelay true",
+        "persistence false",
+        "max_queued_messages 10000",
+    ]
+    written = [conf]
+    if credentials is None:
+        lines.append("allow_anonymous true")
+    else:
+        passwd, acl = directory / "passwd", directory / "acl"
+        lines += ["allow_anonymous false", f"password_file {passwd.resolve()}", f"acl_file {acl.resolve()}"]
+        users = [(HUB_USER, credentials.hub_password), (CLIENT_USER, credentials.client_password)]
+        users += [(d, credentials.device_password(d)) for d in device_ids]
+        fd = os.open(passwd, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as file:
+            file.writelines(f"{user}:{mosquitto_hash(pw)}\n" for user, pw in users)
+        p = t.prefix
+        acl.write_text(
+            "# Genie Sim topic ACL (see hub/security.py)\n"
+            f"user {HUB_USER}\ntopic readwrite {p}/#\n\n"
+            f"user {CLIENT_USER}\ntopic write {p}/hub/command\ntopic read {p}/hub/status\n\n"
+            "# every other user is a device named by its id (username = client id)\n"
+            + "".join(f"pattern write {p}/dev/%u/{kind}\n" for kind in ("register", "status", "state", "report",
+                                                                         "reply"))
+            + f"pattern read {p}/dev/%u/request\npattern read {p}/hub/reply/%c\n"
+            f"pattern read {p}/discover\npattern read {p}/hub/status\n",
+            encoding="utf-8",
+        )
+        written += [passwd, acl]
+    conf.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return written
