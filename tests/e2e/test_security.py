@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 import struct
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -146,14 +145,18 @@ async def test_a_hung_client_is_dropped_after_one_and_a_half_keepalives(broker: 
     host, port = broker.host, broker.port
     async with aiomqtt.Client(host, port, identifier="watcher") as watcher:
         await watcher.subscribe("genie/dev/hung-device/status", qos=1)
-        with socket.create_connection((host, port)) as hung:
-            hung.sendall(_connect_packet("hung-device", 1, "genie/dev/hung-device/status", will))
-            assert hung.recv(4)[:1] == b"\x20"  # CONNACK, then silence: no PINGREQ ever
+        reader, writer = await asyncio.open_connection(host, port)
+        try:
+            writer.write(_connect_packet("hung-device", 1, "genie/dev/hung-device/status", will))
+            async with asyncio.timeout(5):
+                assert (await reader.readexactly(4))[:1] == b"\x20"  # CONNACK; then silence, no PINGREQ ever
             loop = asyncio.get_running_loop()
             started = loop.time()
             async with asyncio.timeout(6):
                 message = await anext(aiter(watcher.messages))
             elapsed = loop.time() - started
+        finally:
+            writer.close()
     assert not decode(message.payload, DeviceStatus).online  # type: ignore[arg-type]
     assert elapsed < 1.5 * 1 + 1.0  # 1.5 x keepalive, rounded up to the broker's whole seconds
 
