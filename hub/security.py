@@ -16,6 +16,7 @@ tokens need no slow password hash; the broker compares them in constant time.
 from __future__ import annotations
 
 import base64
+import getpass
 import hashlib
 import hmac
 import json
@@ -166,6 +167,9 @@ def export_mosquitto(directory: Path, credentials: Credentials | None, device_id
         "set_tcp_nodelay true",
         "persistence false",
         "max_queued_messages 10000",
+        "# Started as root, Mosquitto switches to this user before reading the password and ACL files",
+        "# (mode 0600, owned by whoever ran the export); a non-root user is kept anyway.",
+        f"user {getpass.getuser()}",
     ]
     written = [conf]
     if credentials is None:

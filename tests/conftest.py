@@ -12,6 +12,8 @@ from devices.home import load_home
 from genie.app import Running, run_stack
 from hub.broker import EmbeddedBroker, load_config
 from hub.directory import DeviceRecord, Directory
+from hub.security import Credentials
+from tests.brokers import BrokerUnderTest, amqtt_broker, mosquitto_broker
 
 
 @pytest.fixture(autouse=True)
@@ -34,11 +36,28 @@ async def broker() -> AsyncIterator[EmbeddedBroker]:
         await embedded.stop()
 
 
+EXTRA_DEVICE_IDS = ["newcomer", "rogue-plug", "hung-device"]
+"""Device ids tests connect as by hand (Mosquitto needs them in its password file)."""
+
+
+@pytest.fixture(params=["amqtt", "mosquitto"])
+async def any_broker(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[BrokerUnderTest]:
+    """Each test using it runs twice: on the embedded amqtt broker and on Mosquitto, both secured."""
+    credentials = Credentials.generate()
+    if request.param == "amqtt":
+        async with amqtt_broker(credentials) as running:
+            yield running
+    else:
+        ids = [d.id for d in load_home().devices] + EXTRA_DEVICE_IDS
+        async with mosquitto_broker(tmp_path / "mosquitto", credentials, ids) as running:
+            yield running
+
+
 @pytest.fixture
-async def stack(broker: EmbeddedBroker, tmp_path: Path) -> AsyncIterator[Running]:
-    """Hub and the demo home's devices on the real broker, all online."""
-    async with run_stack(home=load_home(), broker_url=broker.url, db=tmp_path / "hub.db",
-                         ready_timeout=20) as running:
+async def stack(any_broker: BrokerUnderTest, tmp_path: Path) -> AsyncIterator[Running]:
+    """Hub and the demo home's devices on a real, secured broker (amqtt, then Mosquitto), all online."""
+    async with run_stack(home=load_home(), broker_url=str(any_broker.url), credentials=any_broker.credentials,
+                         db=tmp_path / "hub.db", ready_timeout=20) as running:
         yield running
 
 

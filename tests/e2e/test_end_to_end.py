@@ -12,9 +12,17 @@ from genie.app import Running
 from hub.client import list_devices, reset_home, say
 from hub.protocol import ErrorCode, HubRequest, Topics, encode
 from hub.protocol.mqtt import BrokerURL, MqttConnection
+from hub.security import CLIENT_USER, HUB_USER
+from tests.brokers import BrokerUnderTest
 from tests.conftest import wait_for
 
 pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def client_url(any_broker: BrokerUnderTest) -> BrokerURL:
+    """The broker as a text-command client (`genie say`) logs in."""
+    return any_broker.as_user(CLIENT_USER)
 
 
 def device(running: Running, device_id: str):
@@ -33,9 +41,10 @@ def device(running: Running, device_id: str):
     ],
 )
 async def test_a_command_in_each_language_moves_the_right_device(
-    stack: Running, text: str, lang: str, device_id: str, prop: str, value: object, reply_has: str
+    client_url: BrokerURL, stack: Running, text: str, lang: str, device_id: str, prop: str, value: object,
+    reply_has: str,
 ) -> None:
-    result = await say(stack.broker_url, text, timeout=5)
+    result = await say(client_url, text, timeout=5)
     assert result.ok, result.reply
     assert result.lang == lang
     assert reply_has in result.reply
@@ -45,24 +54,26 @@ async def test_a_command_in_each_language_moves_the_right_device(
     assert stack.hub.directory.get(device_id).state[prop] == value  # type: ignore[union-attr]
 
 
-async def test_killed_device_goes_offline_by_its_last_will(stack: Running) -> None:
+async def test_killed_device_goes_offline_by_its_last_will(
+    client_url: BrokerURL, stack: Running) -> None:
     assert stack.hub is not None
     runner = next(r for r in stack.runners if r.device.id == "tv")
     await runner.crash()
     await wait_for(stack.hub.directory, lambda d: not d.get("tv").online)  # type: ignore[union-attr]
-    result = await say(stack.broker_url, "turn on the tv", timeout=5)
+    result = await say(client_url, "turn on the tv", timeout=5)
     assert not result.ok
     assert [a.result for a in result.actions] == [ErrorCode.IOT_DEVICE_OFFLINE]
     assert "offline" in result.reply
-    zh = await say(stack.broker_url, "打开电视", timeout=5)
+    zh = await say(client_url, "打开电视", timeout=5)
     assert "离线" in zh.reply
 
 
-async def test_a_silent_device_answers_offline_not_a_hang(stack: Running) -> None:
+async def test_a_silent_device_answers_offline_not_a_hang(
+    client_url: BrokerURL, stack: Running) -> None:
     assert stack.hub is not None
     stack.hub.request_timeout = 0.3
     device(stack, "desk-lamp").fault = "offline"
-    result = await say(stack.broker_url, "turn on the desk lamp", timeout=5)
+    result = await say(client_url, "turn on the desk lamp", timeout=5)
     assert [a.result for a in result.actions] == [ErrorCode.IOT_DEVICE_OFFLINE]
     assert device(stack, "desk-lamp").state["powerstate"] == "off"
 
@@ -81,25 +92,27 @@ MALFORMED = [
 ]
 
 
-async def test_malformed_payloads_are_dropped_and_the_hub_keeps_serving(stack: Running) -> None:
+async def test_malformed_payloads_are_dropped_and_the_hub_keeps_serving(
+    client_url: BrokerURL, any_broker: BrokerUnderTest, stack: Running) -> None:
     assert stack.hub is not None
     before = {r.id: (r.online, dict(r.state)) for r in stack.hub.directory.all()}
-    async with MqttConnection(stack.broker_url, "rogue") as rogue:
+    async with MqttConnection(any_broker.as_user(HUB_USER), "rogue") as rogue:
         for topic, payload in MALFORMED:
             await rogue.publish(topic, payload)
     # The hub handles messages in order; a command sent afterwards is answered after all of them.
-    result = await say(stack.broker_url, "关掉电视", timeout=5)
+    result = await say(client_url, "关掉电视", timeout=5)
     assert result.ok
     assert stack.hub.malformed >= 6
     after = {r.id: (r.online, dict(r.state)) for r in stack.hub.directory.all() if r.id != "tv"}
     assert after == {k: v for k, v in before.items() if k != "tv"}
 
 
-async def test_text_command_protocol_correlates_by_message_id(stack: Running) -> None:
+async def test_text_command_protocol_correlates_by_message_id(
+    client_url: BrokerURL, stack: Running) -> None:
     topics = Topics()
     client_id = f"t{uuid.uuid4().hex[:8]}"
     request = HubRequest.create("TextCommand", client_id, "turn off the kitchen switch")
-    async with MqttConnection(stack.broker_url, client_id) as conn:
+    async with MqttConnection(client_url, client_id) as conn:
         await conn.subscribe(topics.command_reply(client_id))
         await conn.publish(topics.command, encode(request))
         async with asyncio.timeout(5):
@@ -109,27 +122,31 @@ async def test_text_command_protocol_correlates_by_message_id(stack: Running) ->
                 break
 
 
-async def test_directory_and_reset(stack: Running) -> None:
-    await say(stack.broker_url, "打开台灯", timeout=5)
-    devices = await list_devices(stack.broker_url, timeout=5)
+async def test_directory_and_reset(
+    client_url: BrokerURL, stack: Running) -> None:
+    await say(client_url, "打开台灯", timeout=5)
+    devices = await list_devices(client_url, timeout=5)
     assert {d.id for d in devices} == {r.device.id for r in stack.runners}
     lamp = next(d for d in devices if d.id == "desk-lamp")
     assert lamp.online and lamp.state["powerstate"] == "on" and lamp.brand == "Yeelight"
     assert lamp.names.display("fr") == "lampe de bureau" and lamp.room == "study"
-    result = await reset_home(stack.broker_url, timeout=5)
+    result = await reset_home(client_url, timeout=5)
     assert result.ok
     assert device(stack, "desk-lamp").state["powerstate"] == "off"
 
 
-async def test_a_device_never_receives_another_devices_messages(stack: Running) -> None:
+async def test_a_device_never_receives_another_devices_messages(
+    any_broker: BrokerUnderTest, stack: Running) -> None:
     """amqtt 0.12.1 replays other clients' retained messages on CONNECT; our broker must not."""
-    url: BrokerURL = stack.broker_url
+    url = any_broker.as_user("newcomer")
     own = "genie/dev/newcomer/request"
     received: list[str] = []
-    async with aiomqtt.Client(url.host, url.port, identifier="newcomer") as client:
+    async with aiomqtt.Client(url.host, url.port, username=url.username, password=url.password,
+                              identifier="newcomer") as client:
         await client.subscribe(own, qos=1)
         await client.subscribe("genie/discover", qos=1)
-        await client.publish(own, b"marker", qos=1)
+        async with MqttConnection(any_broker.as_user(HUB_USER), "marker-sender") as hub_like:
+            await hub_like.publish(own, b"marker")
         async with asyncio.timeout(5):
             async for message in client.messages:
                 received.append(str(message.topic))
