@@ -22,7 +22,7 @@ from hub.protocol import (
     decode,
     encode,
 )
-from hub.protocol.mqtt import Connection, Will
+from hub.protocol.mqtt import Backoff, Connection, Will
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -39,13 +39,18 @@ class DeviceRunner:
         self._connect = connect
         self._conn: Connection | None = None
         self.online = asyncio.Event()
+        self.connections = 0
+        """How many times this device has connected (reconnects included)."""
         self._outbox: asyncio.Queue[tuple[str, bytes, bool]] = asyncio.Queue()
+        self._dead = False
         device.listeners.append(self._on_change)
 
     def _topic(self, kind: DeviceTopic) -> str:
         return self.topics.device(self.device.id, kind)
 
     def _on_change(self, properties: list[Property], cause: str) -> None:
+        if not self.online.is_set():
+            return  # nobody to tell: the full state is announced again on reconnect
         dev = self.device
         self._outbox.put_nowait((self._topic(DeviceTopic.REPORT),
                                  encode(PropertyChanged.create(dev.id, properties, cause)), False))
@@ -63,24 +68,34 @@ class DeviceRunner:
         await self._conn.publish(self._topic(DeviceTopic.STATE),
                                  encode(StateSnapshot.create(dev.id, dev.properties())), retain=True)
 
-    async def run(self) -> None:
-        """Connect, announce and serve until cancelled; on cancel, say ``offline`` and disconnect."""
+    async def run(self, backoff: Backoff | None = None) -> None:
+        """Connect, announce and serve until cancelled, reconnecting with jittered exponential
+        backoff whenever the broker goes away; on cancel, say ``offline`` and disconnect."""
         dev = self.device
         will = Will(self._topic(DeviceTopic.STATUS), encode(DeviceStatus.create(dev.id, False, "lwt")))
+        backoff = backoff or Backoff()
+        await dev.start()  # the appliance keeps working while its network is down
         try:
-            await self._session(will)
-        except* ConnectionError as group:
-            for exc in group.exceptions:
-                _LOGGER.warning("%s: %s", dev.id, exc)
+            while not self._dead:
+                try:
+                    await self._session(will, backoff)
+                except* ConnectionError as group:
+                    _LOGGER.info("%s: %s", dev.id, group.exceptions[0])
+                if not self._dead:
+                    await asyncio.sleep(backoff.next())
+        finally:
+            await dev.close()
 
-    async def _session(self, will: Will) -> None:
+    async def _session(self, will: Will, backoff: Backoff) -> None:
         dev = self.device
         async with self._connect(dev.id, will) as conn:
             self._conn = conn
             try:
                 await conn.subscribe(self._topic(DeviceTopic.REQUEST), self.topics.discover, self.topics.hub_status)
                 await self.announce()
-                await dev.start()
+                backoff.reset()
+                self.connections += 1
+                self._outbox = asyncio.Queue()
                 self.online.set()
                 async with asyncio.TaskGroup() as group:
                     group.create_task(self._pump_outbox(conn), name=f"device[{dev.id}].outbox")
@@ -90,7 +105,6 @@ class DeviceRunner:
                 raise
             finally:
                 self.online.clear()
-                await dev.close()
                 self._conn = None
 
     async def _goodbye(self, conn: Connection) -> None:
@@ -133,7 +147,9 @@ class DeviceRunner:
             await conn.publish(self._topic(DeviceTopic.REPLY), encode(reply))
 
     async def crash(self) -> None:
-        """Simulate a power cut: drop the connection without a DISCONNECT (the last will fires)."""
+        """Simulate a power cut: drop the connection without a DISCONNECT (the last will fires),
+        and stay dead (no reconnection)."""
+        self._dead = True
         if self._conn is not None:
             await self._conn.abort()
 

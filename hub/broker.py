@@ -228,9 +228,22 @@ class EmbeddedBroker:
         _LOGGER.info("embedded broker listening on %s", self.url)
 
     async def stop(self) -> None:
-        """Close every session and the listener."""
+        """Close the listener and every client connection, then shut amqtt down.
+
+        amqtt's own shutdown can wait forever on a session's in-flight messages when many clients are
+        connected (seen with a home of 19 devices), so connections are cut first, as a process exit would.
+        """
         if self._broker is not None:
             broker, self._broker = self._broker, None
+            for server in broker._servers.values():
+                instance = getattr(server, "instance", None)
+                if instance is not None:
+                    instance.close()
+            for _session, handler in list(broker._sessions.values()):
+                stream = getattr(getattr(handler, "writer", None), "_writer", None)
+                transport = getattr(stream, "transport", None)
+                if transport is not None:
+                    transport.abort()
             try:
                 await asyncio.wait_for(broker.shutdown(), timeout=5)
             except (TimeoutError, Exception) as exc:  # shutting down: report, never mask the caller's error

@@ -33,7 +33,7 @@ from hub.protocol import (
     encode,
 )
 from hub.protocol.messages import DirectoryPayload, reply_header
-from hub.protocol.mqtt import Connection, Will
+from hub.protocol.mqtt import Backoff, Connection, Will
 from hub.speaker import Speaker
 from hub.store import Store
 
@@ -49,6 +49,8 @@ except PackageNotFoundError:  # running from a source tree that is not installed
     VERSION = "0.0.0"
 
 Connector = Callable[[str, Will | None], Connection]
+
+NOT_CONNECTED = "the hub is not connected to the broker"
 
 
 class Hub:
@@ -74,31 +76,67 @@ class Hub:
                 record.online = False  # until the device answers discovery
             self.directory.load(records)
             self.directory.listeners.append(store.save)
-        self.speaker = Speaker(self.directory, self.send)
+        self.speaker = Speaker(self.directory, self.send, connected=lambda: self._conn is not None)
         self._connect = connect
         self._conn: Connection | None = None
         self._pending: dict[str, asyncio.Future[Response | ErrorResponse]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self.ready = asyncio.Event()
+        """Set once the hub has connected and asked every device to announce itself."""
+        self.connections = 0
+        self.connection_changed = asyncio.Condition()
+        """Notified whenever the hub connects or loses its connection (tests and status wait on it)."""
         self.malformed = 0
         """Messages dropped because they did not validate (for tests and status)."""
 
     # ------------------------------------------------------------------ lifecycle
-    async def run(self) -> None:
-        """Serve until cancelled; on cancel, publish ``Offline`` and disconnect cleanly."""
+    async def run(self, backoff: Backoff | None = None) -> None:
+        """Serve until cancelled, reconnecting with jittered exponential backoff when the broker goes
+        away; on cancel, publish ``Offline`` and disconnect cleanly."""
+        backoff = backoff or Backoff()
         will = Will(self.topics.hub_status, encode(HubStatus.create(self.hub_id, False, "lwt", VERSION)))
+        try:
+            while True:
+                try:
+                    await self._session(will, backoff)
+                except ConnectionError as exc:
+                    log = _LOGGER.warning if backoff.attempt == 0 else _LOGGER.debug
+                    log("hub: %s; reconnecting", exc)
+                await asyncio.sleep(backoff.next())
+        finally:
+            self.ready.clear()
+            for task in list(self._tasks):
+                task.cancel()
+            if self.store is not None:
+                self.store.flush()
+
+    @property
+    def connected(self) -> bool:
+        """True while the hub has a live session with the broker."""
+        return self._conn is not None
+
+    async def _session(self, will: Will, backoff: Backoff) -> None:
         async with self._connect(self.hub_id, will) as conn:
-            self._conn = conn
             try:
                 await conn.subscribe(*(self.topics.all_devices(kind) for kind in DeviceTopic
                                        if kind is not DeviceTopic.REQUEST), self.topics.command)
                 await conn.publish(self.topics.hub_status,
                                    encode(HubStatus.create(self.hub_id, True, "connect", VERSION)), retain=True)
+                # What the directory says about availability may be stale after an outage: every device
+                # that is really there answers the discovery broadcast within moments.
+                if self.connections:
+                    for record in self.directory.all():
+                        self.directory.set_online(record.id, False)
                 await conn.publish(self.topics.discover, encode(DiscoveryRequest.create(self.hub_id)))
+                self._conn = conn
+                self.connections += 1
+                backoff.reset()
                 self.ready.set()
+                await self._notify()
                 async for message in conn.messages():
                     self._dispatch(message.topic, message.payload)
             except asyncio.CancelledError:
+                self._conn = None
                 try:
                     async with asyncio.timeout(2):
                         await conn.publish(self.topics.hub_status,
@@ -108,14 +146,15 @@ class Hub:
                     pass
                 raise
             finally:
-                self.ready.clear()
                 self._conn = None
                 for future in self._pending.values():
-                    future.cancel()
-                for task in list(self._tasks):
-                    task.cancel()
-                if self.store is not None:
-                    self.store.flush()
+                    if not future.done():
+                        future.set_exception(ConnectionError("the hub lost its connection to the broker"))
+                await self._notify()
+
+    async def _notify(self) -> None:
+        async with self.connection_changed:
+            self.connection_changed.notify_all()
 
     # ------------------------------------------------------------------ inbound
     def _dispatch(self, topic: str, payload: bytes) -> None:
@@ -187,7 +226,7 @@ class Hub:
             return ErrorResponse.to(request, ErrorCode.IOT_DEVICE_OFFLINE)
         conn = self._conn
         if conn is None:
-            return ErrorResponse.to(request, ErrorCode.SERVICE_ERROR, "the hub is not connected to the broker")
+            return ErrorResponse.to(request, ErrorCode.SERVICE_ERROR, NOT_CONNECTED)
         future: asyncio.Future[Response | ErrorResponse] = asyncio.get_running_loop().create_future()
         self._pending[request.header.message_id] = future
         try:
@@ -198,8 +237,8 @@ class Hub:
             _LOGGER.info("%s did not answer %s within %.1fs", device_id, request.action, self.request_timeout)
             return ErrorResponse.to(request, ErrorCode.IOT_DEVICE_OFFLINE,
                                     f"no answer within {self.request_timeout:g}s")
-        except ConnectionError as exc:
-            return ErrorResponse.to(request, ErrorCode.SERVICE_ERROR, str(exc))
+        except ConnectionError:
+            return ErrorResponse.to(request, ErrorCode.SERVICE_ERROR, NOT_CONNECTED)
         finally:
             self._pending.pop(request.header.message_id, None)
 

@@ -117,9 +117,10 @@ def build_catalog(directory: Directory) -> Catalog:
 class Speaker:
     """Understands a text command, acts on the home and answers."""
 
-    def __init__(self, directory: Directory, send: Send) -> None:
+    def __init__(self, directory: Directory, send: Send, connected: Callable[[], bool] = lambda: True) -> None:
         self.directory = directory
         self.send = send
+        self.connected = connected
         self._catalog: Catalog | None = None
         self._catalog_key: tuple[object, ...] = ()
 
@@ -139,6 +140,8 @@ class Speaker:
             key = understanding.problem
             reply = replies[key].format(text=text.strip())
             return CommandResult(text=text, lang=understanding.lang, reply=reply, ok=key == "wake")
+        if not self.connected():
+            return CommandResult(text=text, lang=understanding.lang, reply=replies["not_connected"], ok=False)
         outcomes = []
         for intent in understanding.intents:
             outcome = self.plan(intent)

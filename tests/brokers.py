@@ -57,13 +57,13 @@ def _free_port() -> int:
 
 @contextlib.asynccontextmanager
 async def mosquitto_broker(directory: Path, credentials: Credentials | None,
-                           device_ids: list[str]) -> AsyncIterator[BrokerUnderTest]:
+                           device_ids: list[str], port: int | None = None) -> AsyncIterator[BrokerUnderTest]:
     """Mosquitto with the config `genie broker --export mosquitto` writes, stopped by its PID."""
     if MOSQUITTO is None:
         if REQUIRE_MOSQUITTO:
             pytest.fail("Mosquitto is required (GENIE_REQUIRE_MOSQUITTO=1) but not installed")
         pytest.skip("Mosquitto is not installed (apt-get install -y mosquitto)")
-    port = _free_port()
+    port = port or _free_port()
     conf = export_mosquitto(directory, credentials, device_ids, port=port)[0]
     with conf.open("a", encoding="utf-8") as file:
         file.write("log_dest stderr\nlog_type error\nlog_type warning\nlog_type notice\nlog_type information\n")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import random
 import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -27,6 +28,29 @@ _LOGGER = logging.getLogger(__name__)
 
 DEFAULT_BROKER_URL = "mqtt://127.0.0.1:1883"
 BROKER_ENV = "GENIE_BROKER"
+
+
+class Backoff:
+    """Jittered exponential backoff ("full jitter"): wait a random time up to a doubling ceiling.
+
+    Spreads a fleet's reconnections after a broker restart instead of a thundering herd.
+    """
+
+    def __init__(self, initial: float = 0.05, maximum: float = 10.0, rng: random.Random | None = None) -> None:
+        self.initial = initial
+        self.maximum = maximum
+        self.attempt = 0
+        self._rng = rng or random.Random()
+
+    def next(self) -> float:
+        """Seconds to wait before the next attempt."""
+        ceiling = min(self.maximum, self.initial * (2 ** self.attempt))
+        self.attempt += 1
+        return self._rng.uniform(ceiling / 2, ceiling)
+
+    def reset(self) -> None:
+        """A connection succeeded: start again from the shortest wait."""
+        self.attempt = 0
 
 
 class ConnectionFailed(ConnectionError):

@@ -343,10 +343,10 @@ async def test_a_new_hub_on_the_same_database_knows_the_home(home: DemoHome) -> 
     assert (desk.name("fr"), desk.room, desk.info.zone_names.display("en")) == ("lampe de bureau", "study", "study")
     assert desk.info.spec("brightness") is not None
 
-    # Known but offline: understood, refused at once, nothing sent.
+    # Not connected yet: understood, refused at once with the reason, nothing sent.
     sent = home.requests_to("desk-lamp")
     result = await hub.handle_text("关闭台灯")
-    assert (result.reply, result.ok) == ("台灯离线了，暂时无法控制。", False)
+    assert (result.reply, result.ok) == ("我现在连不上家里的设备网络（MQTT 代理），请稍后再试。", False)
     assert home.requests_to("desk-lamp") == sent
     assert home.state("desk-lamp")["powerstate"] == "on"
 
