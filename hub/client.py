@@ -23,6 +23,9 @@ from hub.protocol import (
 from hub.protocol.mqtt import BrokerURL, MqttConnection
 from hub.security import CLIENT_USER, Credentials
 
+OFFLINE_GRACE = 2.0
+"""Seconds to keep waiting for an answer after the hub's status says it is offline."""
+
 
 class HubUnavailable(RuntimeError):
     """The broker or the hub cannot be reached, or the hub did not answer in time."""
@@ -40,6 +43,8 @@ def with_client_credentials(url: BrokerURL) -> BrokerURL:
 async def _ask(url: BrokerURL, name: str, text: str | None, lang: str | None, timeout: float,
                topics: Topics) -> TextCommandResponse | ListDevicesResponse:
     client_id = f"genie-cli-{uuid.uuid4().hex[:12]}"
+    offline_since: float | None = None
+    started = asyncio.get_running_loop().time()
     url = with_client_credentials(url)
     reply_topic = topics.command_reply(client_id)
     request = HubRequest.create(name, client_id, text, lang)
@@ -47,11 +52,19 @@ async def _ask(url: BrokerURL, name: str, text: str | None, lang: str | None, ti
         async with MqttConnection(url, client_id, keepalive=max(5, int(timeout) + 5)) as conn:
             await conn.subscribe(reply_topic, topics.hub_status)
             await conn.publish(topics.command, encode(request))
-            async with asyncio.timeout(timeout):
+            loop = asyncio.get_running_loop()
+            async with asyncio.timeout(timeout) as deadline:
                 async for message in conn.messages():
                     if message.topic == topics.hub_status:
                         if message.payload and not decode(message.payload, HubStatus).online:
-                            raise HubUnavailable(f"the hub on {url} is offline — start it with `genie up`")
+                            # Offline, or a restart under way (an old last will can land just after the new
+                            # hub said Online, and it corrects that at once): give it a moment, not the whole timeout.
+                            offline_since = loop.time()
+                            deadline.reschedule(min(deadline.when() or offline_since + OFFLINE_GRACE,
+                                                    offline_since + OFFLINE_GRACE))
+                        else:
+                            offline_since = None
+                            deadline.reschedule(started + timeout)
                         continue
                     reply = decode(message.payload, TextCommandResponse, ListDevicesResponse, ErrorResponse)
                     if reply.header.message_id != request.header.message_id:
@@ -61,6 +74,8 @@ async def _ask(url: BrokerURL, name: str, text: str | None, lang: str | None, ti
                                              f"{reply.payload.message}")
                     return reply
     except TimeoutError:
+        if offline_since is not None:
+            raise HubUnavailable(f"the hub on {url} is offline — start it with `genie up`") from None
         raise HubUnavailable(f"no answer from a hub on {url} within {timeout:g}s — is `genie up` running?") from None
     except ConnectionError as exc:
         raise HubUnavailable(f"{exc} — is `genie up` running?") from None

@@ -119,7 +119,8 @@ class Hub:
         async with self._connect(self.hub_id, will) as conn:
             try:
                 await conn.subscribe(*(self.topics.all_devices(kind) for kind in DeviceTopic
-                                       if kind is not DeviceTopic.REQUEST), self.topics.command)
+                                       if kind is not DeviceTopic.REQUEST), self.topics.command,
+                                     self.topics.hub_status)
                 await conn.publish(self.topics.hub_status,
                                    encode(HubStatus.create(self.hub_id, True, "connect", VERSION)), retain=True)
                 # What the directory says about availability may be stale after an outage: every device
@@ -162,6 +163,9 @@ class Hub:
         try:
             if topic == self.topics.command:
                 self._on_command(payload)
+                return
+            if topic == self.topics.hub_status:
+                self._on_own_status(payload)
                 return
             parsed = self.topics.parse_device(topic)
             if parsed is None:
@@ -210,6 +214,18 @@ class Hub:
             if not future.done():
                 future.set_result(reply)
 
+    def _on_own_status(self, payload: bytes) -> None:
+        """Keep our retained status true: a previous incarnation's last will may land after we said
+        ``Online`` (the broker fires it when it notices the old connection is gone, which can be after
+        we reconnected under the same client id)."""
+        if not payload or self._conn is None or decode(payload, HubStatus).online:
+            return
+        conn = self._conn
+        task = asyncio.get_running_loop().create_task(conn.publish(
+            self.topics.hub_status, encode(HubStatus.create(self.hub_id, True, "connect", VERSION)), retain=True))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
     @staticmethod
     def _same_device(topic_id: str, payload_id: str, kind: DeviceTopic) -> None:
         if topic_id != payload_id:
@@ -254,7 +270,7 @@ class Hub:
         name = request.header.name
         try:
             if name == "TextCommand":
-                result = await self.speaker.handle(request.payload.text or "", request.payload.lang)
+                result = await self.handle_text(request.payload.text or "", request.payload.lang)
                 reply = TextCommandResponse(header=reply_header(request), payload=result)
             elif name == "ListDevices":
                 devices = sorted((r.view() for r in self.directory.all()), key=lambda v: (v.room, v.id))
@@ -269,8 +285,12 @@ class Hub:
             await conn.publish(self.topics.command_reply(request.payload.reply_to), encode(reply))
 
     async def handle_text(self, text: str, lang: str | None = None) -> CommandResult:
-        """Carry out a text command (what a TextCommand on MQTT does)."""
-        return await self.speaker.handle(text, lang)
+        """Carry out a text command (what a TextCommand on MQTT does); its outcome is committed to the
+        command log, with every directory change it caused, before it is returned."""
+        result = await self.speaker.handle(text, lang)
+        if self.store is not None:
+            self.store.flush(command=result)
+        return result
 
     async def reset_home(self) -> CommandResult:
         """Send every online device ``Reset`` (back to the home file's initial state)."""

@@ -1,4 +1,13 @@
-"""The hub's durable memory: the directory in SQLite (WAL), written in small batches."""
+"""The hub's durable memory in SQLite (WAL): the directory and the command log.
+
+Durability rules (docs/reliability.md):
+- a command's outcome is committed, together with every pending directory change, *before* the hub
+  answers it: a reply the user saw is never lost, even to ``kill -9`` right after it;
+- registrations are written at the end of the current burst of messages (one transaction per burst),
+  other state changes within ``FLUSH_DELAY``;
+- the schema is versioned (``PRAGMA user_version``) and migrated step by step; a database from a newer
+  hub, or one that is not a database, is reported and never touched.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +15,41 @@ import asyncio
 import json
 import logging
 import sqlite3
+import time
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from hub.directory import DeviceRecord
-from hub.protocol import DeviceInfo
+from hub.protocol import CommandResult, DeviceInfo
 
 _LOGGER = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+MIGRATIONS: tuple[str, ...] = (
+    # 1: the directory
+    """
+    CREATE TABLE devices (
+        id TEXT PRIMARY KEY,
+        info TEXT NOT NULL,
+        online INTEGER NOT NULL,
+        state TEXT NOT NULL,
+        updated REAL NOT NULL
+    );
+    """,
+    # 2: the command log
+    """
+    CREATE TABLE commands (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at REAL NOT NULL,
+        text TEXT NOT NULL,
+        lang TEXT NOT NULL,
+        reply TEXT NOT NULL,
+        ok INTEGER NOT NULL,
+        actions TEXT NOT NULL
+    );
+    """,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
 FLUSH_DELAY = 0.2
 """Seconds a change may wait so that a burst (a discovery storm) becomes one transaction."""
 
@@ -33,6 +67,7 @@ class Store:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self._db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+            self._check_version()  # before anything writes: a database we cannot use stays byte-identical
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._migrate()
@@ -40,29 +75,26 @@ class Store:
             raise StoreError(f"hub database {self.path} is not usable ({exc}); "
                              f"move it aside or pass --db with another path") from None
         self._dirty: dict[str, DeviceRecord | None] = {}
+        self._known: set[str] = set()
         self._closed = False
-        self._flush_handle: asyncio.TimerHandle | None = None
+        self._flush_handle: asyncio.TimerHandle | asyncio.Handle | None = None
+        self._flush_soon = False
 
-    def _migrate(self) -> None:
-        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+    def _check_version(self) -> int:
+        self._db.execute("SELECT count(*) FROM sqlite_master").fetchone()  # reads every page header
+        version = int(self._db.execute("PRAGMA user_version").fetchone()[0])
         if version > SCHEMA_VERSION:
+            self._db.close()
             raise StoreError(f"hub database {self.path} has schema {version}, newer than this hub "
                              f"({SCHEMA_VERSION}); upgrade genie-sim or use another --db")
-        if version < 1:
-            self._db.executescript(
-                """
-                BEGIN;
-                CREATE TABLE IF NOT EXISTS devices (
-                    id TEXT PRIMARY KEY,
-                    info TEXT NOT NULL,
-                    online INTEGER NOT NULL,
-                    state TEXT NOT NULL,
-                    updated REAL NOT NULL
-                );
-                PRAGMA user_version = 1;
-                COMMIT;
-                """
-            )
+        return version
+
+    def _migrate(self) -> None:
+        version = self._check_version()
+        for target in range(version + 1, SCHEMA_VERSION + 1):
+            # Each step is one transaction: a crash mid-migration leaves the previous version intact.
+            self._db.executescript(f"BEGIN; {MIGRATIONS[target - 1]} PRAGMA user_version = {target}; COMMIT;")
+            _LOGGER.info("hub database %s migrated to schema %d", self.path, target)
 
     def load(self) -> list[DeviceRecord]:
         """Every stored record; a row that no longer validates is skipped with a warning."""
@@ -78,27 +110,35 @@ class Store:
         return records
 
     def save(self, record: DeviceRecord) -> None:
-        """Queue ``record`` for the next batch."""
+        """Queue ``record`` for the next batch (registrations: the end of this burst of messages)."""
+        known = record.id in self._known
         self._dirty[record.id] = record
-        self._schedule()
+        self._known.add(record.id)
+        self._schedule(soon=not known)
 
     def delete(self, device_id: str) -> None:
         self._dirty[device_id] = None
         self._schedule()
 
-    def _schedule(self) -> None:
-        if self._flush_handle is None:
-            try:
-                loop = asyncio.get_running_loop()
-            except RuntimeError:
-                self.flush()
-                return
+    def _schedule(self, *, soon: bool = False) -> None:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self.flush()
+            return
+        if soon and not self._flush_soon:
+            if self._flush_handle is not None:
+                self._flush_handle.cancel()
+            self._flush_handle, self._flush_soon = loop.call_soon(self.flush), True
+        elif self._flush_handle is None:
             self._flush_handle = loop.call_later(FLUSH_DELAY, self.flush)
 
-    def flush(self) -> None:
-        """Write every queued change in one transaction."""
-        self._flush_handle = None
-        if not self._dirty or self._closed:
+    def flush(self, command: CommandResult | None = None) -> None:
+        """Write every queued change, and ``command`` if given, in one committed transaction."""
+        if self._flush_handle is not None:
+            self._flush_handle.cancel()
+        self._flush_handle, self._flush_soon = None, False
+        if (not self._dirty and command is None) or self._closed:
             return
         dirty, self._dirty = self._dirty, {}
         rows = [
@@ -111,6 +151,20 @@ class Store:
             self._db.execute("BEGIN")
             self._db.executemany("INSERT OR REPLACE INTO devices VALUES (?, ?, ?, ?, ?)", rows)
             self._db.executemany("DELETE FROM devices WHERE id = ?", gone)
+            if command is not None:
+                self._db.execute(
+                    "INSERT INTO commands (at, text, lang, reply, ok, actions) VALUES (?, ?, ?, ?, ?, ?)",
+                    (time.time(), command.text, command.lang, command.reply, int(command.ok),
+                     json.dumps([a.model_dump(exclude_none=True) for a in command.actions], ensure_ascii=False)),
+                )
+
+    def commands(self, limit: int = 100) -> list[CommandResult]:
+        """The most recent commands, oldest first."""
+        rows = self._db.execute(
+            "SELECT text, lang, reply, ok, actions FROM commands ORDER BY id DESC LIMIT ?", (limit,)
+        ).fetchall()
+        return [CommandResult(text=t, lang=lang, reply=r, ok=bool(ok), actions=json.loads(a))
+                for t, lang, r, ok, a in reversed(rows)]
 
     def close(self) -> None:
         if self._flush_handle is not None:

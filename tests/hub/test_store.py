@@ -1,0 +1,76 @@
+"""The SQLite store: versioned migrations, refusal of what it cannot read, the command log."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from hub.directory import DeviceRecord
+from hub.protocol import ActionResult, CommandResult, DeviceInfo
+from hub.store import SCHEMA_VERSION, Store, StoreError
+
+
+def record(device_id: str = "lamp") -> DeviceRecord:
+    info = DeviceInfo(device_id=device_id, device_name="灯", device_type="light", brand="Yeelight", model="m")
+    return DeviceRecord(info=info, online=True, state={"powerstate": "on"})
+
+
+def test_a_new_database_gets_the_current_schema(tmp_path: Path) -> None:
+    store = Store(tmp_path / "hub.db")
+    store.close()
+    with sqlite3.connect(tmp_path / "hub.db") as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_a_version_1_database_is_migrated_and_keeps_its_devices(tmp_path: Path) -> None:
+    path = tmp_path / "hub.db"
+    with sqlite3.connect(path) as db:
+        db.executescript(
+            "CREATE TABLE devices (id TEXT PRIMARY KEY, info TEXT NOT NULL, online INTEGER NOT NULL, "
+            "state TEXT NOT NULL, updated REAL NOT NULL); PRAGMA user_version = 1;"
+        )
+        rec = record()
+        db.execute("INSERT INTO devices VALUES (?, ?, 1, ?, 0)",
+                   (rec.id, rec.info.model_dump_json(by_alias=True), '{"powerstate": "off"}'))
+    store = Store(path)
+    assert [(r.id, r.state) for r in store.load()] == [("lamp", {"powerstate": "off"})]
+    assert store.commands() == []
+    store.close()
+
+
+@pytest.mark.parametrize("content", [b"this is not a database at all" * 100, b"SQLite format 3\x00" + b"\xff" * 2000])
+def test_a_corrupt_database_is_reported_and_left_untouched(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "hub.db"
+    path.write_bytes(content)
+    with pytest.raises(StoreError, match="is not usable") as error:
+        Store(path)
+    assert str(path) in str(error.value)
+    assert path.read_bytes() == content
+
+
+def test_a_newer_schema_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "hub.db"
+    with sqlite3.connect(path) as db:
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match=f"schema {SCHEMA_VERSION + 1}, newer than this hub"):
+        Store(path)
+    assert path.read_bytes() == before
+
+
+def test_a_command_and_the_changes_before_it_commit_together(tmp_path: Path) -> None:
+    path = tmp_path / "hub.db"
+    store = Store(path)
+    store.save(record())
+    result = CommandResult(text="打开台灯", lang="zh", reply="好的，台灯已打开。", ok=True,
+                           actions=[ActionResult(device="lamp", action="TurnOn", params={"powerstate": "on"})])
+    store.flush(command=result)
+    # Another connection (a restarted hub) sees both at once: nothing waits in memory.
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT text, ok FROM commands").fetchall() == [("打开台灯", 1)]
+        assert db.execute("SELECT id FROM devices").fetchall() == [("lamp",)]
+    assert Store(path).commands() == [result]
+    store.close()
