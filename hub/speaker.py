@@ -446,7 +446,7 @@ def compose_reply(lex: Lexicon, outcomes: list[Outcome], directory: Directory) -
     """The spoken reply for all outcomes, and whether everything asked for was done."""
     replies = lex.replies
     sentences: list[str] = []
-    any_ok, all_ok = False, True
+    any_ok, all_ok, partial = False, True, False
     for outcome in outcomes:
         if outcome.problem is not None:
             all_ok = False
@@ -488,9 +488,13 @@ def compose_reply(lex: Lexicon, outcomes: list[Outcome], directory: Directory) -
         for code, steps in bad.items():
             all_ok = False
             parts.append(_error(lex, code, steps, directory))
-        sentences.append(replies["partial_join"].join(parts))
+        sentence = replies["partial_join"].join(parts)
+        if good and bad and len(outcome.steps) > 1:
+            partial = True
+            sentence = replies["partial"].format(done=len(good), total=len(outcome.steps)) + sentence
+        sentences.append(sentence)
     text = replies["partial_join"].join(s for s in sentences if s)
-    if any_ok and outcomes and all(o.intent.action != "query" for o in outcomes):
+    if any_ok and not partial and outcomes and all(o.intent.action != "query" for o in outcomes):
         text = replies["ok"] + text
     end = "。" if lex.lang == "zh" else "."
     if text and text[-1] not in "。.?？!！":

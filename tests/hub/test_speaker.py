@@ -124,12 +124,24 @@ async def test_group_with_an_offline_member_reports_both(home: DemoHome) -> None
     await home.runners["floor-lamp"].crash()
     await home.offline("floor-lamp")
     result = await home.hub.handle_text("打开客厅的灯")
-    assert result.reply == "好的，客厅灯已打开；落地灯离线了，暂时无法控制。"
+    assert result.reply == "2个设备中完成了1个：客厅灯已打开；落地灯离线了，暂时无法控制。"
     assert result.ok is False
     assert {a.device: a.result for a in result.actions} == {"living-light": SUCCESS,
                                                             "floor-lamp": "IOT_DEVICE_OFFLINE"}
     assert home.state("living-light")["powerstate"] == "on"
     assert home.state("floor-lamp")["powerstate"] == "off"
+
+
+async def test_a_partly_failed_group_says_how_many_were_done_in_each_language(home: DemoHome) -> None:
+    await home.runners["bedroom-light"].crash()
+    await home.offline("bedroom-light")
+    en = await home.hub.handle_text("turn on all the lights")
+    assert en.reply == ("3 of 4 done: living room light, floor lamp and desk lamp turned on; "
+                        "bedroom light is offline and can't be controlled right now.")
+    fr = await home.hub.handle_text("éteins toutes les lumières")
+    assert fr.reply.startswith("3 sur 4 faits : ")
+    assert "lumière de la chambre est hors ligne" in fr.reply
+    assert not en.ok and not fr.ok
 
 
 @pytest.mark.parametrize(
