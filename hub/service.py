@@ -88,6 +88,10 @@ class Hub:
         """Notified whenever the hub connects or loses its connection (tests and status wait on it)."""
         self.malformed = 0
         """Messages dropped because they did not validate (for tests and status)."""
+        self.taps: list[Callable[[str, bytes, str], None]] = []
+        """Observers of every message the hub receives or sends: (topic, payload, "in" | "out")."""
+        self.command_listeners: list[Callable[[CommandResult], None]] = []
+        """Observers of every text command the hub has carried out (the conversation)."""
 
     # ------------------------------------------------------------------ lifecycle
     async def run(self, backoff: Backoff | None = None) -> None:
@@ -158,8 +162,25 @@ class Hub:
             self.connection_changed.notify_all()
 
     # ------------------------------------------------------------------ inbound
+    def _tap(self, topic: str, payload: bytes, direction: str) -> None:
+        for tap in list(self.taps):
+            try:
+                tap(topic, payload, direction)
+            except Exception:  # an observer must never break the hub
+                _LOGGER.exception("message tap failed")
+
+    async def publish(self, topic: str, payload: bytes, *, retain: bool = False) -> None:
+        """Publish as the hub (and show it to the taps); ConnectionError when not connected."""
+        conn = self._conn
+        if conn is None:
+            raise ConnectionError(NOT_CONNECTED)
+        self._tap(topic, payload, "out")
+        await conn.publish(topic, payload, retain=retain)
+
     def _dispatch(self, topic: str, payload: bytes) -> None:
         """Handle one inbound message; a malformed one is logged with its topic and dropped."""
+        if self.taps:
+            self._tap(topic, payload, "in")
         try:
             if topic == self.topics.command:
                 self._on_command(payload)
@@ -246,7 +267,11 @@ class Hub:
         future: asyncio.Future[Response | ErrorResponse] = asyncio.get_running_loop().create_future()
         self._pending[request.header.message_id] = future
         try:
-            await conn.publish(self.topics.device(device_id, DeviceTopic.REQUEST), encode(request))
+            payload = encode(request)
+            topic = self.topics.device(device_id, DeviceTopic.REQUEST)
+            if self.taps:
+                self._tap(topic, payload, "out")
+            await conn.publish(topic, payload)
             async with asyncio.timeout(self.request_timeout):
                 return await future
         except TimeoutError:
@@ -280,9 +305,10 @@ class Hub:
         except Exception as exc:
             _LOGGER.exception("error serving %s", name)
             reply = ErrorResponse.to(request, ErrorCode.SERVICE_ERROR, f"the hub failed: {exc}")
-        conn = self._conn
-        if conn is not None:
-            await conn.publish(self.topics.command_reply(request.payload.reply_to), encode(reply))
+        try:
+            await self.publish(self.topics.command_reply(request.payload.reply_to), encode(reply))
+        except ConnectionError:
+            _LOGGER.warning("could not answer %s: %s", request.header.name, NOT_CONNECTED)
 
     async def handle_text(self, text: str, lang: str | None = None) -> CommandResult:
         """Carry out a text command (what a TextCommand on MQTT does); its outcome is committed to the
@@ -290,6 +316,11 @@ class Hub:
         result = await self.speaker.handle(text, lang)
         if self.store is not None:
             self.store.flush(command=result)
+        for listener in list(self.command_listeners):
+            try:
+                listener(result)
+            except Exception:
+                _LOGGER.exception("command listener failed")
         return result
 
     async def reset_home(self) -> CommandResult:
