@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
+import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -33,6 +34,18 @@ _LOGGER = logging.getLogger(__name__)
 FAULTS = ("offline", "slow", "error", "jammed")
 """Misbehaviours a device can be told to show: ignore requests, answer late, fail, stop moving."""
 
+QUIRKS = ("cold-start", "spiky")
+"""Habits of real firmware a brand's devices may have (docs/brands.md):
+
+- ``cold-start``: the first request after ``COLD_AFTER`` seconds without one takes ``COLD_EXTRA`` longer
+  (the Wi-Fi radio dozes in power-save mode, or the cloud session has to be re-established);
+- ``spiky``: one reply in ``SPIKE_EVERY`` takes ``SPIKE_FACTOR`` times its usual time (retransmissions).
+"""
+COLD_AFTER = 300.0
+COLD_EXTRA = 0.8
+SPIKE_EVERY = 20
+SPIKE_FACTOR = 4.0
+
 
 @dataclass
 class DeviceConfig:
@@ -48,6 +61,12 @@ class DeviceConfig:
     initial: dict[str, PropertyValue] = field(default_factory=dict)
     code: str | None = None
     latency: float = 0.0
+    """Shortest reply time in seconds; each reply takes between ``latency`` and ``latency + latency_spread``."""
+    latency_spread: float = 0.0
+    firmware: str = "1.0.0"
+    quirks: tuple[str, ...] = ()
+    specs: tuple[PropertySpec, ...] | None = None
+    """The model's own properties (a subset of its category's, ranges possibly narrowed); None: all of them."""
 
 
 class DeviceError(Exception):
@@ -67,6 +86,8 @@ class SimulatedDevice:
 
     category: ClassVar[str] = ""
     specs: ClassVar[tuple[PropertySpec, ...]] = ()
+    optional: ClassVar[frozenset[str]] = frozenset()
+    """Properties a model of this category may lack (DeviceConfig.specs); the others it must have."""
     defaults: ClassVar[dict[str, PropertyValue]] = {}
     extra_actions: ClassVar[tuple[str, ...]] = ()
     default_names: ClassVar[Names] = Names()
@@ -74,8 +95,13 @@ class SimulatedDevice:
     def __init__(self, config: DeviceConfig, clock: Clock | None = None) -> None:
         self.config = config
         self.clock: Clock = clock or RealClock()
+        if config.specs is not None:
+            # A per-instance tuple shadows the class's: this model has only these properties.
+            self.specs = self.model_specs(config.specs, config.id)  # type: ignore[misc]
         self._specs = {spec.name: spec for spec in self.specs}
-        self.state: dict[str, PropertyValue] = dict(self.defaults)
+        self.state: dict[str, PropertyValue] = {
+            name: self._fit(self._specs[name], value) for name, value in self.defaults.items() if name in self._specs
+        }
         for name, value in config.initial.items():
             spec = self._specs.get(name)
             if spec is None:
@@ -89,6 +115,51 @@ class SimulatedDevice:
         self.fault: str | None = None
         self.listeners: list[ChangeListener] = []
         self._tasks: set[asyncio.Task[Any]] = set()
+        unknown = set(config.quirks) - set(QUIRKS)
+        if unknown:
+            raise ValueError(f"device {config.id}: unknown quirk {sorted(unknown)[0]!r}; known: {', '.join(QUIRKS)}")
+        self._replies = random.Random(f"replies:{config.id}")  # the same device replays the same reply times
+        self._last_request: float | None = None
+        self._request_count = 0
+
+    @classmethod
+    def model_specs(cls, specs: tuple[PropertySpec, ...], device_id: str = "") -> tuple[PropertySpec, ...]:
+        """``specs`` checked against this category: ValueError unless they are a subset it can behave with.
+
+        Each must name one of the category's properties with the same type; only ``optional`` ones may be
+        left out; a numeric range may differ (a model's real range) but must still hold the default.
+        """
+        where = f"device {device_id}: " if device_id else ""
+        own = {spec.name: spec for spec in cls.specs}
+        seen: set[str] = set()
+        for spec in specs:
+            base = own.get(spec.name)
+            if base is None:
+                raise ValueError(f"{where}a {cls.category} has no property {spec.name!r} "
+                                 f"(it has {', '.join(own)})")
+            if spec.name in seen:
+                raise ValueError(f"{where}property {spec.name!r} given twice")
+            seen.add(spec.name)
+            if spec.data_type != base.data_type or spec.access_mode != base.access_mode:
+                raise ValueError(f"{where}{spec.name}: a {cls.category} has it as {base.data_type} "
+                                 f"({base.access_mode}), not {spec.data_type} ({spec.access_mode})")
+            if spec.data_type == "enum" and not set(spec.enum_values) <= set(base.enum_values):
+                raise ValueError(f"{where}{spec.name}: values must be among {', '.join(base.enum_values)}")
+        missing = [name for name in own if name not in seen and name not in cls.optional]
+        if missing:
+            raise ValueError(f"{where}a {cls.category} needs the property {missing[0]!r}")
+        return tuple(spec for spec in specs)
+
+    @staticmethod
+    def _fit(spec: PropertySpec, value: PropertyValue) -> PropertyValue:
+        """A category default moved inside a model's narrower range (a bulb that starts at 1700 K)."""
+        if spec.data_type not in ("int", "float") or isinstance(value, bool | str):
+            return value
+        if spec.min is not None and value < spec.min:
+            return int(spec.min) if spec.data_type == "int" else spec.min
+        if spec.max is not None and value > spec.max:
+            return int(spec.max) if spec.data_type == "int" else spec.max
+        return value
 
     # ------------------------------------------------------------------ description
     @property
@@ -115,10 +186,15 @@ class SimulatedDevice:
                     adjust = adjust_action_for(spec.name, up)
                     if adjust:
                         actions.append(adjust)
-        actions += [a for a in self.extra_actions if a not in actions]
+        # A model without the property an extra action works on (a fan that cannot swing) lacks the action.
+        actions += [a for a in self.extra_actions if a not in actions and self._has_attribute_of(a)]
         actions += ["Query", *[q for q, attr in QUERY_ACTIONS.items() if attr and attr in self._specs]]
         actions.append("Reset")
         return list(dict.fromkeys(actions))
+
+    def _has_attribute_of(self, action: str) -> bool:
+        kind = ACTIONS.get(action)
+        return kind is None or kind.attribute is None or kind.attribute in self._specs
 
     def info(self) -> DeviceInfo:
         """The registration payload."""
@@ -138,6 +214,7 @@ class SimulatedDevice:
             properties=self.properties(),
             actions=self.actions(),
             property_specs=list(self.specs),
+            firmware=self.config.firmware,
         )
 
     def properties(self, names: list[str] | None = None) -> list[Property]:
@@ -183,7 +260,7 @@ class SimulatedDevice:
         """Answer ``request``; None means the device stays silent (the fault ``offline``)."""
         if self.fault == "offline" and request.action != "Reset":
             return None
-        delay = self.config.latency + (5.0 if self.fault == "slow" else 0.0)
+        delay = self.reply_time() + (5.0 if self.fault == "slow" else 0.0)
         if delay > 0:
             await self.clock.sleep(delay)
         if self.fault == "error" and request.action != "Reset":
@@ -202,6 +279,19 @@ class SimulatedDevice:
         except DeviceError as exc:
             return ErrorResponse.to(request, exc.code, exc.message)
         return Response.to(request, self.properties(touched))
+
+    def reply_time(self) -> float:
+        """Seconds this request takes: the brand's latency profile and quirks (``QUIRKS``)."""
+        config = self.config
+        delay = config.latency + (self._replies.random() * config.latency_spread if config.latency_spread else 0.0)
+        self._request_count += 1
+        if "spiky" in config.quirks and self._request_count % SPIKE_EVERY == 0:
+            delay *= SPIKE_FACTOR
+        now = self.clock.now()
+        if "cold-start" in config.quirks and self._last_request is not None and now - self._last_request >= COLD_AFTER:
+            delay += COLD_EXTRA
+        self._last_request = now
+        return delay
 
     def query(self, action: str) -> list[Property]:
         if action not in QUERY_ACTIONS:

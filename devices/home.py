@@ -6,10 +6,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
-from devices.base import DeviceConfig
-from hub.protocol import Names, PropertyValue, validate_device_id
+from devices.base import QUIRKS, DeviceConfig
+from hub.protocol import Names, PropertySpec, PropertyValue, validate_device_id
 
 DEMO_HOME = Path(__file__).with_name("homes") / "demo.yaml"
 
@@ -47,11 +47,32 @@ class DeviceEntry(_Strict):
     names: Names = Field(default_factory=Names)
     initial: dict[str, PropertyValue] = Field(default_factory=dict)
     code: str | None = Field(default=None, min_length=4, max_length=12, pattern=r"^[0-9]+$")
+    latency_ms: tuple[float, float] | None = None
+    """Reply time range in milliseconds (each reply takes a random time in it); default: instant."""
+    firmware: str | None = None
+    quirks: list[str] = Field(default_factory=list)
+    _specs: tuple[PropertySpec, ...] | None = PrivateAttr(default=None)
+    """The registry product's specs when brand and model name one (docs/brands.md)."""
 
     @field_validator("id")
     @classmethod
     def _id(cls, value: str) -> str:
         return validate_device_id(value)
+
+    @field_validator("latency_ms")
+    @classmethod
+    def _latency(cls, value: tuple[float, float] | None) -> tuple[float, float] | None:
+        if value is not None and not 0 <= value[0] <= value[1] <= 60_000:
+            raise ValueError("give [shortest, longest] in ms, 0 <= shortest <= longest <= 60000")
+        return value
+
+    @field_validator("quirks")
+    @classmethod
+    def _quirks(cls, value: list[str]) -> list[str]:
+        unknown = [q for q in value if q not in QUIRKS]
+        if unknown:
+            raise ValueError(f"unknown quirk {unknown[0]!r}; known: {', '.join(QUIRKS)}")
+        return value
 
 
 class Home(_Strict):
@@ -84,6 +105,8 @@ class Home(_Strict):
                                  f"known: {', '.join(sorted(CATEGORIES))}")
             if dev.category == "fingerprintlock" and dev.code is None:
                 raise ValueError(f"{where}.code: a door lock needs an unlock code (4-12 digits)")
+            if dev.model:
+                dev._specs = _registry_specs(dev, where)
         return self
 
     def room(self, room_id: str) -> RoomEntry:
@@ -105,9 +128,35 @@ class Home(_Strict):
                 names=dev.names,
                 initial=dict(dev.initial),
                 code=dev.code,
+                latency=dev.latency_ms[0] / 1000 if dev.latency_ms else 0.0,
+                latency_spread=(dev.latency_ms[1] - dev.latency_ms[0]) / 1000 if dev.latency_ms else 0.0,
+                firmware=dev.firmware or "1.0.0",
+                quirks=tuple(dev.quirks),
+                specs=dev._specs,
             )
             for dev in self.devices
         ]
+
+
+def _registry_specs(dev: DeviceEntry, where: str) -> tuple[PropertySpec, ...] | None:
+    """The specs of the registry product ``dev.brand`` + ``dev.model``; None for a brand the registry lacks.
+
+    A model the registry does not know for a brand it knows is an error (a typo would otherwise
+    silently give the category's full specs); the registry is loaded only when a model is named.
+    """
+    from devices.registry import UnknownProduct, load_registry
+
+    registry = load_registry()
+    if registry.find_brand(dev.brand) is None:
+        return None
+    try:
+        product = registry.product(dev.brand, dev.model)
+    except UnknownProduct as exc:
+        raise ValueError(f"{where}.model: {exc}") from None
+    if product.category != dev.category:
+        raise ValueError(f"{where}.category: {registry.brands[product.brand].name} {product.model} is of "
+                         f"category {product.category}, not {dev.category}")
+    return product.specs
 
 
 def _loc(error: dict[str, Any]) -> str:

@@ -50,6 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
     up.add_argument("--config", type=Path, metavar="FILE", help="broker config (default: broker.conf)")
     up.add_argument("--db", type=Path, metavar="PATH", help="hub database (default: the user's data directory)")
     up.add_argument("--json", action="store_true", help="print the start-up summary as JSON")
+    up.add_argument("--random", type=int, metavar="N", help="instead of a home file: N devices of many brands "
+                                                            "from the brand registry")
+    up.add_argument("--seed", type=int, default=0, help="with --random: the seed of the mix (default 0)")
     up.add_argument("--insecure", action="store_true",
                     help="let the embedded broker accept anyone, with no credentials and no topic ACL")
 
@@ -75,10 +78,14 @@ def build_parser() -> argparse.ArgumentParser:
     devices = sub.add_parser("devices", help="spawn simulated devices, or list the hub's directory",
                              description="Simulated devices and the hub's directory.")
     dsub = devices.add_subparsers(dest="devices_command", metavar="ACTION", required=True)
-    spawn = dsub.add_parser("spawn", help="run the devices of a home file against a broker",
-                            description="Run every device of a home file (one MQTT session each) until Ctrl-C.")
+    spawn = dsub.add_parser("spawn", help="run the devices of a home file, or of the brand registry, against a broker",
+                            description="Run every device of a home file, or a fleet made from the brand registry "
+                                        "(one MQTT session each), until Ctrl-C.",
+                            epilog="Examples: genie devices spawn --brand Xiaomi --category light --count 20; "
+                                   "genie devices spawn --random 500 --seed 7 --print > fleet.yaml")
     spawn.add_argument("--home", type=Path, metavar="FILE", help="home file (default: the built-in demo home)")
     _broker_arg(spawn)
+    _fleet_args(spawn)
     dlist = dsub.add_parser("list", help="print the hub's directory",
                             description="Print every device the hub knows: id, names, room, brand, category, "
                                         "online, state.")
@@ -106,7 +113,40 @@ def build_parser() -> argparse.ArgumentParser:
                             description="Validate a home file; errors name the entry and field.")
     check.add_argument("file", type=Path, nargs="?", help="home file (default: the built-in demo home)")
     check.add_argument("--json", action="store_true", help="print JSON")
+
+    brands = sub.add_parser("brands", help="browse the brand registry (1,100+ real brands and their models)",
+                            description="The brand registry: brands, their device models and what each can do "
+                                        "(docs/brands.md says where the data comes from).")
+    bsub = brands.add_subparsers(dest="brands_command", metavar="ACTION", required=True)
+    blist = bsub.add_parser("list", help="list the brands", description="List every brand of the registry.")
+    blist.add_argument("--category", metavar="C", help="only brands with products of this AliGenie category "
+                                                       "(light, switch, outlet, curtain, aircondition, ...)")
+    blist.add_argument("--json", action="store_true",
+                       help="print a JSON list of {id, name, zh, categories, products, source}")
+    bshow = bsub.add_parser("show", help="show a brand and its models",
+                            description="Show a brand: names, sources, latency profile, firmware, and its models "
+                                        "with their properties.")
+    bshow.add_argument("brand", help="brand name, Chinese name, alias or id (e.g. Xiaomi, 小米, aqara)")
+    bshow.add_argument("--all", action="store_true", help="list every model (default: 15 per category)")
+    bshow.add_argument("--json", action="store_true", help="print JSON, with every product's specs and actions")
+    bsearch = bsub.add_parser("search", help="find brands and models by name",
+                              description="Find brands whose names contain TEXT, and models whose id or "
+                                          "description does.")
+    bsearch.add_argument("text", help="what to look for, e.g. 空调, roborock or bulb")
+    bsearch.add_argument("--json", action="store_true", help='print {"brands": [...], "products": [...]}')
     return parser
+
+
+def _fleet_args(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("from the brand registry (instead of --home)")
+    group.add_argument("--brand", help="run devices of this brand (name, Chinese name or alias)")
+    group.add_argument("--category", metavar="C", help="with --brand: only this category, e.g. light")
+    group.add_argument("--count", type=int, default=10, metavar="N", help="with --brand: how many (default 10)")
+    group.add_argument("--random", type=int, metavar="N", help="N devices of many brands, a realistic mix")
+    group.add_argument("--seed", type=int, default=0, help="seed of the models, rooms and names drawn (default 0)")
+    group.add_argument("--prefix", help="device id prefix, to run shards side by side "
+                                        "(default: s<seed>- for --random, <brand id>- for --brand)")
+    group.add_argument("--print", action="store_true", help="print the fleet as a home file (YAML) and exit")
 
 
 def _version() -> str:
@@ -145,7 +185,7 @@ INSECURE_WARNING = ("genie: warning: --insecure: the broker accepts anyone, with
 async def cmd_up(args: argparse.Namespace) -> int:
     from genie.app import default_db_path, run_stack
 
-    home = _load_home(args.home)
+    home = _fleet(args)
     db = args.db or default_db_path()
     try:
         async with run_stack(home=home, broker_url=args.broker, broker_config=args.config, host=args.host,
@@ -158,7 +198,8 @@ async def cmd_up(args: argparse.Namespace) -> int:
                 "broker": url,
                 "embedded": running.embedded is not None,
                 "database": str(db),
-                "home": str(args.home or "built-in demo home"),
+                "home": str(args.home or (f"random fleet of {args.random} devices, seed {args.seed}"
+                                          if args.random else "built-in demo home")),
                 "rooms": rooms,
                 "devices": len(running.runners),
                 "ready_seconds": round(running.ready_seconds, 3),
@@ -248,10 +289,49 @@ async def cmd_hub(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _fleet(args: argparse.Namespace) -> Any:
+    """The home to run: a fleet from the brand registry (--brand, --random), else the home file."""
+    brand, count = getattr(args, "brand", None), getattr(args, "random", None)
+    if brand is None and count is None:
+        return _load_home(args.home)
+    if args.home is not None:
+        raise CliError("give either --home or --brand/--random, not both")
+    if brand is not None and count is not None:
+        raise CliError("give either --brand or --random, not both")
+    from devices.registry import UnknownBrand, load_registry
+    from devices.registry.fleet import brand_fleet, random_fleet
+
+    registry = load_registry()
+    category = getattr(args, "category", None)
+    if category is not None and category not in _categories():
+        raise CliError(f"unknown category {category!r}; known: {', '.join(_categories())}")
+    try:
+        if brand is not None:
+            return brand_fleet(registry, brand, category=category, count=args.count, seed=args.seed,
+                               prefix=args.prefix)
+        return random_fleet(registry, count, seed=args.seed, prefix=getattr(args, "prefix", None))
+    except UnknownBrand as exc:
+        raise CliError(str(exc)) from None
+
+
+def _categories() -> tuple[str, ...]:
+    from hub.protocol.vocabulary import DEVICE_TYPES
+
+    return DEVICE_TYPES
+
+
 async def cmd_spawn(args: argparse.Namespace) -> int:
     from genie.app import run_stack
 
-    home = _load_home(args.home)
+    if args.category is not None and args.brand is None:
+        raise CliError("--category goes with --brand")
+    home = _fleet(args)
+    if args.print:
+        import yaml
+
+        document = home.model_dump(mode="json", exclude_defaults=True)
+        print(yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=120), end="")
+        return EXIT_OK
     try:
         async with run_stack(home=home, broker_url=args.broker or "", run_hub=False) as running:
             print(f"{len(running.runners)} devices online on {running.broker_url}. Stop with Ctrl-C.", flush=True)
@@ -332,8 +412,43 @@ async def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+async def cmd_brands(args: argparse.Namespace) -> int:
+    from devices.registry import UnknownBrand, load_registry, report
+
+    registry = load_registry()
+    if args.brands_command == "list":
+        brands = list(registry.brands.values())
+        if args.category is not None:
+            if args.category not in _categories():
+                raise CliError(f"unknown category {args.category!r}; known: {', '.join(_categories())}")
+            brands = registry.brands_in(args.category)
+        if args.json:
+            print(json.dumps([report.brand_summary(registry, b) for b in brands], ensure_ascii=False, indent=1))
+        else:
+            print("\n".join(report.list_text(registry, brands)))
+        return EXIT_OK
+    if args.brands_command == "show":
+        try:
+            brand = registry.brand(args.brand)
+        except UnknownBrand as exc:
+            raise CliError(str(exc)) from None
+        if args.json:
+            print(json.dumps(report.brand_detail(registry, brand), ensure_ascii=False, indent=1))
+        else:
+            print("\n".join(report.show_text(registry, brand, everything=args.all)))
+        return EXIT_OK
+    found, products = registry.search(args.text)
+    if args.json:
+        print(json.dumps({"brands": [report.brand_summary(registry, b) for b in found],
+                          "products": [report.product_detail(p) for p in products]}, ensure_ascii=False, indent=1))
+    else:
+        print("\n".join(report.search_text(registry, found, products)))
+    return EXIT_OK if found or products else EXIT_FAILED
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], Coroutine[Any, Any, int]]] = {
     "up": cmd_up,
+    "brands": cmd_brands,
     "broker": cmd_broker,
     "hub": cmd_hub,
     "say": cmd_say,

@@ -34,6 +34,7 @@ class AirCondition(PeriodicDevice):
         int_spec("windspeed", 1, 3),
         float_spec("currentTemperature", -20, 60, "°C"),
     )
+    optional = frozenset({"windspeed"})  # some controllers leave the fan to the unit
     defaults: ClassVar[dict[str, PropertyValue]] = {
         "powerstate": "off",
         "temperature": 26,

@@ -21,6 +21,7 @@ class Fan(SimulatedDevice):
         enum_spec("mode", ["normalWind", "natureWind", "sleepWind"]),
         enum_spec("swing", ["on", "off"]),
     )
+    optional = frozenset({"windspeed", "mode", "swing"})  # a plain on/off fan switch is still a fan
     defaults: ClassVar[dict[str, PropertyValue]] = {
         "powerstate": "off",
         "windspeed": 2,
@@ -39,5 +40,6 @@ class Fan(SimulatedDevice):
     async def on_SetMode(self, value: Any) -> list[str]:
         mode = self.checked("mode", value)
         self.before_set("mode", mode)
-        self.apply({"mode": mode, **({"windspeed": 1} if mode == "sleepWind" else {})})
+        slow = mode == "sleepWind" and "windspeed" in self._specs
+        self.apply({"mode": mode, **({"windspeed": 1} if slow else {})})
         return ["mode", "windspeed"]

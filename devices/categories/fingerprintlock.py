@@ -26,6 +26,7 @@ class FingerprintLock(SimulatedDevice):
         enum_spec("lockstate", ["locked", "unlocked"], writable=False),
         int_spec("battery", 0, 100, "%", writable=False),
     )
+    optional = frozenset({"battery"})  # mains-powered locks report none
     defaults: ClassVar[dict[str, PropertyValue]] = {"lockstate": "locked", "battery": 90}
     extra_actions = ("Lock", "Unlock")
     default_names = Names(zh=["门锁", "指纹锁"], en=["door lock", "lock"], fr=["serrure"])

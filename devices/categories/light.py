@@ -18,6 +18,7 @@ class Light(SimulatedDevice):
         PropertySpec(name="color", data_type="color"),
         int_spec("colorTemperature", 2700, 6500, "K", step=100),
     )
+    optional = frozenset({"brightness", "color", "colorTemperature"})  # on/off bulbs, white-only bulbs exist
     defaults: ClassVar[dict[str, PropertyValue]] = {
         "powerstate": "off",
         "brightness": 80,

@@ -44,16 +44,26 @@ class Sensor(PeriodicDevice):
         float_spec("humidity", 0, 100, "%"),
         int_spec("pm2.5", 0, 999, "µg/m³", writable=False),
     )
+    optional = frozenset({"temperature", "humidity", "pm2.5"})
     defaults: ClassVar[dict[str, PropertyValue]] = {"temperature": 24.0, "humidity": 45.0, "pm2.5": 35}
     default_names = Names(zh=["传感器", "温湿度计"], en=["sensor", "thermometer"],
                           fr=["capteur", "thermomètre"])
+
+    @classmethod
+    def model_specs(cls, specs: tuple[PropertySpec, ...], device_id: str = "") -> tuple[PropertySpec, ...]:
+        """Any of the three readings will do, but a sensor that measures nothing is no sensor."""
+        if not specs:
+            where = f"device {device_id}: " if device_id else ""
+            raise ValueError(f"{where}a sensor needs at least one of {', '.join(s.name for s in cls.specs)}")
+        return super().model_specs(specs, device_id)
 
     async def start(self) -> None:
         self._rng = random.Random(f"sensor:{self.id}")
         await super().start()
 
     def tick(self) -> None:
-        self.apply({name: self._walk(name, walk) for name, walk in WALKS.items()}, cause="sensor")
+        self.apply({name: self._walk(name, walk) for name, walk in WALKS.items() if name in self._specs},
+                   cause="sensor")
 
     def _walk(self, name: str, walk: Walk) -> PropertyValue:
         spec = self._specs[name]

@@ -39,12 +39,13 @@ class Outlet(SimulatedDevice):
         power_spec(),
         float_spec("power", 0, 3500, "W"),
     )
+    optional = frozenset({"power"})  # many plugs do not meter
     defaults: ClassVar[dict[str, PropertyValue]] = {"powerstate": "off", "power": 0.0}
     default_names = Names(zh=["插座"], en=["outlet", "plug", "socket"], fr=["prise"])
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        given = float(self.state["power"])
+        given = float(self.state.get("power", 0.0))
         if self.state["powerstate"] == "on" and given > 0:
             self.load = given
         else:
@@ -54,6 +55,8 @@ class Outlet(SimulatedDevice):
         self.initial_state = dict(self.state)
 
     def _draw(self, powerstate: str) -> dict[str, PropertyValue]:
+        if "power" not in self._specs:  # a plug without a meter reports only its power state
+            return {"powerstate": powerstate}
         return {"powerstate": powerstate, "power": self.load if powerstate == "on" else 0.0}
 
     async def on_TurnOn(self, value: Any) -> list[str]:

@@ -1,0 +1,1 @@
+"""Tests of the brand registry: data validity, spec derivation, fleets, CLI, end to end."""
