@@ -47,6 +47,30 @@ SPIKE_EVERY = 20
 SPIKE_FACTOR = 4.0
 
 
+@dataclass(frozen=True)
+class Faults:
+    """Misbehaviour injected from the home file or ``genie devices spawn`` (for testing integrations)."""
+
+    slow_ms: float = 0.0
+    """Every reply comes this many milliseconds late."""
+    flaky: float = 0.0
+    """Share of requests (0-1) the device silently drops: the hub then reports it offline."""
+    jammed: bool = False
+    """Motors (curtain, vacuum, lock bolt) do not move; the device answers SERVICE_ERROR and says why."""
+    offline_after: float | None = None
+    """Seconds after start at which the device drops off the network for good (its last will fires)."""
+
+    def __post_init__(self) -> None:
+        if self.slow_ms < 0 or not 0 <= self.flaky <= 1:
+            raise ValueError("faults: slow_ms must be >= 0 and flaky between 0 and 1")
+        if self.offline_after is not None and self.offline_after < 0:
+            raise ValueError("faults: offline_after must be >= 0 seconds")
+
+    @property
+    def any(self) -> bool:
+        return bool(self.slow_ms or self.flaky or self.jammed or self.offline_after is not None)
+
+
 @dataclass
 class DeviceConfig:
     """Everything a device needs to know about itself (from the home file or a spawn command)."""
@@ -67,6 +91,7 @@ class DeviceConfig:
     quirks: tuple[str, ...] = ()
     specs: tuple[PropertySpec, ...] | None = None
     """The model's own properties (a subset of its category's, ranges possibly narrowed); None: all of them."""
+    faults: Faults = field(default_factory=Faults)
 
 
 class DeviceError(Exception):
@@ -112,13 +137,14 @@ class SimulatedDevice:
             except ValueError as exc:
                 raise ValueError(f"device {config.id}: initial state: {exc}") from None
         self.initial_state = dict(self.state)
-        self.fault: str | None = None
+        self.fault: str | None = "jammed" if config.faults.jammed else None
         self.listeners: list[ChangeListener] = []
         self._tasks: set[asyncio.Task[Any]] = set()
         unknown = set(config.quirks) - set(QUIRKS)
         if unknown:
             raise ValueError(f"device {config.id}: unknown quirk {sorted(unknown)[0]!r}; known: {', '.join(QUIRKS)}")
         self._replies = random.Random(f"replies:{config.id}")  # the same device replays the same reply times
+        self._drops = random.Random(f"drops:{config.id}")  # and drops the same requests when flaky
         self._last_request: float | None = None
         self._request_count = 0
 
@@ -260,7 +286,10 @@ class SimulatedDevice:
         """Answer ``request``; None means the device stays silent (the fault ``offline``)."""
         if self.fault == "offline" and request.action != "Reset":
             return None
-        delay = self.reply_time() + (5.0 if self.fault == "slow" else 0.0)
+        faults = self.config.faults
+        if faults.flaky and self._drops.random() < faults.flaky:
+            return None
+        delay = self.reply_time() + (5.0 if self.fault == "slow" else 0.0) + faults.slow_ms / 1000
         if delay > 0:
             await self.clock.sleep(delay)
         if self.fault == "error" and request.action != "Reset":
@@ -383,7 +412,7 @@ class SimulatedDevice:
     async def on_Reset(self, value: Any) -> list[str]:
         """Back to the initial state of the home file; stop anything in motion."""
         await self.close()
-        self.fault = None
+        self.fault = "jammed" if self.config.faults.jammed else None
         self.apply(dict(self.initial_state), cause="reset")
         await self.start()
         return list(self.state)

@@ -8,7 +8,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
-from devices.base import QUIRKS, DeviceConfig
+from devices.base import QUIRKS, DeviceConfig, Faults
 from hub.protocol import Names, PropertySpec, PropertyValue, validate_device_id
 
 DEMO_HOME = Path(__file__).with_name("homes") / "demo.yaml"
@@ -38,6 +38,18 @@ class RoomEntry(_Strict):
         return self
 
 
+class FaultsEntry(_Strict):
+    """Injected misbehaviour of one device (docs/home.md, docs/reliability.md)."""
+
+    slow_ms: float = Field(default=0.0, ge=0, le=60_000)
+    flaky: float = Field(default=0.0, ge=0, le=1)
+    jammed: bool = False
+    offline_after: float | None = Field(default=None, ge=0)
+
+    def faults(self) -> Faults:
+        return Faults(slow_ms=self.slow_ms, flaky=self.flaky, jammed=self.jammed, offline_after=self.offline_after)
+
+
 class DeviceEntry(_Strict):
     id: str
     category: str
@@ -51,6 +63,7 @@ class DeviceEntry(_Strict):
     """Reply time range in milliseconds (each reply takes a random time in it); default: instant."""
     firmware: str | None = None
     quirks: list[str] = Field(default_factory=list)
+    faults: FaultsEntry = Field(default_factory=FaultsEntry)
     _specs: tuple[PropertySpec, ...] | None = PrivateAttr(default=None)
     """The registry product's specs when brand and model name one (docs/brands.md)."""
 
@@ -133,6 +146,7 @@ class Home(_Strict):
                 firmware=dev.firmware or "1.0.0",
                 quirks=tuple(dev.quirks),
                 specs=dev._specs,
+                faults=dev.faults.faults(),
             )
             for dev in self.devices
         ]

@@ -75,6 +75,8 @@ class DeviceRunner:
         will = Will(self._topic(DeviceTopic.STATUS), encode(DeviceStatus.create(dev.id, False, "lwt")))
         backoff = backoff or Backoff()
         await dev.start()  # the appliance keeps working while its network is down
+        if dev.config.faults.offline_after is not None:
+            dev.spawn(self._drop_off(dev.config.faults.offline_after))
         try:
             while not self._dead:
                 try:
@@ -145,6 +147,12 @@ class DeviceRunner:
         reply = await self.device.handle(request)
         if reply is not None:
             await conn.publish(self._topic(DeviceTopic.REPLY), encode(reply))
+
+    async def _drop_off(self, after: float) -> None:
+        """The injected fault ``offline_after``: vanish from the network at that moment, for good."""
+        await self.device.clock.sleep(after)
+        _LOGGER.info("%s: dropping offline (injected fault)", self.device.id)
+        await self.crash()
 
     async def crash(self) -> None:
         """Simulate a power cut: drop the connection without a DISCONNECT (the last will fires),

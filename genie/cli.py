@@ -84,6 +84,13 @@ def build_parser() -> argparse.ArgumentParser:
                             epilog="Examples: genie devices spawn --brand Xiaomi --category light --count 20; "
                                    "genie devices spawn --random 500 --seed 7 --print > fleet.yaml")
     spawn.add_argument("--home", type=Path, metavar="FILE", help="home file (default: the built-in demo home)")
+    faults = spawn.add_argument_group("fault injection (applies to every device of this spawn)")
+    faults.add_argument("--slow", type=float, metavar="MS", help="every reply comes MS milliseconds late")
+    faults.add_argument("--flaky", type=float, metavar="SHARE", help="drop this share (0-1) of requests silently")
+    faults.add_argument("--jammed", action="store_true", help="motors and lock bolts are stuck")
+    faults.add_argument("--offline-after", type=float, metavar="S", help="drop off the network S seconds after start")
+    spawn.add_argument("--keepalive", type=int, default=30, metavar="S",
+                       help="MQTT keepalive of each device (the broker declares a silent one dead after 1.5 x S)")
     _broker_arg(spawn)
     _fleet_args(spawn)
     dlist = dsub.add_parser("list", help="print the hub's directory",
@@ -325,7 +332,7 @@ async def cmd_spawn(args: argparse.Namespace) -> int:
 
     if args.category is not None and args.brand is None:
         raise CliError("--category goes with --brand")
-    home = _fleet(args)
+    home = _with_faults(_fleet(args), args)
     if args.print:
         import yaml
 
@@ -333,12 +340,31 @@ async def cmd_spawn(args: argparse.Namespace) -> int:
         print(yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=120), end="")
         return EXIT_OK
     try:
-        async with run_stack(home=home, broker_url=args.broker or "", run_hub=False) as running:
+        async with run_stack(home=home, broker_url=args.broker or "", run_hub=False,
+                             keepalive=args.keepalive) as running:
             print(f"{len(running.runners)} devices online on {running.broker_url}. Stop with Ctrl-C.", flush=True)
             await _until_stopped()
     except asyncio.CancelledError:
         pass
     return EXIT_OK
+
+
+def _with_faults(home: Any, args: argparse.Namespace) -> Any:
+    """The home with the command line's injected faults on every device."""
+    given = {"slow_ms": args.slow, "flaky": args.flaky, "jammed": args.jammed or None,
+             "offline_after": args.offline_after}
+    given = {k: v for k, v in given.items() if v is not None}
+    if not given:
+        return home
+    from devices.home import FaultsEntry
+
+    try:
+        faults = FaultsEntry(**given)
+    except ValueError as exc:
+        raise CliError(f"fault injection: {str(exc).splitlines()[-1].strip()}") from None
+    for device in home.devices:
+        device.faults = faults
+    return home
 
 
 def _url(args: argparse.Namespace) -> Any:
@@ -361,15 +387,15 @@ async def cmd_list(args: argparse.Namespace) -> int:
     if not devices:
         print("The hub knows no devices yet.")
         return EXIT_OK
-    rows = [("ID", "NAME", "ROOM", "BRAND", "CATEGORY", "ONLINE", "STATE")]
+    rows = [("ID", "NAME", "ROOM", "BRAND", "MODEL", "CATEGORY", "ONLINE", "STATE")]
     for d in devices:
         name = " / ".join(dict.fromkeys(n for n in (d.names.display("zh"), d.names.display("en")) if n))
-        rows.append((d.id, name, d.room_names.display("en") or d.room, d.brand, d.category,
+        rows.append((d.id, name, d.room_names.display("en") or d.room, d.brand, d.model, d.category,
                      "yes" if d.online else "NO", _state_text(d.state)))
-    widths = [max(_width(r[i]) for r in rows) for i in range(6)]
+    widths = [max(_width(r[i]) for r in rows) for i in range(7)]
     for row in rows:
-        print("  ".join(cell + " " * (w - _width(cell)) for cell, w in zip(row[:6], widths, strict=True))
-              + "  " + row[6])
+        print("  ".join(cell + " " * (w - _width(cell)) for cell, w in zip(row[:7], widths, strict=True))
+              + "  " + row[7])
     return EXIT_OK
 
 
