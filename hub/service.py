@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from typing import Protocol
 from importlib.metadata import PackageNotFoundError, version
 
 from hub.directory import Directory
@@ -31,6 +32,7 @@ from hub.protocol import (
     Topics,
     decode,
     encode,
+    topic_matches,
 )
 from hub.protocol.messages import DirectoryPayload, reply_header
 from hub.protocol.mqtt import Backoff, Connection, Will
@@ -49,6 +51,19 @@ except PackageNotFoundError:  # running from a source tree that is not installed
     VERSION = "0.0.0"
 
 Connector = Callable[[str, Will | None], Connection]
+
+
+class Extension(Protocol):
+    """Something that rides on the hub's MQTT session (the Home Assistant bridge, Hermes NLU…)."""
+
+    filters: tuple[str, ...]
+    """Topic filters it wants; the hub subscribes to them and hands it every matching message."""
+
+    async def on_connect(self, hub: Hub) -> None:
+        """Called after every (re)connection, once the hub's own subscriptions are in place."""
+
+    def on_message(self, topic: str, payload: bytes) -> None:
+        """A message on one of ``filters`` (must not block; start a task for slow work)."""
 
 NOT_CONNECTED = "the hub is not connected to the broker"
 
@@ -90,6 +105,8 @@ class Hub:
         """Messages dropped because they did not validate (for tests and status)."""
         self.taps: list[Callable[[str, bytes, str], None]] = []
         """Observers of every message the hub receives or sends: (topic, payload, "in" | "out")."""
+        self.extensions: list[Extension] = []
+        """Add before ``run``; see ``Extension``."""
         self.command_listeners: list[Callable[[CommandResult], None]] = []
         """Observers of every text command the hub has carried out (the conversation)."""
 
@@ -133,7 +150,15 @@ class Hub:
                     for record in self.directory.all():
                         self.directory.set_online(record.id, False)
                 await conn.publish(self.topics.discover, encode(DiscoveryRequest.create(self.hub_id)))
+                extra = [f for ext in self.extensions for f in ext.filters]
+                if extra:
+                    await conn.subscribe(*extra)
                 self._conn = conn
+                for ext in self.extensions:
+                    try:
+                        await ext.on_connect(self)
+                    except Exception:
+                        _LOGGER.exception("extension %s failed on connect", type(ext).__name__)
                 self.connections += 1
                 backoff.reset()
                 self.ready.set()
@@ -181,6 +206,13 @@ class Hub:
         """Handle one inbound message; a malformed one is logged with its topic and dropped."""
         if self.taps:
             self._tap(topic, payload, "in")
+        for ext in self.extensions:
+            if any(topic_matches(topic, f) for f in ext.filters):
+                try:
+                    ext.on_message(topic, payload)
+                except Exception:  # an extension must never take the hub down
+                    _LOGGER.exception("extension %s failed on %s", type(ext).__name__, topic)
+                return
         try:
             if topic == self.topics.command:
                 self._on_command(payload)
