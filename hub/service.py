@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from typing import Protocol
 from importlib.metadata import PackageNotFoundError, version
+from typing import Protocol
 
 from hub.directory import Directory
 from hub.protocol import (
