@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -77,6 +77,20 @@ async def _wait_directory(hub: Hub, ids: set[str], timeout: float) -> None:
         hub.directory.listeners.remove(check)
 
 
+async def _all_online(runners: list[DeviceRunner], progress: Callable[[int, int], None] | None) -> None:
+    """Wait until every runner is online, reporting the count as it grows."""
+    total, online = len(runners), 0
+
+    async def one(runner: DeviceRunner) -> None:
+        nonlocal online
+        await runner.online.wait()
+        online += 1
+        if progress is not None:
+            progress(online, total)
+
+    await asyncio.gather(*(one(r) for r in runners))
+
+
 @contextlib.asynccontextmanager
 async def run_stack(
     *,
@@ -93,9 +107,11 @@ async def run_stack(
     insecure: bool = False,
     credentials: Credentials | bool | None = True,
     keepalive: int = 30,
+    progress: Callable[[int, int], None] | None = None,
 ) -> AsyncIterator[Running]:
     """Start (embedded broker unless ``broker_url``), hub and the home's devices; stop all on exit.
 
+    ``progress(online, total)`` is called as the devices come online.
     ``credentials``: True = resolve as ``genie up`` does (generate for a secured embedded broker);
     a Credentials object = use it; None or False = connect without credentials.
     """
@@ -150,7 +166,7 @@ async def run_stack(
                 runners.append(runner)
                 tasks.append(asyncio.create_task(runner.run(), name=f"device[{config.id}]"))
             async with asyncio.timeout(ready_timeout):
-                await asyncio.gather(*(r.online.wait() for r in runners))
+                await _all_online(runners, progress)
             if hub is not None:
                 await _wait_directory(hub, {r.device.id for r in runners}, ready_timeout)
         yield Running(url, embedded, creds, hub, runners, time.perf_counter() - started)

@@ -89,6 +89,11 @@ def build_parser() -> argparse.ArgumentParser:
     faults.add_argument("--flaky", type=float, metavar="SHARE", help="drop this share (0-1) of requests silently")
     faults.add_argument("--jammed", action="store_true", help="motors and lock bolts are stuck")
     faults.add_argument("--offline-after", type=float, metavar="S", help="drop off the network S seconds after start")
+    spawn.add_argument("--no-latency", action="store_true",
+                       help="devices answer at once instead of at their brand's pace (benchmarks the hub)")
+    spawn.add_argument("--processes", type=int, default=1, metavar="P",
+                       help="spread the devices over P processes (one event loop each; for large fleets)")
+    spawn.add_argument("--machine-progress", action="store_true", help=argparse.SUPPRESS)
     spawn.add_argument("--keepalive", type=int, default=30, metavar="S",
                        help="MQTT keepalive of each device (the broker declares a silent one dead after 1.5 x S)")
     _broker_arg(spawn)
@@ -332,6 +337,8 @@ async def cmd_spawn(args: argparse.Namespace) -> int:
 
     if args.category is not None and args.brand is None:
         raise CliError("--category goes with --brand")
+    if not 1 <= args.processes <= 64:
+        raise CliError("--processes must be between 1 and 64")
     home = _with_faults(_fleet(args), args)
     if args.print:
         import yaml
@@ -339,18 +346,122 @@ async def cmd_spawn(args: argparse.Namespace) -> int:
         document = home.model_dump(mode="json", exclude_defaults=True)
         print(yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=120), end="")
         return EXIT_OK
+    shards = _shards(home, args.processes)
+    progress = Progress(len(home.devices), machine=args.machine_progress)
+    children = [await _spawn_child(shard, args, progress, i) for i, shard in enumerate(shards[1:], start=1)]
     try:
-        async with run_stack(home=home, broker_url=args.broker or "", run_hub=False,
-                             keepalive=args.keepalive) as running:
-            print(f"{len(running.runners)} devices online on {running.broker_url}. Stop with Ctrl-C.", flush=True)
+        async with run_stack(home=shards[0], broker_url=args.broker or "", run_hub=False, keepalive=args.keepalive,
+                             progress=lambda online, _total: progress.update(0, online)) as running:
+            for child in children:
+                await child.online
+            progress.done()
+            if not args.machine_progress:
+                print(f"{len(home.devices)} devices online on {running.broker_url}"
+                      f"{f' in {args.processes} processes' if args.processes > 1 else ''} "
+                      f"({progress.elapsed():.1f} s). Stop with Ctrl-C.", flush=True)
             await _until_stopped()
     except asyncio.CancelledError:
         pass
+    finally:
+        for child in children:
+            await child.stop()
     return EXIT_OK
 
 
+def _shards(home: Any, count: int) -> list[Any]:
+    """``home`` split into ``count`` homes with the same rooms (devices dealt round-robin)."""
+    if count <= 1 or len(home.devices) < 2:
+        return [home]
+    return [home.model_copy(update={"devices": home.devices[i::count]}) for i in range(count)
+            if home.devices[i::count]]
+
+
+class Progress:
+    """Devices online out of N, with the rate, on one line of stderr (or machine lines for a parent)."""
+
+    def __init__(self, total: int, *, machine: bool) -> None:
+        import time
+
+        self.total, self.machine, self._clock = total, machine, time.monotonic
+        self.started = self._clock()
+        self.counts: dict[int, int] = {}
+        self._shown = 0.0
+
+    def update(self, shard: int, online: int) -> None:
+        self.counts[shard] = online
+        now = self._clock()
+        if self.machine:
+            print(f"progress {online}", flush=True)
+            return
+        if now - self._shown >= 0.25 or sum(self.counts.values()) == self.total:
+            self._shown = now
+            count = sum(self.counts.values())
+            rate = count / max(now - self.started, 1e-6)
+            if sys.stderr.isatty():
+                print(f"\r{count}/{self.total} devices online, {rate:.0f}/s", end="", file=sys.stderr, flush=True)
+
+    def done(self) -> None:
+        if not self.machine and sys.stderr.isatty():
+            print(file=sys.stderr)
+
+    def elapsed(self) -> float:
+        return self._clock() - self.started
+
+
+class _Child:
+    def __init__(self, proc: Any, online: Any, reader: Any, path: Path) -> None:
+        self.proc, self.online, self.reader, self.path = proc, online, reader, path
+
+    async def stop(self) -> None:
+        if self.proc.returncode is None:
+            self.proc.terminate()
+            try:
+                await asyncio.wait_for(self.proc.wait(), timeout=10)
+            except TimeoutError:
+                self.proc.kill()
+                await self.proc.wait()
+        self.reader.cancel()
+        self.path.unlink(missing_ok=True)
+
+
+async def _spawn_child(shard: Any, args: argparse.Namespace, progress: Progress, index: int) -> _Child:
+    """Run one shard in a child `genie devices spawn` process; its progress flows into ours."""
+    import tempfile
+
+    import yaml
+
+    with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False, encoding="utf-8") as file:
+        yaml.safe_dump(shard.model_dump(mode="json", exclude_defaults=True), file, allow_unicode=True)
+        path = Path(file.name)
+    command = [sys.executable, "-m", "genie", "devices", "spawn", "--home", str(path), "--machine-progress",
+               "--keepalive", str(args.keepalive)]
+    if args.broker:
+        command += ["--broker", args.broker]
+    proc = await asyncio.create_subprocess_exec(*command, stdout=asyncio.subprocess.PIPE)
+    online: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+    expected = len(shard.devices)
+
+    async def read() -> None:
+        assert proc.stdout is not None
+        while line := await proc.stdout.readline():
+            if line.startswith(b"progress "):
+                count = int(line.split()[1])
+                progress.update(index, count)
+                if count == expected and not online.done():
+                    online.set_result(None)
+        if not online.done():
+            online.set_exception(CliError(f"device process {index} exited ({proc.returncode}) before its "
+                                          f"{expected} devices were online"))
+
+    reader = asyncio.create_task(read())
+    return _Child(proc, online, reader, path)
+
+
 def _with_faults(home: Any, args: argparse.Namespace) -> Any:
-    """The home with the command line's injected faults on every device."""
+    """The home with the command line's injected faults (and --no-latency) on every device."""
+    if getattr(args, "no_latency", False):
+        for device in home.devices:
+            device.latency_ms, device.quirks = None, []
     given = {"slow_ms": args.slow, "flaky": args.flaky, "jammed": args.jammed or None,
              "offline_after": args.offline_after}
     given = {k: v for k, v in given.items() if v is not None}

@@ -11,6 +11,8 @@ from hub.protocol import (
     CommandResult,
     DeviceView,
     ErrorResponse,
+    HubInfoPayload,
+    HubInfoResponse,
     HubRequest,
     HubStatus,
     ListDevicesResponse,
@@ -22,6 +24,9 @@ from hub.protocol import (
 )
 from hub.protocol.mqtt import BrokerURL, MqttConnection
 from hub.security import CLIENT_USER, Credentials
+
+REPLY_MAX_BYTES = 64 * 1024 * 1024
+"""A directory of 10,000 devices is a few MB; the hub is trusted with more than a device is."""
 
 OFFLINE_GRACE = 2.0
 """Seconds to keep waiting for an answer after the hub's status says it is offline."""
@@ -41,7 +46,7 @@ def with_client_credentials(url: BrokerURL) -> BrokerURL:
 
 
 async def _ask(url: BrokerURL, name: str, text: str | None, lang: str | None, timeout: float,
-               topics: Topics) -> TextCommandResponse | ListDevicesResponse:
+               topics: Topics) -> TextCommandResponse | ListDevicesResponse | HubInfoResponse:
     client_id = f"genie-cli-{uuid.uuid4().hex[:12]}"
     offline_since: float | None = None
     started = asyncio.get_running_loop().time()
@@ -66,7 +71,8 @@ async def _ask(url: BrokerURL, name: str, text: str | None, lang: str | None, ti
                             offline_since = None
                             deadline.reschedule(started + timeout)
                         continue
-                    reply = decode(message.payload, TextCommandResponse, ListDevicesResponse, ErrorResponse)
+                    reply = decode(message.payload, TextCommandResponse, ListDevicesResponse, HubInfoResponse,
+                                   ErrorResponse, max_bytes=REPLY_MAX_BYTES)
                     if reply.header.message_id != request.header.message_id:
                         continue
                     if isinstance(reply, ErrorResponse):
@@ -103,4 +109,11 @@ async def reset_home(url: BrokerURL, *, timeout: float = 10.0, topics: Topics | 
     """Put every device back to its initial state."""
     reply = await _ask(url, "ResetHome", None, None, timeout, topics or Topics())
     assert isinstance(reply, TextCommandResponse)
+    return reply.payload
+
+
+async def hub_info(url: BrokerURL, *, timeout: float = 10.0, topics: Topics | None = None) -> HubInfoPayload:
+    """How many devices the hub knows and how many are online (cheap, whatever the fleet's size)."""
+    reply = await _ask(url, "HubInfo", None, None, timeout, topics or Topics())
+    assert isinstance(reply, HubInfoResponse)
     return reply.payload

@@ -18,6 +18,8 @@ from hub.protocol import (
     DiscoveryRequest,
     ErrorCode,
     ErrorResponse,
+    HubInfoPayload,
+    HubInfoResponse,
     HubRequest,
     HubStatus,
     ListDevicesResponse,
@@ -99,6 +101,7 @@ class Hub:
         self.ready = asyncio.Event()
         """Set once the hub has connected and asked every device to announce itself."""
         self.connections = 0
+        self.commands_done = 0
         self.connection_changed = asyncio.Condition()
         """Notified whenever the hub connects or loses its connection (tests and status wait on it)."""
         self.malformed = 0
@@ -329,6 +332,11 @@ class Hub:
             if name == "TextCommand":
                 result = await self.handle_text(request.payload.text or "", request.payload.lang)
                 reply = TextCommandResponse(header=reply_header(request), payload=result)
+            elif name == "HubInfo":
+                records = self.directory.all()
+                reply = HubInfoResponse(header=reply_header(request), payload=HubInfoPayload(
+                    hub_id=self.hub_id, version=VERSION, connected=self.connected, devices=len(records),
+                    online=sum(1 for r in records if r.online), commands=self.commands_done))
             elif name == "ListDevices":
                 devices = sorted((r.view() for r in self.directory.all()), key=lambda v: (v.room, v.id))
                 reply = ListDevicesResponse(header=reply_header(request), payload=DirectoryPayload(devices=devices))
@@ -346,6 +354,7 @@ class Hub:
         """Carry out a text command (what a TextCommand on MQTT does); its outcome is committed to the
         command log, with every directory change it caused, before it is returned."""
         result = await self.speaker.handle(text, lang)
+        self.commands_done += 1
         if self.store is not None:
             self.store.flush(command=result)
         for listener in list(self.command_listeners):

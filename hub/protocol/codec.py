@@ -12,6 +12,7 @@ from hub.protocol.messages import Header, Message
 M = TypeVar("M", bound=Message)
 
 MAX_PAYLOAD_BYTES = 256 * 1024
+"""Largest message a peer accepts from another (a hub's directory reply to a client may be larger)."""
 
 
 class ProtocolError(ValueError):
@@ -37,11 +38,11 @@ def _reason(exc: ValidationError, prefix: str = "") -> str:
     return "; ".join(parts)
 
 
-def decode_json(data: bytes | bytearray | str) -> dict:
+def decode_json(data: bytes | bytearray | str, max_bytes: int = MAX_PAYLOAD_BYTES) -> dict:
     """Parse the JSON object of a payload, or raise ProtocolError."""
     size = len(data.encode()) if isinstance(data, str) else len(data)
-    if size > MAX_PAYLOAD_BYTES:
-        raise ProtocolError(f"message: payload of {size} bytes exceeds {MAX_PAYLOAD_BYTES}")
+    if size > max_bytes:
+        raise ProtocolError(f"message: payload of {size} bytes exceeds {max_bytes}")
     try:
         obj = json.loads(data)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -51,13 +52,13 @@ def decode_json(data: bytes | bytearray | str) -> dict:
     return obj
 
 
-def decode(data: bytes | bytearray | str, *expected: type[M]) -> M:
+def decode(data: bytes | bytearray | str, *expected: type[M], max_bytes: int = MAX_PAYLOAD_BYTES) -> M:
     """Parse ``data`` as one of the ``expected`` message classes, or raise ProtocolError.
 
     The header is checked first, so a reason always names the field that is wrong
     (``header.messageId: Field required``, ``payload.value: ...``).
     """
-    obj = decode_json(data)
+    obj = decode_json(data, max_bytes)
     try:
         header = Header.model_validate(obj.get("header"))
     except ValidationError as exc:

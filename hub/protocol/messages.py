@@ -540,10 +540,11 @@ class HubRequestPayload(WireModel):
 
 
 class HubRequest(Message):
-    """Client -> hub on ``hub/command``: ``TextCommand`` (payload.text), ``ListDevices`` or ``ResetHome``."""
+    """Client -> hub on ``hub/command``: ``TextCommand`` (payload.text), ``ListDevices``, ``ResetHome``
+    or ``HubInfo`` (counts only: cheap to ask of a hub with thousands of devices)."""
 
     NAMESPACE = Namespace.HUB
-    NAMES = frozenset({"TextCommand", "ListDevices", "ResetHome"})
+    NAMES = frozenset({"TextCommand", "ListDevices", "ResetHome", "HubInfo"})
     payload: HubRequestPayload
 
     @model_validator(mode="after")
@@ -611,6 +612,26 @@ class ListDevicesResponse(Message):
     payload: DirectoryPayload
 
 
+class HubInfoPayload(WireModel):
+    """How the hub is doing, in a few numbers."""
+
+    hub_id: str
+    version: str
+    connected: bool
+    devices: int
+    online: int
+    commands: int
+    """Text commands carried out since the hub started."""
+
+
+class HubInfoResponse(Message):
+    """Hub -> client on ``hub/reply/{clientId}``: the answer to ``HubInfo``."""
+
+    NAMESPACE = Namespace.HUB
+    NAMES = frozenset({"HubInfoResponse"})
+    payload: HubInfoPayload
+
+
 def reply_header(request: Message, name: str | None = None) -> Header:
     """A header answering ``request``: same namespace and messageId, name ``<Op>Response``."""
     return Header(
@@ -633,4 +654,5 @@ ALL_MESSAGES: tuple[type[Message], ...] = (
     HubRequest,
     TextCommandResponse,
     ListDevicesResponse,
+    HubInfoResponse,
 )

@@ -28,6 +28,7 @@ from hub.protocol import (
     ErrorCode,
     ErrorResponse,
     Header,
+    HubInfoResponse,
     HubRequest,
     HubStatus,
     ListDevicesResponse,
@@ -118,6 +119,12 @@ def list_devices_response() -> ListDevicesResponse:
     return ListDevicesResponse(header=reply_header(request), payload={"devices": [device_view()]})
 
 
+def hub_info_response() -> HubInfoResponse:
+    request = HubRequest.create("HubInfo", "genie-cli-1")
+    return HubInfoResponse(header=reply_header(request), payload={
+        "hubId": "genie-hub", "version": "0.1.0", "connected": True, "devices": 19, "online": 18, "commands": 7})
+
+
 Factory = Callable[[], Message]
 
 FACTORIES: dict[type[Message], list[Factory]] = {
@@ -183,6 +190,7 @@ FACTORIES: dict[type[Message], list[Factory]] = {
                                   ok=True),
         ),
     ],
+    HubInfoResponse: [hub_info_response],
     ListDevicesResponse: [
         list_devices_response,
         lambda: ListDevicesResponse(header=reply_header(HubRequest.create("ListDevices", "c")),

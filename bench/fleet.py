@@ -1,0 +1,82 @@
+"""A fleet coming up: time until N devices are online, until the hub's directory holds all of them, and RSS.
+
+`genie hub` and `genie devices spawn --random N --processes P` run in their own processes against the
+broker; "online" is when the spawn reports every device connected and announced, "directory" when the
+hub's HubInfo answer counts all N online (asked repeatedly: each ask is one request/response).
+Targets (Mosquitto, N = 10,000): online ≤ 60 s, directory complete ≤ 10 s after, fleet RSS ≤ 2 GiB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import time
+
+from bench import _harness as h
+from hub.client import hub_info
+from hub.protocol.mqtt import BrokerURL
+
+
+async def directory_complete(url: BrokerURL, count: int, limit: float) -> float:
+    """Seconds until the hub lists ``count`` devices online (ListDevices asked in a bounded loop)."""
+    started = time.perf_counter()
+    while time.perf_counter() - started < limit:
+        if (await hub_info(url, timeout=30)).online >= count:
+            return time.perf_counter() - started
+    return float("nan")
+
+
+async def one(kind: str, count: int) -> dict[str, float]:
+    async with h.broker(kind) as (url, broker):
+        hub = await h.hub(url)
+        try:
+            processes = 1 if count <= 2000 else 2
+            fleet, online = await h.fleet(url, count, processes=processes, seed=count)
+            try:
+                directory = await directory_complete(url, count, limit=120)
+                return {
+                    "devices": count,
+                    "processes": processes,
+                    "online_s": round(online, 2),
+                    "directory_after_s": round(directory, 2),
+                    "fleet_rss_mb": round(h.rss_mb(fleet.proc.pid), 1),
+                    "hub_rss_mb": round(h.rss_mb(hub.proc.pid), 1),
+                    "broker_rss_mb": round(h.rss_mb(broker.proc.pid), 1),
+                }
+            finally:
+                await fleet.stop()
+        finally:
+            await hub.stop()
+
+
+async def run(plan: list[tuple[str, int]]) -> list[dict]:
+    results = []
+    for kind, count in plan:
+        figures = await one(kind, count)
+        results.append({"broker": kind, **figures})
+    return results
+
+
+def plan_for(quick: bool, brokers: list[str], sizes: list[int] | None) -> list[tuple[str, int]]:
+    if sizes:
+        return [(b, n) for b in brokers for n in sizes]
+    if quick:
+        return [(b, 1000) for b in brokers]
+    plan = [("mosquitto", n) for n in (1000, 5000, 10000) if "mosquitto" in brokers]
+    return plan + [("amqtt", n) for n in (1000, 2000) if "amqtt" in brokers]
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench fleet", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="1,000 devices per broker only")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--broker", action="append", choices=["amqtt", "mosquitto"], help="default: both")
+    parser.add_argument("--devices", type=int, action="append", help="fleet sizes (default: by broker)")
+    args = parser.parse_args(argv)
+    results = asyncio.run(run(plan_for(args.quick, args.broker or ["amqtt", "mosquitto"], args.devices)))
+    table = [("broker", "devices", "online (s)", "directory after (s)", "fleet RSS (MB)", "hub RSS (MB)",
+              "broker RSS (MB)")]
+    table += [(r["broker"], str(r["devices"]), f"{r['online_s']:.2f}", f"{r['directory_after_s']:.2f}",
+               f"{r['fleet_rss_mb']:.0f}", f"{r['hub_rss_mb']:.0f}", f"{r['broker_rss_mb']:.0f}") for r in results]
+    h.emit({"fleet": results}, args.json, table)
+    return 0
