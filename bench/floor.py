@@ -35,6 +35,7 @@ async def measure(url: BrokerURL, rounds: int) -> dict[str, float]:
                     times.append((time.perf_counter() - started) * 1000)
         finally:
             reflector.cancel()
+            await asyncio.gather(reflector, return_exceptions=True)
     return h.summary(times)
 
 

@@ -162,9 +162,13 @@ def _fleet_args(parser: argparse.ArgumentParser) -> None:
 
 
 def _version() -> str:
-    from hub.service import VERSION
+    # importlib.metadata, not hub.service: `genie --help` must not import the hub (it costs ~150 ms)
+    from importlib.metadata import PackageNotFoundError, version
 
-    return VERSION
+    try:
+        return version("genie-sim")
+    except PackageNotFoundError:
+        return "0.0.0"
 
 
 # ---------------------------------------------------------------------- commands

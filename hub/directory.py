@@ -56,6 +56,8 @@ class Directory:
     def __init__(self) -> None:
         self._devices: dict[str, DeviceRecord] = {}
         self.listeners: list[Listener] = []
+        self.names_version = 0
+        """Grows whenever a device, its names or its room change (what understanding's catalog is built from)."""
 
     def __contains__(self, device_id: object) -> bool:
         return device_id in self._devices
@@ -86,6 +88,7 @@ class Directory:
         """Fill from the store at start-up (no listeners fire)."""
         for record in records:
             self._devices[record.id] = record
+        self.names_version += 1
 
     def register(self, info: DeviceInfo) -> DeviceRecord:
         """Add or update a device from its registration; its reported properties seed the state."""
@@ -93,7 +96,13 @@ class Directory:
         if record is None:
             record = DeviceRecord(info=info)
             self._devices[info.device_id] = record
+            self.names_version += 1
         else:
+            old = record.info
+            if (old.names != info.names or old.zone_id != info.zone_id or old.zone_names != info.zone_names
+                    or old.device_type != info.device_type or old.actions != info.actions
+                    or old.property_specs != info.property_specs):
+                self.names_version += 1
             record.info = info
         for prop in info.properties:
             record.state[prop.name] = prop.value
@@ -128,6 +137,7 @@ class Directory:
     def remove(self, device_id: str) -> None:
         record = self._devices.pop(device_id, None)
         if record is not None:
+            self.names_version += 1
             record.online = False
             for listener in list(self.listeners):
                 listener(record)
