@@ -53,6 +53,11 @@ def build_parser() -> argparse.ArgumentParser:
     up.add_argument("--random", type=int, metavar="N", help="instead of a home file: N devices of many brands "
                                                             "from the brand registry")
     up.add_argument("--seed", type=int, default=0, help="with --random: the seed of the mix (default 0)")
+    up.add_argument("--speed", type=float, default=1.0, metavar="X",
+                    help="run simulated time X times faster (curtains, AC drift, vacuums, batteries, sensors)")
+    up.add_argument("--record", type=Path, metavar="FILE",
+                    help="write every command, directive, reply and state change to FILE (JSON lines) "
+                         "for `genie replay`")
     up.add_argument("--insecure", action="store_true",
                     help="let the embedded broker accept anyone, with no credentials and no topic ACL")
 
@@ -113,6 +118,14 @@ def build_parser() -> argparse.ArgumentParser:
                      help='print {"text", "lang", "reply", "ok", "actions": [...]} as JSON')
     say.add_argument("--timeout", type=float, default=10.0, metavar="S", help="seconds to wait for the reply")
     say.add_argument("--lang", choices=["zh", "en", "fr"], help="force the language (default: detected)")
+
+    replay = sub.add_parser("replay", help="re-run a recorded session and report any difference",
+                            description="Start a fresh simulation of the recorded home (its own broker and "
+                                        "database, simulated time following the recording), send the recorded "
+                                        "commands at their recorded times, and report every command whose "
+                                        "outcome (reply, success, per-device results) differs.")
+    replay.add_argument("file", type=Path, help="a recording made with `genie up --record FILE`")
+    replay.add_argument("--json", action="store_true", help="print the differences as JSON")
 
     home = sub.add_parser("home", help="act on the whole home", description="Act on the whole home.")
     hsub = home.add_subparsers(dest="home_command", metavar="ACTION", required=True)
@@ -199,13 +212,23 @@ INSECURE_WARNING = ("genie: warning: --insecure: the broker accepts anyone, with
 
 
 async def cmd_up(args: argparse.Namespace) -> int:
+    from devices.clock import RealClock
     from genie.app import default_db_path, run_stack
 
     home = _fleet(args)
     db = args.db or default_db_path()
+    if args.speed <= 0 or args.speed > 10_000:
+        raise CliError("--speed must be greater than 0 and at most 10000")
+    clock = RealClock(args.speed)
+    recorder = None
     try:
         async with run_stack(home=home, broker_url=args.broker, broker_config=args.config, host=args.host,
-                             port=args.port, db=db, insecure=args.insecure) as running:
+                             port=args.port, db=db, insecure=args.insecure, clock=clock) as running:
+            if args.record is not None:
+                from genie.record import Recorder
+
+                assert running.hub is not None
+                recorder = Recorder(args.record, running.hub, home, clock)
             if args.insecure and running.embedded is not None:
                 print(INSECURE_WARNING.format(where=running.broker_url), file=sys.stderr, flush=True)
             url = str(running.broker_url)
@@ -220,6 +243,8 @@ async def cmd_up(args: argparse.Namespace) -> int:
                 "devices": len(running.runners),
                 "ready_seconds": round(running.ready_seconds, 3),
                 "authenticated": running.credentials is not None,
+                "speed": args.speed,
+                "recording": str(args.record) if args.record else None,
             }
             if args.json:
                 print(json.dumps(summary, ensure_ascii=False), flush=True)
@@ -245,9 +270,40 @@ async def cmd_up(args: argparse.Namespace) -> int:
             await _until_stopped()
     except asyncio.CancelledError:
         pass
+    finally:
+        if recorder is not None:
+            recorder.close()
+            print(f"recorded {recorder.lines} lines to {args.record}; replay with: genie replay {args.record}",
+                  file=sys.stderr)
     if not args.json:
         print("Genie Sim stopped.", file=sys.stderr)
     return EXIT_OK
+
+
+async def cmd_replay(args: argparse.Namespace) -> int:
+    from genie.record import Recording, RecordingError, replay
+
+    try:
+        recording = Recording.load(args.file)
+    except RecordingError as exc:
+        raise CliError(str(exc)) from None
+
+    def progress(done: int, total: int) -> None:
+        if not args.json and sys.stderr.isatty():
+            print(f"\rreplayed {done}/{total} commands", end="", file=sys.stderr, flush=True)
+
+    differences = await replay(recording, progress)
+    if args.json:
+        print(json.dumps({"commands": len(recording.commands), "differences": [d.__dict__ for d in differences]},
+                         ensure_ascii=False, default=str))
+    else:
+        if sys.stderr.isatty():
+            print(file=sys.stderr)
+        for d in differences:
+            print(f"t={d.t:.1f}s  {d.text!r}: {d.field} was {d.recorded!r}, now {d.replayed!r}")
+        print(f"{len(recording.commands)} commands replayed, "
+              f"{len({(d.t, d.text) for d in differences})} with a different outcome.")
+    return EXIT_OK if not differences else EXIT_FAILED
 
 
 async def cmd_broker(args: argparse.Namespace) -> int:
@@ -593,6 +649,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], Coroutine[Any, Any, int]]] = 
     "broker": cmd_broker,
     "hub": cmd_hub,
     "say": cmd_say,
+    "replay": cmd_replay,
 }
 
 

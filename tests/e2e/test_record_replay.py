@@ -1,0 +1,115 @@
+"""Simulated time and record/replay: a recorded session replays with no difference; a change shows."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from devices.clock import ManualClock
+from devices.home import load_home
+from genie.app import run_stack
+from genie.record import Recorder, Recording, RecordingError, replay
+
+pytestmark = pytest.mark.e2e
+
+SESSION = [(0, "打开客厅的灯"), (5, "set the desk lamp to 30%"), (65, "卧室温度多少"), (70, "打开客厅窗帘"),
+           (71, "客厅窗帘开到一半了吗"), (90, "allume la télé"), (300, "turn off all the lights"), (301, "blah blah")]
+
+
+async def record_session(path: Path, tmp: Path) -> None:
+    clock = ManualClock()
+    home = load_home()
+    async with run_stack(home=home, host="127.0.0.1", port=0, db=tmp / "hub.db", clock=clock,
+                         credentials=None) as running:
+        assert running.hub is not None
+        recorder = Recorder(path, running.hub, home, clock)
+        try:
+            for t, text in SESSION:
+                await clock.advance(t - clock.now())
+                await running.hub.handle_text(text)
+        finally:
+            recorder.close()
+
+
+async def test_a_recorded_session_replays_with_no_difference(tmp_path: Path) -> None:
+    path = tmp_path / "session.jsonl"
+    await record_session(path, tmp_path)
+    entries = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    kinds = {e["kind"] for e in entries}
+    assert {"home", "command", "directive", "reply", "state"} <= kinds
+    assert [e["text"] for e in entries if e["kind"] == "command"] == [text for _, text in SESSION]
+    assert [e["t"] for e in entries if e["kind"] == "command"] == [float(t) for t, _ in SESSION]
+    recording = Recording.load(path)
+    assert await replay(recording) == []
+
+
+async def test_a_changed_outcome_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "session.jsonl"
+    await record_session(path, tmp_path)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for i, line in enumerate(lines):
+        entry = json.loads(line)
+        if entry.get("text") == "set the desk lamp to 30%":
+            entry["reply"] = "OK, desk lamp brightness set to 40%."
+            lines[i] = json.dumps(entry, ensure_ascii=False)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    differences = await replay(Recording.load(path))
+    assert [(d.text, d.field, d.replayed) for d in differences] == [
+        ("set the desk lamp to 30%", "reply", "OK, desk lamp brightness set to 30%.")]
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ("", "the first line must be the home"),
+    ('{"kind": "command", "t": 0, "text": "x"}\n', "the first line must be the home"),
+    ("not json\n", "line 1: not JSON"),
+    ('{"kind": "home", "t": 0, "home": {"rooms": [], "devices": [{"id": "x"}]}}\n', "line 1"),
+])
+def test_a_bad_recording_is_refused_with_the_line(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(RecordingError, match=message):
+        Recording.load(path)
+
+
+async def test_genie_replay_command(tmp_path: Path) -> None:
+    path = tmp_path / "session.jsonl"
+    await record_session(path, tmp_path)
+    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "genie", "replay", "--json", str(path),
+                                                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+                                                env=dict(os.environ))
+    out, err = await proc.communicate()
+    assert proc.returncode == 0, err.decode()
+    assert json.loads(out) == {"commands": len(SESSION), "differences": []}
+
+
+async def test_sped_up_time_moves_the_curtain_faster(tmp_path: Path) -> None:
+    """`genie up --speed 60`: a curtain that takes 10 s to open does it in about a sixth of a second."""
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "genie", "up", "--speed", "60", "--port", "0", "--db", str(tmp_path / "hub.db"),
+        "--json", stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env=dict(os.environ))
+    try:
+        async with asyncio.timeout(30):
+            summary = json.loads(await proc.stdout.readline())  # type: ignore[union-attr]
+        assert summary["speed"] == 60
+        from hub.client import list_devices, say
+        from hub.protocol.mqtt import BrokerURL
+
+        url = BrokerURL.parse(summary["broker"])
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        assert (await say(url, "打开客厅窗帘", timeout=10)).ok
+        for _ in range(200):  # each round is one request/response to the hub, not a sleep
+            curtain = next(d for d in await list_devices(url, timeout=10) if d.id == "living-curtain")
+            if curtain.state["position"] == 100:
+                break
+        elapsed = loop.time() - started
+        assert curtain.state["position"] == 100
+        assert elapsed < 5  # at real speed it takes 10 s
+    finally:
+        proc.terminate()
+        await proc.wait()
