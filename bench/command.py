@@ -19,6 +19,9 @@ from hub.client import list_devices
 from hub.protocol import HubRequest, Topics, encode
 from hub.protocol.mqtt import BrokerURL, MqttConnection
 
+COMMAND_TIMEOUT = 10.0
+"""A command without a reply for this long fails the benchmark (instead of hanging it)."""
+
 
 async def light_name(url: BrokerURL) -> str:
     """The Chinese name of an online light of the fleet (asked of the hub, as a user would)."""
@@ -41,8 +44,9 @@ async def commands(url: BrokerURL, rounds: int) -> dict[str, float]:
             request = HubRequest.create("TextCommand", "bench-client", f"{'打开' if i % 2 else '关闭'}{name}")
             started = time.perf_counter()
             await conn.publish(topics.command, encode(request))
-            while request.header.message_id.encode() not in (await anext(replies)).payload:
-                pass
+            async with asyncio.timeout(COMMAND_TIMEOUT):
+                while request.header.message_id.encode() not in (await anext(replies)).payload:
+                    pass
             if i >= 20:
                 times.append((time.perf_counter() - started) * 1000)
     return h.summary(times)

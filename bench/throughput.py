@@ -22,6 +22,9 @@ from hub.client import hub_info, say
 from hub.protocol import HubRequest, Topics, encode
 from hub.protocol.mqtt import BrokerURL, MqttConnection
 
+COMMAND_TIMEOUT = 10.0
+"""A command without a reply for this long fails the benchmark (instead of hanging it)."""
+
 
 async def client_loop(url: BrokerURL, client_id: str, name: str, until: float, counts: list[int]) -> None:
     topics = Topics()
@@ -32,8 +35,9 @@ async def client_loop(url: BrokerURL, client_id: str, name: str, until: float, c
         while time.perf_counter() < until:
             request = HubRequest.create("TextCommand", client_id, f"{'打开' if i % 2 else '关闭'}{name}")
             await conn.publish(topics.command, encode(request))
-            while request.header.message_id.encode() not in (await anext(replies)).payload:
-                pass
+            async with asyncio.timeout(COMMAND_TIMEOUT):
+                while request.header.message_id.encode() not in (await anext(replies)).payload:
+                    pass
             counts.append(1)
             i += 1
 

@@ -27,6 +27,9 @@ from hub.protocol.mqtt import Backoff, Connection, Will
 _LOGGER = logging.getLogger(__name__)
 
 Connector = Callable[[str, Will | None], Connection]
+
+SNAPSHOT_DELAY = 0.2
+"""Seconds after a change before the retained state snapshot is refreshed (changes in between coalesce)."""
 """Makes a (not yet entered) connection for a client id with a last will."""
 
 
@@ -43,6 +46,7 @@ class DeviceRunner:
         """How many times this device has connected (reconnects included)."""
         self._outbox: asyncio.Queue[tuple[str, bytes, bool]] = asyncio.Queue()
         self._dead = False
+        self._snapshot_due: asyncio.TimerHandle | None = None
         device.listeners.append(self._on_change)
 
     def _topic(self, kind: DeviceTopic) -> str:
@@ -54,8 +58,17 @@ class DeviceRunner:
         dev = self.device
         self._outbox.put_nowait((self._topic(DeviceTopic.REPORT),
                                  encode(PropertyChanged.create(dev.id, properties, cause)), False))
-        self._outbox.put_nowait((self._topic(DeviceTopic.STATE),
-                                 encode(StateSnapshot.create(dev.id, dev.properties())), True))
+        # The retained snapshot only serves whoever connects later: one per burst of changes is enough
+        # (a moving curtain or a group command would otherwise double the traffic on the hot path).
+        if self._snapshot_due is None:
+            self._snapshot_due = asyncio.get_running_loop().call_later(SNAPSHOT_DELAY, self._queue_snapshot)
+
+    def _queue_snapshot(self) -> None:
+        self._snapshot_due = None
+        if self.online.is_set():
+            dev = self.device
+            self._outbox.put_nowait((self._topic(DeviceTopic.STATE),
+                                     encode(StateSnapshot.create(dev.id, dev.properties())), True))
 
     async def announce(self) -> None:
         """Publish registration, online status and state (all retained)."""
@@ -108,6 +121,9 @@ class DeviceRunner:
             finally:
                 self.online.clear()
                 self._conn = None
+                if self._snapshot_due is not None:
+                    self._snapshot_due.cancel()
+                    self._snapshot_due = None
 
     async def _goodbye(self, conn: Connection) -> None:
         try:
