@@ -32,6 +32,8 @@ from hub.protocol.topics import DEVICE_ID_RE, topic_matches
 HUB_USER = "genie-hub"
 CLIENT_USER = "genie-client"
 CREDENTIALS_FILE = "credentials.json"
+RESERVED_CLIENT_IDS = frozenset({HUB_USER, CLIENT_USER})
+"""Client ids no one but their owner may use (a device named so could otherwise kick the hub off)."""
 
 
 class CredentialsError(RuntimeError):
@@ -77,9 +79,12 @@ class Credentials:
         expected = self.password_for(username)
         if expected is None or not hmac.compare_digest(expected.encode(), password.encode()):
             return False
-        if username in (HUB_USER, CLIENT_USER):
+        if username == HUB_USER:
             return True
-        return client_id == username
+        if username == CLIENT_USER:
+            # a client must not take over the hub's session (a broker drops the older of two same-id clients)
+            return client_id not in RESERVED_CLIENT_IDS and not (client_id or "").startswith("genie-hub")
+        return client_id == username and username not in RESERVED_CLIENT_IDS
 
     # --- file -------------------------------------------------------------------------
     def save(self, path: Path) -> None:

@@ -58,7 +58,7 @@ class Curtain(SimulatedDevice):
             return 25
         try:
             step = int(float(value))
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise DeviceError(ErrorCode.INVALIDATE_PARAMS, f"position: step must be a number, got {value!r}") from None
         if step <= 0:
             raise DeviceError(ErrorCode.INVALIDATE_PARAMS, f"position: step must be positive, got {value!r}")

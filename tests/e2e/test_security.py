@@ -150,3 +150,20 @@ async def test_a_hung_client_is_dropped_after_one_and_a_half_keepalives(broker: 
             writer.close()
     assert not decode(message.payload, DeviceStatus).online  # type: ignore[arg-type]
     assert elapsed < 1.5 * 1 + 1.0  # 1.5 x keepalive, rounded up to the broker's whole seconds
+
+
+async def test_no_one_but_the_hub_may_take_the_hubs_client_id() -> None:
+    """A broker drops the older of two sessions with one client id: a client logging in as `genie-hub`
+    would kick the hub off. The embedded broker refuses it (Mosquitto cannot tie client ids to users;
+    docs/scale-out.md)."""
+    from hub.security import Credentials
+    from tests.brokers import amqtt_broker
+
+    credentials = Credentials.generate()
+    async with amqtt_broker(credentials) as broker:
+        for user in (CLIENT_USER, "tv"):
+            with pytest.raises(aiomqtt.MqttError):
+                async with login(broker, user, HUB_USER):
+                    pass
+        async with login(broker, HUB_USER):
+            pass
