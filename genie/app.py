@@ -8,12 +8,14 @@ import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from devices.categories import device_class
 from devices.clock import Clock, RealClock
 from devices.home import Home
 from devices.runner import DeviceRunner
 from hub.broker import EmbeddedBroker, allows_anonymous, default_config_path, load_config
+from hub.interop.wiring import InteropOptions, close_extensions, make_extensions
 from hub.paths import credentials_path, default_db_path
 from hub.protocol import Topics
 from hub.protocol.mqtt import BrokerURL, MqttConnection, Will
@@ -108,6 +110,7 @@ async def run_stack(
     credentials: Credentials | bool | None = True,
     keepalive: int = 30,
     progress: Callable[[int, int], None] | None = None,
+    interop: InteropOptions | None = None,
 ) -> AsyncIterator[Running]:
     """Start (embedded broker unless ``broker_url``), hub and the home's devices; stop all on exit.
 
@@ -138,17 +141,22 @@ async def run_stack(
             store = Store(db if db is not None else default_db_path())
             stack.callback(store.close)  # runs after the tasks below have stopped
         tasks: list[asyncio.Task[None]] = []
+        extensions: list[Any] = []
 
         async def stop_tasks() -> None:
             for task in reversed(tasks):  # devices first, then the hub
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+            await close_extensions(extensions)
 
         stack.push_async_callback(stop_tasks)
         hub: Hub | None = None
         if store is not None:
             hub = Hub(connect, store=store, topics=topics)
+            if interop is not None and interop.any:
+                extensions.extend(make_extensions(hub, interop))
+                hub.extensions.extend(extensions)
             tasks.append(asyncio.create_task(hub.run(), name="hub"))
             waiter = asyncio.create_task(hub.ready.wait())
             done, _ = await asyncio.wait({waiter, tasks[0]}, timeout=ready_timeout, return_when=asyncio.FIRST_COMPLETED)

@@ -60,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
                          "for `genie replay`")
     up.add_argument("--insecure", action="store_true",
                     help="let the embedded broker accept anyone, with no credentials and no topic ACL")
+    _interop_args(up)
 
     broker = sub.add_parser("broker", help="run only the embedded MQTT broker",
                             description="Run the embedded amqtt broker configured by broker.conf.")
@@ -79,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
                          description="Run the hub: discover devices, keep the directory, serve text commands.")
     _broker_arg(hub)
     hub.add_argument("--db", type=Path, metavar="PATH", help="hub database (default: the user's data directory)")
+    _interop_args(hub)
 
     devices = sub.add_parser("devices", help="spawn simulated devices, or list the hub's directory",
                              description="Simulated devices and the hub's directory.")
@@ -118,6 +120,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help='print {"text", "lang", "reply", "ok", "actions": [...]} as JSON')
     say.add_argument("--timeout", type=float, default=10.0, metavar="S", help="seconds to wait for the reply")
     say.add_argument("--lang", choices=["zh", "en", "fr"], help="force the language (default: detected)")
+    say.add_argument("--speak", action="store_true",
+                     help="also speak the reply with espeak-ng (a WAV file when there is no audio output)")
+    say.add_argument("--wav", type=Path, metavar="FILE", help="with --speak: write the spoken reply to FILE")
 
     replay = sub.add_parser("replay", help="re-run a recorded session and report any difference",
                             description="Start a fresh simulation of the recorded home (its own broker and "
@@ -174,6 +179,23 @@ def _fleet_args(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--print", action="store_true", help="print the fleet as a home file (YAML) and exit")
 
 
+def _interop_args(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("neighbours (docs/interop.md)")
+    group.add_argument("--ha-discovery", action="store_true",
+                       help="announce every device to Home Assistant over MQTT discovery")
+    group.add_argument("--ha-prefix", default="homeassistant", metavar="P",
+                       help="Home Assistant's discovery prefix (default: homeassistant)")
+    group.add_argument("--ha-lang", choices=["zh", "en", "fr"], default="en",
+                       help="language of the names Home Assistant shows (default: en)")
+    group.add_argument("--hermes", action="store_true", help="answer Rhasspy Hermes NLU queries on hermes/nlu/query")
+
+
+def _interop(args: argparse.Namespace) -> Any:
+    from hub.interop.wiring import InteropOptions
+
+    return InteropOptions(args.ha_discovery, args.ha_prefix, args.ha_lang, args.hermes)
+
+
 def _version() -> str:
     # importlib.metadata, not hub.service: `genie --help` must not import the hub (it costs ~150 ms)
     from importlib.metadata import PackageNotFoundError, version
@@ -223,7 +245,8 @@ async def cmd_up(args: argparse.Namespace) -> int:
     recorder = None
     try:
         async with run_stack(home=home, broker_url=args.broker, broker_config=args.config, host=args.host,
-                             port=args.port, db=db, insecure=args.insecure, clock=clock) as running:
+                             port=args.port, db=db, insecure=args.insecure, clock=clock,
+                             interop=_interop(args)) as running:
             if args.record is not None:
                 from genie.record import Recorder
 
@@ -265,8 +288,13 @@ async def cmd_up(args: argparse.Namespace) -> int:
                       f'  {env}genie say "打开客厅的灯"\n'
                       f'  {env}genie say "set the bedroom air conditioner to 26 degrees"\n'
                       f'  {env}genie say "allume la lampe de bureau"\n'
-                      f"  {env}genie devices list\n"
-                      f"Stop with Ctrl-C.", flush=True)
+                      f"  {env}genie devices list", flush=True)
+                from hub.interop.wiring import neighbour_logins
+
+                secret = running.credentials.secret if running.credentials else None
+                for line in neighbour_logins(_interop(args), secret):
+                    print("  " + line, flush=True)
+                print("Stop with Ctrl-C.", flush=True)
             await _until_stopped()
     except asyncio.CancelledError:
         pass
@@ -353,7 +381,7 @@ async def cmd_hub(args: argparse.Namespace) -> int:
 
     db = args.db or default_db_path()
     try:
-        async with run_stack(home=None, broker_url=args.broker or "", db=db) as running:
+        async with run_stack(home=None, broker_url=args.broker or "", db=db, interop=_interop(args)) as running:
             print(f"hub connected to {running.broker_url}, database {db}. Stop with Ctrl-C.", flush=True)
             await _until_stopped()
     except asyncio.CancelledError:
@@ -583,6 +611,14 @@ async def cmd_say(args: argparse.Namespace) -> int:
         print(json.dumps(result.model_dump(by_alias=True, exclude_none=True), ensure_ascii=False))
     else:
         print(result.reply)
+    if args.speak:
+        from hub.interop.voice import VoiceUnavailable, speak
+
+        try:
+            speech = await speak(result.reply, result.lang, wav=args.wav)
+        except VoiceUnavailable as exc:
+            raise CliError(str(exc)) from None
+        print(speech.describe(), file=sys.stderr)
     return EXIT_OK if result.ok else EXIT_FAILED
 
 

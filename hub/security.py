@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
+from hub.interop.roles import INTEROP_USERS, interop_roles, role_password
 from hub.protocol import Topics
 from hub.protocol.topics import DEVICE_ID_RE, topic_matches
 
@@ -68,6 +69,8 @@ class Credentials:
             return self.hub_password
         if username == CLIENT_USER:
             return self.client_password
+        if username in INTEROP_USERS:
+            return role_password(self.secret, username)
         if DEVICE_ID_RE.fullmatch(username):
             return self.device_password(username)
         return None
@@ -81,6 +84,8 @@ class Credentials:
             return False
         if username == HUB_USER:
             return True
+        if username in INTEROP_USERS:
+            return client_id not in RESERVED_CLIENT_IDS
         if username == CLIENT_USER:
             # a client must not take over the hub's session (a broker drops the older of two same-id clients)
             return client_id not in RESERVED_CLIENT_IDS and not (client_id or "").startswith("genie-hub")
@@ -125,6 +130,7 @@ class Policy:
         t = self.topics
         self._broadcast = (t.discover, t.hub_status)
         self._device_publish = ("register", "status", "state", "report", "reply")
+        self._roles = interop_roles(self.topics)
 
     def allowed(self, username: str | None, client_id: str | None, action: Action, topic: str) -> bool:
         t = self.topics
@@ -139,6 +145,9 @@ class Policy:
                 return client_id is not None and topic == t.command_reply(client_id)
             except ValueError:
                 return False
+        role = self._roles.get(username or "")
+        if role is not None:
+            return role.allowed(action, topic)
         if username is None or client_id != username or not DEVICE_ID_RE.fullmatch(username):
             return False
         own = f"{t.prefix}/dev/{username}/"
@@ -184,6 +193,7 @@ def export_mosquitto(directory: Path, credentials: Credentials | None, device_id
         lines += ["allow_anonymous false", f"password_file {passwd.resolve()}", f"acl_file {acl.resolve()}"]
         users = [(HUB_USER, credentials.hub_password), (CLIENT_USER, credentials.client_password)]
         users += [(d, credentials.device_password(d)) for d in device_ids]
+        users += [(u, role_password(credentials.secret, u)) for u in sorted(INTEROP_USERS)]
         fd = os.open(passwd, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as file:
             file.writelines(f"{user}:{mosquitto_hash(pw)}\n" for user, pw in users)
@@ -192,7 +202,8 @@ def export_mosquitto(directory: Path, credentials: Credentials | None, device_id
             "# Genie Sim topic ACL (see hub/security.py)\n"
             f"user {HUB_USER}\ntopic readwrite {p}/#\n\n"
             f"user {CLIENT_USER}\ntopic write {p}/hub/command\ntopic read {p}/hub/status\n\n"
-            "# every other user is a device named by its id (username = client id)\n"
+            + "".join(role.mosquitto_acl() + "\n" for role in interop_roles(t).values())
+            + "# every other user is a device named by its id (username = client id)\n"
             + "".join(f"pattern write {p}/dev/%u/{kind}\n" for kind in ("register", "status", "state", "report",
                                                                          "reply"))
             + f"pattern read {p}/dev/%u/request\npattern read {p}/hub/reply/%c\n"

@@ -147,3 +147,41 @@ async def test_every_command_has_help(command: list[str]) -> None:
     code, out, _ = await genie(*command, "--help")
     assert code == 0
     assert out.startswith("usage: genie")
+
+
+async def test_up_with_ha_discovery_and_say_speak(tmp_path: Path, _private_data_dir: Path) -> None:
+    """`genie up --ha-discovery` announces every device to Home Assistant; `genie say --speak --wav` writes speech."""
+    import shutil
+
+    import aiomqtt
+
+    from hub.interop.roles import HOMEASSISTANT_USER, role_password
+    from hub.security import Credentials
+
+    proc = await asyncio.create_subprocess_exec(
+        *GENIE, "up", "--port", "0", "--db", str(tmp_path / "hub.db"), "--json", "--ha-discovery",
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        async with asyncio.timeout(30):
+            summary = json.loads(await proc.stdout.readline())  # type: ignore[union-attr]
+        secret = Credentials.load(_private_data_dir / "credentials.json").secret
+        port = int(summary["broker"].rsplit(":", 1)[1])
+        configs = set()
+        async with aiomqtt.Client("127.0.0.1", port, username=HOMEASSISTANT_USER,
+                                  password=role_password(secret, HOMEASSISTANT_USER), identifier="ha-test") as ha:
+            await ha.subscribe("homeassistant/device/+/config", qos=1)
+            async with asyncio.timeout(10):
+                async for message in ha.messages:
+                    configs.add(str(message.topic))
+                    if len(configs) == summary["devices"]:
+                        break
+        assert "homeassistant/device/desk-lamp/config" in configs
+        if shutil.which("espeak-ng"):
+            wav = tmp_path / "reply.wav"
+            code, out, err = await genie("say", "--broker", summary["broker"], "--speak", "--wav", str(wav), "打开台灯")
+            assert code == 0, err
+            assert wav.read_bytes()[:4] == b"RIFF" and wav.stat().st_size > 1000
+    finally:
+        proc.terminate()
+        await proc.wait()

@@ -1,0 +1,215 @@
+"""The AliGenie cloud-to-cloud gateway: answer the requests a vendor cloud receives from Tmall Genie.
+
+In the field, the Tmall Genie cloud POSTs AliGenie v1 envelopes to a brand's "gateway URL" — discovery,
+control and query (reference/protocols.md §1) — with the user's OAuth access token inside the payload.
+``AliGenieGateway(hub, token).handle(body)`` answers them as that vendor cloud would, from the hub's
+simulated devices: ``DiscoveryDevicesResponse`` with every device, ``<Op>Response`` after the device
+acknowledged the directive, ``<Query>Response`` with the device's properties, or ``ErrorResponse`` with an
+AliGenie error code. It never raises: whatever the body, the answer is an envelope (HTTP 200, as AliGenie
+expects). The HTTP route that calls it lives with the hub's web server (docs/interop.md).
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+import os
+import secrets
+import uuid
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from hub.protocol import ErrorCode, ErrorResponse, PropertyValue, Request
+from hub.protocol.messages import ERROR_MESSAGES
+from hub.protocol.vocabulary import ACTIONS, QUERY_ACTIONS
+
+if TYPE_CHECKING:
+    from hub.service import Hub
+
+_LOGGER = logging.getLogger(__name__)
+
+DISCOVERY = "AliGenie.Iot.Device.Discovery"
+CONTROL = "AliGenie.Iot.Device.Control"
+QUERY = "AliGenie.Iot.Device.Query"
+NAMESPACES = (DISCOVERY, CONTROL, QUERY)
+MAX_BODY = 256 * 1024
+"""Bytes of request body accepted (the size limit of every message on our own bus)."""
+TOKEN_ENV = "GENIE_ALIGENIE_TOKEN"
+TOKEN_FILE = "aligenie-token"
+ICON_BASE = "https://genie-sim.invalid/icons"
+"""Devices without an icon of their own get ``{ICON_BASE}/{deviceType}.png`` (a reserved, never-resolving domain)."""
+HIDDEN_ACTIONS = frozenset({"Reset"})
+"""Our own test action, not offered to AliGenie."""
+
+
+class GatewayError(Exception):
+    """A request the gateway refuses, with the AliGenie error code it answers."""
+
+    def __init__(self, code: ErrorCode, message: str = "") -> None:
+        super().__init__(message or ERROR_MESSAGES[code])
+        self.code = code
+        self.message = message or ERROR_MESSAGES[code]
+
+
+def load_or_create_token(path: Path) -> str:
+    """``$GENIE_ALIGENIE_TOKEN``, else the token stored at ``path``, else a new one stored there (mode 0600)."""
+    env = os.environ.get(TOKEN_ENV)
+    if env:
+        return env
+    if path.exists():
+        token = path.read_text(encoding="utf-8").strip()
+        if token:
+            return token
+    token = secrets.token_urlsafe(24)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as file:
+        file.write(token + "\n")
+    return token
+
+
+class AliGenieGateway:
+    """A vendor cloud's gateway for AliGenie v1, backed by the hub (see the module docstring)."""
+
+    def __init__(self, hub: Hub, token: str) -> None:
+        if not token:
+            raise ValueError("the AliGenie gateway needs a non-empty access token")
+        self.hub = hub
+        self.token = token
+
+    async def handle(self, body: dict[str, Any] | bytes | str) -> dict[str, Any]:
+        """Answer one request body (the JSON object, or its bytes); never raises."""
+        header: dict[str, Any] = {}
+        payload: dict[str, Any] = {}
+        try:
+            request = self._parse(body)
+            header, payload = request["header"], request["payload"]
+            self._check(header, payload)
+            namespace = header["namespace"]
+            if namespace == DISCOVERY:
+                return self._discovery(header)
+            if namespace == CONTROL:
+                return await self._control(header, payload)
+            return await self._query(header, payload)
+        except GatewayError as exc:
+            return self._error(header, payload, exc.code, exc.message)
+        except Exception:  # a bug must still answer an envelope, never an HTTP 500
+            _LOGGER.exception("aligenie gateway: failed on %r", header)
+            return self._error(header, payload, ErrorCode.SERVICE_ERROR, ERROR_MESSAGES[ErrorCode.SERVICE_ERROR])
+
+    # ------------------------------------------------------------------ request checks
+    @staticmethod
+    def _parse(body: dict[str, Any] | bytes | str) -> dict[str, Any]:
+        if isinstance(body, bytes | bytearray | str):
+            size = len(body.encode()) if isinstance(body, str) else len(body)
+            if size > MAX_BODY:
+                raise GatewayError(ErrorCode.INVALIDATE_CONTROL_ORDER, f"request of {size} bytes exceeds {MAX_BODY}")
+            try:
+                body = json.loads(body)
+            except ValueError:
+                raise GatewayError(ErrorCode.INVALIDATE_CONTROL_ORDER, "the request is not JSON") from None
+        if not isinstance(body, dict):
+            raise GatewayError(ErrorCode.INVALIDATE_CONTROL_ORDER, "the request is not a JSON object")
+        header, payload = body.get("header"), body.get("payload")
+        if not isinstance(header, dict) or not isinstance(payload, dict):
+            raise GatewayError(ErrorCode.INVALIDATE_CONTROL_ORDER, "the request needs a header and a payload object")
+        return {"header": header, "payload": payload}
+
+    def _check(self, header: dict[str, Any], payload: dict[str, Any]) -> None:
+        for field in ("namespace", "name", "messageId"):
+            if not isinstance(header.get(field), str) or not header[field]:
+                raise GatewayError(ErrorCode.INVALIDATE_CONTROL_ORDER, f"header.{field} is required")
+        if header["namespace"] not in NAMESPACES:
+            raise GatewayError(ErrorCode.INVALIDATE_CONTROL_ORDER,
+                               f"unknown namespace {header['namespace']!r}; expected one of {', '.join(NAMESPACES)}")
+        version = header.get("payLoadVersion", header.get("payloadVersion"))
+        if version != 1 or isinstance(version, bool):
+            raise GatewayError(ErrorCode.INVALIDATE_CONTROL_ORDER,
+                               f"header.payLoadVersion must be 1 (this gateway speaks v1), got {version!r}")
+        token = payload.get("accessToken")
+        if not isinstance(token, str) or not hmac.compare_digest(token.encode(), self.token.encode()):
+            raise GatewayError(ErrorCode.ACCESS_TOKEN_INVALIDATE)
+
+    def _device(self, payload: dict[str, Any]) -> Any:
+        device_id = payload.get("deviceId")
+        if not isinstance(device_id, str) or not device_id:
+            raise GatewayError(ErrorCode.INVALIDATE_CONTROL_ORDER, "payload.deviceId is required")
+        record = self.hub.directory.get(device_id)
+        if record is None:
+            raise GatewayError(ErrorCode.DEVICE_IS_NOT_EXIST, f"no device {device_id!r}")
+        return record
+
+    # ------------------------------------------------------------------ answers
+    @staticmethod
+    def _header(header: dict[str, Any], name: str) -> dict[str, Any]:
+        namespace = header.get("namespace") if header.get("namespace") in NAMESPACES else CONTROL
+        message_id = header.get("messageId") if isinstance(header.get("messageId"), str) else uuid.uuid4().hex
+        return {"namespace": namespace, "name": name, "messageId": message_id, "payLoadVersion": 1}
+
+    def _error(self, header: dict[str, Any], payload: dict[str, Any], code: ErrorCode, message: str) -> dict[str, Any]:
+        device_id = payload.get("deviceId") if isinstance(payload.get("deviceId"), str) else ""
+        return {"header": self._header(header, "ErrorResponse"),
+                "payload": {"deviceId": device_id, "errorCode": str(code), "message": message}}
+
+    def _discovery(self, header: dict[str, Any]) -> dict[str, Any]:
+        if header["name"] != "DiscoveryDevices":
+            raise GatewayError(ErrorCode.INVALIDATE_CONTROL_ORDER, f"unknown discovery request {header['name']!r}")
+        devices = []
+        for record in sorted(self.hub.directory.all(), key=lambda r: r.id):
+            info = record.info
+            devices.append({
+                "deviceId": info.device_id,
+                "deviceName": info.device_name,
+                "deviceType": info.device_type,
+                "zone": info.zone,
+                "brand": info.brand,
+                "model": info.model,
+                "icon": info.icon or f"{ICON_BASE}/{info.device_type}.png",
+                "properties": [{"name": k, "value": v} for k, v in record.state.items()],
+                "actions": [a for a in info.actions if a not in HIDDEN_ACTIONS],
+                "extensions": dict(info.extensions),
+            })
+        return {"header": self._header(header, "DiscoveryDevicesResponse"), "payload": {"devices": devices}}
+
+    async def _control(self, header: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]:
+        record = self._device(payload)
+        action = header["name"]
+        if action not in ACTIONS or action in HIDDEN_ACTIONS:
+            raise GatewayError(ErrorCode.INVALIDATE_CONTROL_ORDER, f"unknown control {action!r}")
+        if action not in record.info.actions:
+            raise GatewayError(ErrorCode.DEVICE_NOT_SUPPORT_FUNCTION, f"{record.id} cannot {action}")
+        attribute = payload.get("attribute")
+        value = payload.get("value")
+        if attribute is not None and not isinstance(attribute, str):
+            raise GatewayError(ErrorCode.INVALIDATE_PARAMS, "payload.attribute must be a string")
+        if value is not None and not isinstance(value, bool | int | float | str):
+            raise GatewayError(ErrorCode.INVALIDATE_PARAMS, "payload.value must be a string or a number")
+        request = Request.control(record.id, action, attribute or ACTIONS[action].attribute,
+                                  _value(value), record.category)
+        response = await self.hub.send(request)
+        if isinstance(response, ErrorResponse):
+            raise GatewayError(response.payload.error_code, response.payload.message)
+        return {"header": self._header(header, f"{action}Response"), "payload": {"deviceId": record.id}}
+
+    async def _query(self, header: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]:
+        record = self._device(payload)
+        name = header["name"]
+        if name not in QUERY_ACTIONS:
+            raise GatewayError(ErrorCode.INVALIDATE_CONTROL_ORDER, f"unknown query {name!r}")
+        if name not in record.info.actions:
+            raise GatewayError(ErrorCode.DEVICE_NOT_SUPPORT_FUNCTION, f"{record.id} cannot answer {name}")
+        response = await self.hub.send(Request.query(record.id, name, record.category))
+        if isinstance(response, ErrorResponse):
+            raise GatewayError(response.payload.error_code, response.payload.message)
+        properties = [{"name": p.name, "value": p.value} for p in response.payload.properties]
+        # AliGenie v1 puts a query's properties beside header and payload (reference/protocols.md §1.4).
+        return {"header": self._header(header, f"{name}Response"), "payload": {"deviceId": record.id},
+                "properties": properties}
+
+
+def _value(value: Any) -> PropertyValue | None:
+    """AliGenie sends values as strings ("50", "on", "max"); devices coerce them by their specs."""
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    return str(value)

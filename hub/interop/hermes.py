@@ -1,0 +1,218 @@
+"""Rhasspy Hermes NLU: the hub answers ``hermes/nlu/query`` like a Hermes intent recognizer.
+
+A Hermes front end (Rhasspy's wake word + speech-to-text + dialogue manager, or ``mosquitto_pub``) sends
+``{"input": "打开客厅的灯", "siteId": "kitchen", "sessionId": "…", "id": "…"}`` on ``hermes/nlu/query``; the
+hub understands it with its own NLU against the live directory and answers, per intent it found,
+``hermes/nlu/intentParsed`` and ``hermes/intent/<intentName>`` (as Rhasspy's NLU service does), or
+``hermes/nlu/intentNotRecognized``; a query that is not a JSON object with a text ``input`` gets
+``hermes/error/nlu``. ``id``, ``siteId``, ``sessionId`` and ``customData`` are carried through.
+
+Recognition only, as a Hermes NLU service: acting on the intent is the intent handler's job (Rhasspy's
+dialogue manager forwards ``hermes/intent/#`` to one); to have the hub act, send the same text to
+``genie/hub/command`` (``genie say``). The intent names are ``INTENT_NAMES``; the slots are
+``device``, ``room``, ``category``, ``attribute``, ``value``, ``code`` and ``scope`` (docs/interop.md).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from hub.interop.worker import SerialWorker
+from hub.nlu import LANGUAGES, Catalog, Intent, load_lexicon, understand
+from hub.speaker import build_catalog
+
+if TYPE_CHECKING:
+    from hub.service import Hub
+
+_LOGGER = logging.getLogger(__name__)
+
+QUERY_TOPIC = "hermes/nlu/query"
+NOT_RECOGNIZED_TOPIC = "hermes/nlu/intentNotRecognized"
+PARSED_TOPIC = "hermes/nlu/intentParsed"
+ERROR_TOPIC = "hermes/error/nlu"
+MAX_INPUT = 1000
+"""Characters of input understood (the hub's own text commands have the same limit)."""
+
+INTENT_NAMES = {
+    "on": "GenieTurnOn",
+    "off": "GenieTurnOff",
+    "set": "GenieSet",
+    "up": "GenieIncrease",
+    "down": "GenieDecrease",
+    "query": "GenieQuery",
+    "pause": "GeniePause",
+    "continue": "GenieResume",
+    "lock": "GenieLock",
+    "unlock": "GenieUnlock",
+    "mute": "GenieMute",
+    "unmute": "GenieUnmute",
+    "next": "GenieNext",
+    "previous": "GeniePrevious",
+    "again": "GenieRepeat",
+}
+"""Our abstract actions -> Hermes intent names (an action added later is named ``Genie<Action>``)."""
+
+Message = tuple[str, dict[str, Any]]
+
+
+def intent_topic(name: str) -> str:
+    return f"hermes/intent/{name}"
+
+
+def intent_name(action: str) -> str:
+    """The Hermes intent name of one of our actions."""
+    return INTENT_NAMES.get(action) or "Genie" + action[:1].upper() + action[1:]
+
+
+def _find(text: str, words: list[str]) -> tuple[str, int, int] | None:
+    """The first of ``words`` (longest first, any case) found in ``text``: (as written, start, end)."""
+    folded = text.casefold()
+    if len(folded) != len(text):  # case folding moved the offsets; no reliable range
+        return None
+    for word in sorted((w for w in words if w), key=len, reverse=True):
+        start = folded.find(word.casefold())
+        if start >= 0:
+            return text[start:start + len(word)], start, start + len(word)
+    return None
+
+
+def _slot(text: str, slot: str, value: Any, kind: str, words: list[str], **extra: Any) -> dict[str, Any]:
+    """One Hermes slot; ``range`` when one of ``words`` is found in the input."""
+    found = _find(text, words)
+    result: dict[str, Any] = {
+        "entity": f"genie_{slot}",
+        "slotName": slot,
+        "rawValue": found[0] if found else str(value),
+        "value": {"kind": kind, "value": value, **extra},
+        "confidence": 1.0,
+    }
+    if found:
+        result["range"] = {"start": found[1], "end": found[2], "rawStart": found[1], "rawEnd": found[2]}
+    return result
+
+
+def _number_words(value: float) -> list[str]:
+    whole = int(value) if value == int(value) else None
+    return [str(whole)] if whole is not None else [str(value)]
+
+
+def slots_of(intent: Intent, text: str, lang: str, catalog: Catalog) -> list[dict[str, Any]]:
+    """The Hermes slots of one of our intents, with ranges in ``text`` where the words are found."""
+    lex = load_lexicon(lang)
+    target = intent.target
+    device_names: dict[str, dict[str, list[str]]] = getattr(catalog, "device_names", {})
+    room_names: dict[str, dict[str, list[str]]] = getattr(catalog, "room_names", {})
+    floor_names: dict[str, dict[str, list[str]]] = getattr(catalog, "floor_names", {})
+    slots = []
+    for device in target.devices:
+        words = [n for ns in device_names.get(device, {}).values() for n in ns]
+        slots.append(_slot(text, "device", device, "Custom", words))
+    for room in target.rooms:
+        words = [n for ns in room_names.get(room, {}).values() for n in ns]
+        slots.append(_slot(text, "room", room, "Custom", words))
+    for floor in getattr(target, "floors", ()):
+        words = [n for ns in floor_names.get(floor, {}).values() for n in ns]
+        slots.append(_slot(text, "floor", floor, "Custom", words))
+    for category in target.categories:
+        slots.append(_slot(text, "category", category, "Custom", lex.categories.get(category, [])))
+    if target.everything:
+        slots.append(_slot(text, "scope", "all", "Custom", []))
+    if getattr(target, "here", False):
+        slots.append(_slot(text, "scope", "here", "Custom", []))
+    if intent.attribute:
+        slots.append(_slot(text, "attribute", intent.attribute, "Custom", lex.properties.get(intent.attribute, [])))
+    value = intent.value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if intent.unit == "percent":
+            slots.append(_slot(text, "value", value, "Percentage", _number_words(value)))
+        elif intent.unit == "degree":
+            slots.append(_slot(text, "value", value, "Temperature", _number_words(value), unit="celsius"))
+        else:
+            slots.append(_slot(text, "value", value, "Number", _number_words(value)))
+    elif value is not None:
+        words = lex.colors.get(str(value), []) + lex.modes.get(str(value), []) + [str(value)]
+        slots.append(_slot(text, "value", value, "Custom", words))
+    if intent.code:
+        slots.append(_slot(text, "code", intent.code, "Custom", [intent.code]))
+    for name in ("state", "quantifier"):  # what a question asks about ("is it on?", "which lights?")
+        asked = getattr(intent, name, None)
+        if asked and asked != "plain":
+            slots.append(_slot(text, name, asked, "Custom", []))
+    return slots
+
+
+def _lang(query: dict[str, Any]) -> str | None:
+    lang = query.get("lang")
+    if isinstance(lang, str) and lang[:2].lower() in LANGUAGES:
+        return lang[:2].lower()
+    return None
+
+
+def answer(query: Any, catalog: Catalog) -> list[Message]:
+    """The Hermes messages answering one ``hermes/nlu/query`` payload (already JSON-decoded)."""
+    if not isinstance(query, dict) or not isinstance(query.get("input"), str):
+        context = query if isinstance(query, dict) else {}
+        return [(ERROR_TOPIC, {"error": "hermes/nlu/query needs a JSON object with a text 'input'",
+                               "context": "genie-hub", "siteId": context.get("siteId", "default"),
+                               "sessionId": context.get("sessionId")})]
+    text: str = query["input"][:MAX_INPUT]
+    carried = {"id": query.get("id"), "siteId": query.get("siteId") or "default",
+               "sessionId": query.get("sessionId"), "customData": query.get("customData")}
+    understanding = understand(text, catalog, _lang(query)) if text.strip() else None
+    allowed = query.get("intentFilter")
+    messages: list[Message] = []
+    for intent in understanding.intents if understanding else []:
+        name = intent_name(intent.action)
+        if isinstance(allowed, list) and allowed and name not in allowed:
+            continue
+        assert understanding is not None
+        classified = {"intentName": name, "confidenceScore": 1.0}
+        slots = slots_of(intent, text, understanding.lang, catalog)
+        messages.append((PARSED_TOPIC, {"input": text, "intent": classified, "slots": slots, "id": carried["id"],
+                                        "siteId": carried["siteId"], "sessionId": carried["sessionId"]}))
+        messages.append((intent_topic(name), {
+            "input": text, "intent": classified, "slots": slots, **carried,
+            "asrTokens": [], "asrConfidence": query.get("asrConfidence"), "rawInput": text,
+            "wakewordId": query.get("wakewordId"), "lang": understanding.lang,
+        }))
+    if not messages:
+        messages.append((NOT_RECOGNIZED_TOPIC, {"input": text, **carried}))
+    return messages
+
+
+class HermesNlu:
+    """Hub extension: answers ``hermes/nlu/query`` (add to ``hub.extensions`` before ``hub.run``)."""
+
+    filters: tuple[str, ...] = (QUERY_TOPIC,)
+
+    def __init__(self, hub: Hub, catalog: Callable[[], Catalog] | None = None) -> None:
+        self.hub = hub
+        # The speaker's catalog is cached until a name changes; build one if a future speaker has none.
+        self._catalog = catalog or getattr(hub.speaker, "catalog", None) or (lambda: build_catalog(hub.directory))
+        self._out = SerialWorker("hermes.publish")
+        self.answered = 0
+
+    async def on_connect(self, hub: Hub) -> None:
+        self._out.start()
+
+    def on_message(self, topic: str, payload: bytes) -> None:
+        try:
+            query: Any = json.loads(payload)
+        except ValueError:
+            _LOGGER.warning("hermes: %s is not JSON; answering on %s", topic, ERROR_TOPIC)
+            query = None
+        for reply_topic, body in answer(query, self._catalog()):
+            self._out.submit(functools.partial(self.hub.publish, reply_topic,
+                                               json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()))
+        self.answered += 1
+
+    async def idle(self) -> None:
+        """Return once every answer computed so far has been published."""
+        await self._out.join()
+
+    async def aclose(self) -> None:
+        await self._out.aclose()

@@ -1,0 +1,150 @@
+"""The Home Assistant MQTT discovery bridge: a hub extension (``genie up --ha-discovery``).
+
+Every device in the hub's directory is announced with one retained device-based discovery message,
+``homeassistant/device/<id>/config`` (``hub.interop.ha_mapping`` builds it); a removed device's message is
+cleared with an empty retained payload. Home Assistant reads availability and state from our own topics
+and publishes its commands under ``genie/ha/<id>/…/set``: the bridge, on the hub's MQTT session, turns each
+into directives sent with ``hub.send`` — checked, acknowledged and logged like any other. When Home Assistant
+announces itself (``homeassistant/status`` = ``online``) the bridge republishes everything and asks every
+device to re-announce, so Home Assistant gets the state even from a broker without retained messages.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from hub.directory import DeviceRecord
+from hub.interop.ha_mapping import CommandError, DeviceMapping, HaTopics, map_device
+from hub.interop.worker import SerialWorker
+from hub.protocol import DeviceInfo, DiscoveryRequest, ErrorResponse, encode
+from hub.service import VERSION
+
+if TYPE_CHECKING:
+    from hub.service import Hub
+
+_LOGGER = logging.getLogger(__name__)
+
+
+class HomeAssistantBridge:
+    """Announces the home to Home Assistant and carries out its commands (see the module docstring)."""
+
+    def __init__(self, hub: Hub, *, discovery_prefix: str = "homeassistant", lang: str = "en") -> None:
+        self.hub = hub
+        self.ha = HaTopics(hub.topics, discovery_prefix)
+        self.lang = lang
+        self.version = VERSION
+        self.filters: tuple[str, ...] = (*self.ha.command_filters, self.ha.birth)
+        self._mappings: dict[str, tuple[DeviceInfo, DeviceMapping]] = {}
+        self._published: dict[str, bytes] = {}
+        """Topic -> the retained payload last published on it (discovery configs and mirrors)."""
+        self._commands: dict[str, tuple[str, DeviceMapping]] = {}
+        self._out = SerialWorker("ha-bridge.publish")
+        self._work = SerialWorker("ha-bridge.commands")
+        self.failures: list[str] = []
+        """The last command failures, newest last (also logged): what Home Assistant asked that did not happen."""
+        hub.directory.listeners.append(self._changed)
+
+    # ------------------------------------------------------------------ extension interface
+    async def on_connect(self, hub: Hub) -> None:
+        """After every (re)connection: republish the whole home (a broker restart loses retained messages)."""
+        self._out.start()
+        self._work.start()
+        self._published.clear()
+        for record in hub.directory.all():
+            self._changed(record)
+
+    def on_message(self, topic: str, payload: bytes) -> None:
+        if topic == self.ha.birth:
+            if payload.strip() == b"online":
+                self._published.clear()
+                for record in self.hub.directory.all():
+                    self._changed(record)
+                self._out.submit(lambda: self.hub.publish(self.hub.topics.discover,
+                                                          encode(DiscoveryRequest.create(self.hub.hub_id))))
+            return
+        entry = self._commands.get(topic)
+        if entry is None:
+            _LOGGER.info("home assistant: no device listens on %s", topic)
+            return
+        text = payload.decode("utf-8", "replace")
+        self._work.submit(lambda: self._execute(topic, text))
+
+    async def aclose(self) -> None:
+        """Stop the bridge's tasks (the hub's own shutdown does not know them)."""
+        if self._changed in self.hub.directory.listeners:
+            self.hub.directory.listeners.remove(self._changed)
+        await self._work.aclose()
+        await self._out.aclose()
+
+    async def idle(self) -> None:
+        """Return once every command received and every message queued so far has been handled."""
+        await self._work.join()
+        await self._out.join()
+
+    # ------------------------------------------------------------------ directory -> Home Assistant
+    def mapping(self, device_id: str) -> DeviceMapping | None:
+        """The current mapping of ``device_id`` (None if the bridge does not know it)."""
+        entry = self._mappings.get(device_id)
+        return entry[1] if entry else None
+
+    def _changed(self, record: DeviceRecord) -> None:
+        if record.id not in self.hub.directory:
+            self._removed(record.id)
+            return
+        entry = self._mappings.get(record.id)
+        if entry is None or entry[0] is not record.info:  # a (re-)registration: map it again
+            mapping = map_device(record.info, self.ha, lang=self.lang, version=self.version)
+            if entry is not None:
+                for topic in entry[1].commands:
+                    self._commands.pop(topic, None)
+            self._commands.update({topic: (record.id, mapping) for topic in mapping.commands})
+            self._mappings[record.id] = (record.info, mapping)
+            self._retain(mapping.discovery_topic, mapping.payload())
+        else:
+            mapping = entry[1]
+            if mapping.discovery_topic not in self._published:  # after a reconnection or Home Assistant's birth
+                self._retain(mapping.discovery_topic, mapping.payload())
+        for topic, mirror in mapping.mirrors.items():
+            self._retain(topic, mirror(record.state))
+
+    def _removed(self, device_id: str) -> None:
+        entry = self._mappings.pop(device_id, None)
+        if entry is None:
+            return
+        mapping = entry[1]
+        for topic in mapping.commands:
+            self._commands.pop(topic, None)
+        for topic in (mapping.discovery_topic, *mapping.mirrors):
+            self._retain(topic, b"")
+
+    def _retain(self, topic: str, payload: bytes) -> None:
+        """Publish ``payload`` retained on ``topic`` unless that is what it already holds."""
+        if self._published.get(topic) == payload:
+            return
+        self._published[topic] = payload
+        self._out.submit(lambda: self.hub.publish(topic, payload, retain=True))
+
+    # ------------------------------------------------------------------ Home Assistant -> directives
+    async def _execute(self, topic: str, text: str) -> None:
+        entry = self._commands.get(topic)
+        if entry is None:  # the device went away while the command waited
+            return
+        device_id, mapping = entry
+        record = self.hub.directory.get(device_id)
+        state = dict(record.state) if record is not None else {}
+        try:
+            requests = mapping.commands[topic](text, state)
+        except CommandError as exc:
+            self._failed(f"{topic} {text!r}: {exc}")
+            return
+        for request in requests:
+            response = await self.hub.send(request)
+            if isinstance(response, ErrorResponse):
+                self._failed(f"{topic} {text!r}: {request.action} -> {response.payload.error_code}: "
+                             f"{response.payload.message}")
+                return
+
+    def _failed(self, what: str) -> None:
+        _LOGGER.warning("home assistant command failed: %s", what)
+        self.failures = [*self.failures[-19:], what]
