@@ -179,7 +179,7 @@ async def test_up_with_ha_discovery_and_say_speak(tmp_path: Path, _private_data_
         assert "homeassistant/device/desk-lamp/config" in configs
         if shutil.which("espeak-ng"):
             wav = tmp_path / "reply.wav"
-            code, out, err = await genie("say", "--broker", summary["broker"], "--speak", "--wav", str(wav), "打开台灯")
+            code, _, err = await genie("say", "--broker", summary["broker"], "--speak", "--wav", str(wav), "打开台灯")
             assert code == 0, err
             assert wav.read_bytes()[:4] == b"RIFF" and wav.stat().st_size > 1000
     finally:
