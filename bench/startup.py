@@ -22,7 +22,8 @@ async def up_once() -> tuple[float, float]:
     """(wall seconds to ready, seconds the process itself reported) for one `genie up --json`."""
     db = Path(tempfile.mkdtemp(prefix="genie-bench-up-")) / "hub.db"
     started = time.perf_counter()
-    proc, line = await h.start("up", *h.GENIE, "up", "--port", "0", "--db", str(db), "--json", ready=b"ready_seconds")
+    proc, line = await h.start("up", *h.GENIE, "up", "--http", "0", "--port", "0", "--db", str(db), "--json",
+                               ready=b"ready_seconds")
     wall = time.perf_counter() - started
     await proc.stop()
     return wall, json.loads(line)["ready_seconds"]

@@ -61,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     up.add_argument("--insecure", action="store_true",
                     help="let the embedded broker accept anyone, with no credentials and no topic ACL")
     _interop_args(up)
+    _http_args(up, default=DEFAULT_HTTP_PORT)
 
     broker = sub.add_parser("broker", help="run only the embedded MQTT broker",
                             description="Run the embedded amqtt broker configured by broker.conf.")
@@ -81,6 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     _broker_arg(hub)
     hub.add_argument("--db", type=Path, metavar="PATH", help="hub database (default: the user's data directory)")
     _interop_args(hub)
+    _http_args(hub, default=None)
 
     devices = sub.add_parser("devices", help="spawn simulated devices, or list the hub's directory",
                              description="Simulated devices and the hub's directory.")
@@ -209,6 +211,42 @@ def _version() -> str:
 # ---------------------------------------------------------------------- commands
 
 
+DEFAULT_HTTP_PORT = 8321
+
+
+def _http_args(parser: argparse.ArgumentParser, default: int | None) -> None:
+    on = f"default {default}" if default is not None else "default: none"
+    parser.add_argument("--http", type=int, default=default, metavar="PORT",
+                        help=f"serve the dashboard and HTTP API on PORT ({on}; 0: any free port)")
+    parser.add_argument("--no-http", action="store_true", help="do not serve the dashboard and HTTP API")
+    parser.add_argument("--http-host", default="127.0.0.1", metavar="ADDR",
+                        help="address the dashboard listens on (default 127.0.0.1: this machine only); "
+                             "any other address needs --http-token")
+    parser.add_argument("--http-token", metavar="TOKEN", default=os.environ.get("GENIE_HTTP_TOKEN"),
+                        help="access token every API request must carry (required beyond loopback; at least "
+                             "16 characters; default: $GENIE_HTTP_TOKEN)")
+
+
+def data_dir_text() -> str:
+    from hub.paths import data_dir
+
+    return str(data_dir())
+
+
+def _dashboard(args: argparse.Namespace, hub: Any) -> Any:
+    """``serve_dashboard`` as the flags ask, or a context yielding None when there is to be none."""
+    if hub is None or args.no_http or args.http is None:
+        return contextlib.nullcontext(None)
+    from devices.registry import load_registry
+    from hub.interop.aligenie import TOKEN_FILE, AliGenieGateway, load_or_create_token
+    from hub.paths import data_dir
+    from hub.web import serve_dashboard
+
+    gateway = AliGenieGateway(hub, load_or_create_token(data_dir() / TOKEN_FILE))
+    return serve_dashboard(hub, args.http_host, args.http, token=args.http_token, brands=load_registry,
+                           aligenie=gateway)
+
+
 async def _until_stopped() -> None:
     """Wait for Ctrl-C or SIGTERM (both cancel the main task)."""
     loop = asyncio.get_running_loop()
@@ -236,6 +274,7 @@ INSECURE_WARNING = ("genie: warning: --insecure: the broker accepts anyone, with
 async def cmd_up(args: argparse.Namespace) -> int:
     from devices.clock import RealClock
     from genie.app import default_db_path, run_stack
+    from hub.web import DashboardError
 
     home = _fleet(args)
     db = args.db or default_db_path()
@@ -246,7 +285,7 @@ async def cmd_up(args: argparse.Namespace) -> int:
     try:
         async with run_stack(home=home, broker_url=args.broker, broker_config=args.config, host=args.host,
                              port=args.port, db=db, insecure=args.insecure, clock=clock,
-                             interop=_interop(args)) as running:
+                             interop=_interop(args)) as running, _dashboard(args, running.hub) as dashboard:
             if args.record is not None:
                 from genie.record import Recorder
 
@@ -268,6 +307,7 @@ async def cmd_up(args: argparse.Namespace) -> int:
                 "authenticated": running.credentials is not None,
                 "speed": args.speed,
                 "recording": str(args.record) if args.record else None,
+                "dashboard": dashboard.url if dashboard is not None else None,
             }
             if args.json:
                 print(json.dumps(summary, ensure_ascii=False), flush=True)
@@ -284,6 +324,9 @@ async def cmd_up(args: argparse.Namespace) -> int:
                       f"  broker    {url} ({kind})\n"
                       f"  hub       genie-hub, database {db}\n"
                       f"  home      {summary['home']}: {rooms} rooms, {len(running.runners)} devices online\n"
+                      + (f"  dashboard {dashboard.url}\n  aligenie  {dashboard.base_url}/aligenie/gateway "
+                         f"(AliGenie v1 requests; token in {data_dir_text()}/aligenie-token)\n"
+                         if dashboard is not None else "") +
                       f"Talk to it from another terminal:\n"
                       f'  {env}genie say "打开客厅的灯"\n'
                       f'  {env}genie say "set the bedroom air conditioner to 26 degrees"\n'
@@ -298,6 +341,8 @@ async def cmd_up(args: argparse.Namespace) -> int:
             await _until_stopped()
     except asyncio.CancelledError:
         pass
+    except DashboardError as exc:
+        raise CliError(f"{exc} (see --http, --http-host, --http-token; --no-http turns it off)") from None
     finally:
         if recorder is not None:
             recorder.close()
@@ -378,14 +423,19 @@ def _export(args: argparse.Namespace, config: dict[str, Any], credentials: Any) 
 
 async def cmd_hub(args: argparse.Namespace) -> int:
     from genie.app import default_db_path, run_stack
+    from hub.web import DashboardError
 
     db = args.db or default_db_path()
     try:
-        async with run_stack(home=None, broker_url=args.broker or "", db=db, interop=_interop(args)) as running:
-            print(f"hub connected to {running.broker_url}, database {db}. Stop with Ctrl-C.", flush=True)
+        async with run_stack(home=None, broker_url=args.broker or "", db=db, interop=_interop(args)) as running, \
+                _dashboard(args, running.hub) as dashboard:
+            web = f", dashboard {dashboard.url}" if dashboard is not None else ""
+            print(f"hub connected to {running.broker_url}, database {db}{web}. Stop with Ctrl-C.", flush=True)
             await _until_stopped()
     except asyncio.CancelledError:
         pass
+    except DashboardError as exc:
+        raise CliError(f"{exc} (see --http, --http-host, --http-token; --no-http turns it off)") from None
     return EXIT_OK
 
 

@@ -38,7 +38,7 @@ async def genie(*args: str, timeout: float = 30, env: dict[str, str] | None = No
 async def genie_up(tmp_path: Path) -> AsyncIterator[dict[str, object]]:
     """`genie up --json` on an ephemeral port; yields its start-up summary; stops it with SIGTERM."""
     proc = await asyncio.create_subprocess_exec(
-        *GENIE, "up", "--port", "0", "--db", str(tmp_path / "hub.db"), "--json",
+        *GENIE, "up", "--http", "0", "--port", "0", "--db", str(tmp_path / "hub.db"), "--json",
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )
     try:
@@ -159,7 +159,7 @@ async def test_up_with_ha_discovery_and_say_speak(tmp_path: Path, _private_data_
     from hub.security import Credentials
 
     proc = await asyncio.create_subprocess_exec(
-        *GENIE, "up", "--port", "0", "--db", str(tmp_path / "hub.db"), "--json", "--ha-discovery",
+        *GENIE, "up", "--http", "0", "--port", "0", "--db", str(tmp_path / "hub.db"), "--json", "--ha-discovery",
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )
     try:
@@ -185,3 +185,23 @@ async def test_up_with_ha_discovery_and_say_speak(tmp_path: Path, _private_data_
     finally:
         proc.terminate()
         await proc.wait()
+
+
+async def test_up_serves_the_dashboard_and_the_aligenie_gateway(genie_up: dict[str, object],
+                                                                 _private_data_dir: Path) -> None:
+    import httpx
+
+    dashboard = str(genie_up["dashboard"])
+    assert dashboard.startswith("http://127.0.0.1:")
+    token = (_private_data_dir / "aligenie-token").read_text().strip()
+    async with httpx.AsyncClient(base_url=dashboard.rstrip("/")) as http:
+        assert (await http.get("/api/devices")).status_code == 200
+        envelope = {"header": {"namespace": "AliGenie.Iot.Device.Control", "name": "TurnOn", "messageId": "m1",
+                               "payLoadVersion": 1},
+                    "payload": {"accessToken": token, "deviceId": "desk-lamp", "deviceType": "light",
+                                "attribute": "powerstate", "value": "on"}}
+        answer = (await http.post("/aligenie/gateway", json=envelope)).json()
+        assert answer["header"]["name"] == "TurnOnResponse", answer
+        envelope["payload"]["accessToken"] = "wrong"
+        refused = (await http.post("/aligenie/gateway", json=envelope)).json()
+        assert refused["payload"]["errorCode"] == "ACCESS_TOKEN_INVALIDATE"

@@ -90,8 +90,9 @@ async def test_genie_replay_command(tmp_path: Path) -> None:
 async def test_sped_up_time_moves_the_curtain_faster(tmp_path: Path) -> None:
     """`genie up --speed 60`: a curtain that takes 10 s to open does it in about a sixth of a second."""
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "genie", "up", "--speed", "60", "--port", "0", "--db", str(tmp_path / "hub.db"),
-        "--json", stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env=dict(os.environ))
+        sys.executable, "-m", "genie", "up", "--speed", "60", "--http", "0", "--port", "0",
+        "--db", str(tmp_path / "hub.db"), "--json", stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        env=dict(os.environ))
     try:
         async with asyncio.timeout(30):
             summary = json.loads(await proc.stdout.readline())  # type: ignore[union-attr]

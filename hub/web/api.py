@@ -1,0 +1,218 @@
+"""The HTTP API and the page: a FastAPI application over the hub's service API (never MQTT directly).
+
+Every ``/api`` route, the live stream and the OpenAPI schema (``/api/openapi.json``) check the access
+token when the server has one; the page and its static files carry no data and need none.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from importlib.resources import files
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request, Security, status
+from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
+from fastapi.security import APIKeyHeader, APIKeyQuery, HTTPBearer
+from fastapi.staticfiles import StaticFiles
+
+from hub.directory import DeviceRecord
+from hub.interop.aligenie import AliGenieGateway
+from hub.protocol import CommandResult, DeviceView
+from hub.service import VERSION, Hub
+from hub.web.access import LoopbackHosts, TokenGuard
+from hub.web.brands import BrandCatalog, RegistryUnavailable, normalize
+from hub.web.live import HISTORY_LENGTH, MESSAGES_LENGTH, LiveFeed, request_id
+from hub.web.models import (
+    BrandCatalogue,
+    BrandDetail,
+    BrandPage,
+    CommandRequest,
+    HistoryEntry,
+    HubView,
+    MessageEntry,
+    RoomView,
+    Suggestions,
+)
+
+_LOGGER = logging.getLogger(__name__)
+
+STATIC = files("hub.web") / "static"
+NO_REGISTRY: dict[int | str, dict[str, str]] = {503: {"description": "the brand registry is not available"}}
+KEEPALIVE = 15.0
+"""Seconds of silence after which the live stream sends a comment (so dead connections are noticed)."""
+
+# Declared for the OpenAPI schema; TokenGuard does the checking (any one of the three will do).
+_BEARER = HTTPBearer(auto_error=False, description="the dashboard's access token")
+_HEADER = APIKeyHeader(name="X-Genie-Token", auto_error=False)
+_QUERY = APIKeyQuery(name="token", auto_error=False)
+
+
+def build_app(hub: Hub, feed: LiveFeed, catalog: BrandCatalog, *, token: str | None,
+              loopback_only: bool, aligenie: AliGenieGateway | None = None) -> FastAPI:
+    """The application: ``/`` (the page), ``/static``, ``/api/...``."""
+    app = FastAPI(title="Genie Sim hub", version=VERSION, openapi_url=None, docs_url=None, redoc_url=None,
+                  description="The hub's HTTP API: devices, rooms, state history, text commands, the MQTT "
+                              "message log, the brand registry and a live event stream (docs/dashboard.md).")
+    # the three Security entries document the ways to send the token; TokenGuard checks it
+    check = [Security(_BEARER), Security(_HEADER), Security(_QUERY), Depends(TokenGuard(token))]
+    api = APIRouter(prefix="/api", dependencies=check)
+    _routes(api, hub, feed, catalog)
+    app.include_router(api)
+
+    if aligenie is not None:
+        # Not under /api: AliGenie sends no dashboard token; its envelope carries its own (docs/interop.md).
+        @app.post("/aligenie/gateway", include_in_schema=False)
+        async def aligenie_gateway(request: Request) -> JSONResponse:
+            return JSONResponse(await aligenie.handle(await request.body()))
+
+    @app.get("/api/openapi.json", include_in_schema=False, dependencies=check)
+    async def openapi() -> JSONResponse:
+        return JSONResponse(app.openapi())
+
+    @app.get("/", include_in_schema=False)
+    async def page() -> FileResponse:
+        return FileResponse(str(STATIC / "index.html"), headers={"Cache-Control": "no-cache"})
+
+    app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
+    if loopback_only:
+        app.add_middleware(LoopbackHosts)
+    return app
+
+
+def _device_or_404(hub: Hub, device_id: str) -> DeviceRecord:
+    record = hub.directory.get(device_id)
+    if record is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no device {device_id!r} in the hub's directory")
+    return record
+
+
+def _home_brands(hub: Hub) -> frozenset[str]:
+    return frozenset(normalize(r.info.brand) for r in hub.directory.all())
+
+
+def _routes(api: APIRouter, hub: Hub, feed: LiveFeed, catalog: BrandCatalog) -> None:
+    commands_running: set[asyncio.Task[CommandResult]] = set()
+
+    @api.get("/hub", tags=["home"], response_model_exclude_none=True)
+    async def hub_info() -> HubView:
+        """The hub: broker connection, device and command counts."""
+        return feed.hub_view()
+
+    @api.get("/devices", tags=["home"], response_model_exclude_none=True)
+    async def devices(room: str | None = None, category: str | None = None,
+                      online: bool | None = None) -> list[DeviceView]:
+        """Every device of the directory (filtered by room, category or availability), by room then id."""
+        records = [r for r in hub.directory.all()
+                   if (room is None or r.room == room) and (category is None or r.category == category)
+                   and (online is None or r.online == online)]
+        return sorted((r.view() for r in records), key=lambda v: (v.room, v.id))
+
+    @api.get("/devices/{device_id}", tags=["home"], response_model_exclude_none=True)
+    async def device(device_id: str) -> DeviceView:
+        """One device: names, room, brand, model, availability and state."""
+        return _device_or_404(hub, device_id).view()
+
+    @api.get("/devices/{device_id}/history", tags=["home"], response_model_exclude_none=True)
+    async def history(device_id: str, limit: Annotated[int, Query(ge=1, le=HISTORY_LENGTH)] = HISTORY_LENGTH
+                      ) -> list[HistoryEntry]:
+        """The device's recent changes, oldest first (kept in memory since the dashboard started)."""
+        _device_or_404(hub, device_id)
+        return feed.history(device_id, limit)
+
+    @api.get("/rooms", tags=["home"], response_model_exclude_none=True)
+    async def rooms() -> list[RoomView]:
+        """Rooms with their device counts, most populated first."""
+        return feed.rooms()
+
+    @api.get("/messages", tags=["messages"], response_model_exclude_none=True)
+    async def messages(device: str | None = None,
+                       limit: Annotated[int, Query(ge=1, le=MESSAGES_LENGTH)] = 200) -> list[MessageEntry]:
+        """The last MQTT messages the hub received or sent (of one device, if given), oldest first."""
+        return feed.messages(device, limit)
+
+    @api.get("/commands", tags=["commands"], response_model_exclude_none=True)
+    async def command_log(limit: Annotated[int, Query(ge=1, le=1000)] = 30) -> list[CommandResult]:
+        """The command log (persisted by the hub), oldest first."""
+        return feed.recent_commands(limit)
+
+    @api.post("/commands", tags=["commands"], response_model_exclude_none=True)
+    async def command(body: CommandRequest) -> CommandResult:
+        """Carry out a text command, as ``genie say --json`` does, and return the same result."""
+        request_id.set(body.request_id)
+        # Shielded: a browser that goes away mid-command must not cut the command in half.
+        task = asyncio.get_running_loop().create_task(hub.handle_text(body.text, body.lang))
+        commands_running.add(task)
+        task.add_done_callback(commands_running.discard)
+        try:
+            return await asyncio.shield(task)
+        except Exception as exc:  # a bug in understanding or acting: say so, as the MQTT path does
+            _LOGGER.exception("dashboard: the hub failed on %r", body.text)
+            raise HTTPException(status.HTTP_500_INTERNAL_SERVER_ERROR,
+                                f"the hub failed to carry out {body.text!r}: {type(exc).__name__}: {exc}") from None
+
+    @api.post("/reset", tags=["commands"], response_model_exclude_none=True)
+    async def reset() -> CommandResult:
+        """Send every device ``Reset``: the home as its home file describes it."""
+        return await hub.reset_home()
+
+    @api.get("/suggestions", tags=["commands"], response_model_exclude_none=True)
+    async def suggestions() -> Suggestions:
+        """Commands to try in zh, en and fr, made from this home's devices."""
+        return feed.suggest()
+
+    @api.get("/brands/categories", tags=["brands"], response_model_exclude_none=True,
+             responses=NO_REGISTRY)
+    async def brand_categories() -> BrandCatalogue:
+        """The brand registry at a glance: brands and models per category."""
+        try:
+            return await catalog.catalogue()
+        except RegistryUnavailable as exc:
+            raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, str(exc)) from None
+
+    @api.get("/brands", tags=["brands"], response_model_exclude_none=True,
+             responses=NO_REGISTRY)
+    async def brands(category: str | None = None, q: str = "",
+                     offset: Annotated[int, Query(ge=0)] = 0,
+                     limit: Annotated[int, Query(ge=1, le=500)] = 50) -> BrandPage:
+        """Brands by name, optionally only those making ``category`` or whose names contain ``q``."""
+        try:
+            return await catalog.page(category=category, query=q, offset=offset, limit=limit,
+                                      home_brands=_home_brands(hub))
+        except RegistryUnavailable as exc:
+            raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, str(exc)) from None
+
+    @api.get("/brands/{brand_id}", tags=["brands"], response_model_exclude_none=True,
+             responses=NO_REGISTRY)
+    async def brand(brand_id: str) -> BrandDetail:
+        """A brand and every model of it in the registry."""
+        try:
+            found = await catalog.detail(brand_id, _home_brands(hub))
+        except RegistryUnavailable as exc:
+            raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, str(exc)) from None
+        if found is None:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, f"no brand {brand_id!r} in the registry")
+        return found
+
+    @api.get("/events", tags=["live"], response_class=StreamingResponse,
+             responses={200: {"content": {"text/event-stream": {}},
+                              "description": "server-sent events: snapshot, then devices, messages, command, hub"}})
+    async def events() -> StreamingResponse:
+        """The live stream (server-sent events): a ``snapshot``, then batches of what changed."""
+        return StreamingResponse(_stream(feed), media_type="text/event-stream",
+                                 headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
+
+
+async def _stream(feed: LiveFeed) -> AsyncIterator[str]:
+    async with feed.subscribe() as (first, subscriber):
+        yield "retry: 1000\n\n" + first
+        while True:
+            try:
+                async with asyncio.timeout(KEEPALIVE):
+                    frame = await subscriber.queue.get()
+            except TimeoutError:
+                frame = ": keep-alive\n\n"
+            if frame is None:
+                return
+            yield frame
