@@ -145,14 +145,17 @@ class Hub:
                 await conn.subscribe(*(self.topics.all_devices(kind) for kind in DeviceTopic
                                        if kind is not DeviceTopic.REQUEST), self.topics.command,
                                      self.topics.hub_status)
-                await conn.publish(self.topics.hub_status,
-                                   encode(HubStatus.create(self.hub_id, True, "connect", VERSION)), retain=True)
+                online = encode(HubStatus.create(self.hub_id, True, "connect", VERSION))
+                self._tap(self.topics.hub_status, online, "out")
+                await conn.publish(self.topics.hub_status, online, retain=True)
                 # What the directory says about availability may be stale after an outage: every device
                 # that is really there answers the discovery broadcast within moments.
                 if self.connections:
                     for record in self.directory.all():
                         self.directory.set_online(record.id, False)
-                await conn.publish(self.topics.discover, encode(DiscoveryRequest.create(self.hub_id)))
+                discover = encode(DiscoveryRequest.create(self.hub_id))
+                self._tap(self.topics.discover, discover, "out")
+                await conn.publish(self.topics.discover, discover)
                 extra = [f for ext in self.extensions for f in ext.filters]
                 if extra:
                     await conn.subscribe(*extra)
