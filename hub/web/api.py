@@ -10,10 +10,10 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from importlib.resources import files
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request, Security, status
-from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
+from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from fastapi.security import APIKeyHeader, APIKeyQuery, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 
@@ -94,6 +94,18 @@ def _home_brands(hub: Hub) -> frozenset[str]:
 
 def _routes(api: APIRouter, hub: Hub, feed: LiveFeed, catalog: BrandCatalog) -> None:
     commands_running: set[asyncio.Task[CommandResult]] = set()
+
+    @api.get("/speech", tags=["conversation"], response_class=Response,
+             responses={200: {"content": {"audio/wav": {}}}, 503: {"description": "espeak-ng is not installed"}})
+    async def speech(text: Annotated[str, Query(min_length=1, max_length=1000)],
+                     lang: Literal["zh", "en", "fr"] = "zh") -> Response:
+        """A reply spoken in its language (espeak-ng), as a WAV file."""
+        from hub.interop.voice import VoiceUnavailable, synthesize
+
+        try:
+            return Response(await synthesize(text, lang), media_type="audio/wav")
+        except VoiceUnavailable as exc:
+            raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, str(exc)) from None
 
     @api.get("/hub", tags=["home"], response_model_exclude_none=True)
     async def hub_info() -> HubView:

@@ -314,3 +314,21 @@ async def test_the_page_and_its_assets_are_served_from_the_package(client: httpx
         assert response.status_code == 200 and kind in response.headers["content-type"], asset
         text = response.text.replace('xmlns="http://www.w3.org/2000/svg"', "")  # a namespace name, not a load
         assert "http://" not in text and "https://" not in text, f"{asset} loads something from outside the machine"
+
+
+async def test_the_dashboard_speaks_a_reply_in_its_language(client: httpx.AsyncClient) -> None:
+    import os
+    import shutil
+
+    if shutil.which("espeak-ng") is None:
+        if os.environ.get("GENIE_REQUIRE_ESPEAK") == "1":
+            pytest.fail("espeak-ng is required (GENIE_REQUIRE_ESPEAK=1) but not installed")
+        response = await client.get("/api/speech", params={"text": "好的", "lang": "zh"})
+        assert response.status_code == 503 and "espeak-ng" in response.json()["detail"]
+        return
+    for text, lang in (("好的，台灯已打开。", "zh"), ("OK, desk lamp turned on.", "en"), ("D'accord.", "fr")):
+        response = await client.get("/api/speech", params={"text": text, "lang": lang})
+        assert response.status_code == 200
+        assert response.headers["content-type"] == "audio/wav"
+        assert response.content[:4] == b"RIFF" and response.content[8:12] == b"WAVE"
+    assert (await client.get("/api/speech", params={"text": "x", "lang": "de"})).status_code == 422

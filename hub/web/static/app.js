@@ -315,11 +315,40 @@ function fillExchange(li, result) {
   genie.classList.toggle("fail", !result.ok);
   $(".user .lang", li).textContent = result.lang.toUpperCase();
   $(".reply", genie).textContent = result.reply;
+  if (!$(".speak", genie)) {
+    const button = document.createElement("button");
+    button.className = "speak";
+    button.type = "button";
+    button.textContent = "🔊";
+    button.title = t("chat.speak");
+    button.addEventListener("click", () => speakReply(button, result.reply, result.lang));
+    genie.append(button);
+  }
   $(".actions", genie).innerHTML = (result.actions ?? []).map((a) => {
     const good = a.result === "SUCCESS";
     const params = Object.entries(a.params ?? {}).map(([k, v]) => `${k}=${v}`).join(" ");
     return `<li class="${good ? "ok" : "fail"}" title="${escapeHtml(a.message ?? "")}"><span class="mark">${good ? "✓" : "✕"}</span>${escapeHtml(deviceName(a.device))} · ${escapeHtml(a.action)}${params ? ` <code>${escapeHtml(params)}</code>` : ""}${good ? "" : ` <em>${escapeHtml(a.result)}</em>`}</li>`;
   }).join("");
+}
+
+async function speakReply(button, text, lang) {
+  button.disabled = true;
+  try {
+    const headers = token() ? { Authorization: `Bearer ${token()}` } : {};
+    const response = await fetch(`/api/speech?lang=${encodeURIComponent(lang)}&text=${encodeURIComponent(text)}`, { headers });
+    if (!response.ok) {
+      let detail = `${response.status}`;
+      try { detail = (await response.json()).detail ?? detail; } catch { /* not JSON */ }
+      throw new Error(detail);
+    }
+    const audio = new Audio(URL.createObjectURL(await response.blob()));
+    await audio.play();
+  } catch (err) {
+    button.title = t("chat.error", { e: err.message });
+    button.classList.add("failed");
+  } finally {
+    button.disabled = false;
+  }
 }
 
 function addExchange(text, lang, requestId) {
