@@ -122,6 +122,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help='print {"text", "lang", "reply", "ok", "actions": [...]} as JSON')
     say.add_argument("--timeout", type=float, default=10.0, metavar="S", help="seconds to wait for the reply")
     say.add_argument("--lang", choices=["zh", "en", "fr"], help="force the language (default: detected)")
+    say.add_argument("--session", metavar="NAME",
+                     help="conversation to continue (default: yours on this machine, so follow-ups such as "
+                          "\"再亮一点\" or an answer to the hub's question work across calls)")
     say.add_argument("--speak", action="store_true",
                      help="also speak the reply with espeak-ng (a WAV file when there is no audio output)")
     say.add_argument("--wav", type=Path, metavar="FILE", help="with --speak: write the spoken reply to FILE")
@@ -179,6 +182,13 @@ def _fleet_args(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--prefix", help="device id prefix, to run shards side by side "
                                         "(default: s<seed>- for --random, <brand id>- for --brand)")
     group.add_argument("--print", action="store_true", help="print the fleet as a home file (YAML) and exit")
+
+
+def _default_session() -> str:
+    import getpass
+    import re
+
+    return "cli-" + re.sub(r"[^A-Za-z0-9_.@-]", "_", getpass.getuser())[:40]
 
 
 def _interop_args(parser: argparse.ArgumentParser) -> None:
@@ -656,7 +666,8 @@ def _width(text: str) -> int:
 async def cmd_say(args: argparse.Namespace) -> int:
     from hub.client import say
 
-    result = await say(_url(args), " ".join(args.text), lang=args.lang, timeout=args.timeout)
+    result = await say(_url(args), " ".join(args.text), lang=args.lang, timeout=args.timeout,
+                       session=args.session or _default_session())
     if args.json:
         print(json.dumps(result.model_dump(by_alias=True, exclude_none=True), ensure_ascii=False))
     else:

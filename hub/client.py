@@ -45,14 +45,17 @@ def with_client_credentials(url: BrokerURL) -> BrokerURL:
     return BrokerURL(url.host, url.port, CLIENT_USER, credentials.client_password)
 
 
+HubReply = TextCommandResponse | ListDevicesResponse | HubInfoResponse
+
+
 async def _ask(url: BrokerURL, name: str, text: str | None, lang: str | None, timeout: float,
-               topics: Topics) -> TextCommandResponse | ListDevicesResponse | HubInfoResponse:
+               topics: Topics, session: str | None = None) -> HubReply:
     client_id = f"genie-cli-{uuid.uuid4().hex[:12]}"
     offline_since: float | None = None
     started = asyncio.get_running_loop().time()
     url = with_client_credentials(url)
     reply_topic = topics.command_reply(client_id)
-    request = HubRequest.create(name, client_id, text, lang)
+    request = HubRequest.create(name, client_id, text, lang, session)
     try:
         async with MqttConnection(url, client_id, keepalive=max(5, int(timeout) + 5)) as conn:
             await conn.subscribe(reply_topic, topics.hub_status)
@@ -91,9 +94,10 @@ async def _ask(url: BrokerURL, name: str, text: str | None, lang: str | None, ti
 
 
 async def say(url: BrokerURL, text: str, *, lang: str | None = None, timeout: float = 10.0,
-              topics: Topics | None = None) -> CommandResult:
-    """Send a text command to the hub and return what it did."""
-    reply = await _ask(url, "TextCommand", text, lang, timeout, topics or Topics())
+              topics: Topics | None = None, session: str | None = None) -> CommandResult:
+    """Send a text command to the hub and return what it did; ``session`` ties follow-ups together
+    ("再亮一点", an answer to the hub's question) across separate calls."""
+    reply = await _ask(url, "TextCommand", text, lang, timeout, topics or Topics(), session)
     assert isinstance(reply, TextCommandResponse)
     return reply.payload
 

@@ -38,7 +38,7 @@ from hub.protocol import (
 )
 from hub.protocol.messages import DirectoryPayload, reply_header
 from hub.protocol.mqtt import Backoff, Connection, Will
-from hub.speaker import Speaker
+from hub.speaker import DEFAULT_SESSION, Speaker
 from hub.store import Store
 
 _LOGGER = logging.getLogger(__name__)
@@ -333,7 +333,8 @@ class Hub:
         name = request.header.name
         try:
             if name == "TextCommand":
-                result = await self.handle_text(request.payload.text or "", request.payload.lang)
+                payload = request.payload
+                result = await self.handle_text(payload.text or "", payload.lang, payload.session or payload.reply_to)
                 reply = TextCommandResponse(header=reply_header(request), payload=result)
             elif name == "HubInfo":
                 records = self.directory.all()
@@ -353,10 +354,10 @@ class Hub:
         except ConnectionError:
             _LOGGER.warning("could not answer %s: %s", request.header.name, NOT_CONNECTED)
 
-    async def handle_text(self, text: str, lang: str | None = None) -> CommandResult:
+    async def handle_text(self, text: str, lang: str | None = None, session: str = DEFAULT_SESSION) -> CommandResult:
         """Carry out a text command (what a TextCommand on MQTT does); its outcome is committed to the
         command log, with every directory change it caused, before it is returned."""
-        result = await self.speaker.handle(text, lang)
+        result = await self.speaker.handle(text, lang, session)
         self.commands_done += 1
         if self.store is not None:
             self.store.flush(command=result)

@@ -1,8 +1,9 @@
 """Understanding: text in zh, en or fr -> intents (pure and synchronous; data in lang/*.yaml)."""
 
+from hub.nlu.catalog import Catalog, CatalogDevice
 from hub.nlu.lexicon import LANGUAGES, Lexicon, load_lexicon
 from hub.nlu.models import Intent, Target, Understanding
-from hub.nlu.parser import Catalog, CatalogDevice, detect_language, understand
+from hub.nlu.parser import detect_language, understand
 
 __all__ = [
     "LANGUAGES",

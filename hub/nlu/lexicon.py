@@ -1,4 +1,8 @@
-"""A language's vocabulary and replies, loaded from ``lang/<code>.yaml`` (one data file per language)."""
+"""A language's vocabulary and replies, loaded from ``lang/<code>.yaml`` (one data file per language).
+
+Every phrase of the file goes into one ``PhraseIndex`` (those with a ``*`` gap into a short list of
+``Phrase``\\ s), tagged with its kind and meaning, so that the parser finds all of them in one pass.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +13,25 @@ from typing import Any
 
 import yaml
 
-from hub.nlu.text import Phrase, normalize
+from hub.nlu.numbers import NumberWords
+from hub.nlu.text import Phrase, PhraseIndex, normalize
 
 LANGUAGES = ("zh", "en", "fr")
+
+
+@dataclass(frozen=True)
+class Compound:
+    """A phrase that says an action together with what it acts on ("调亮", "lights out", "太热了")."""
+
+    action: str
+    property: str | None = None
+    categories: tuple[str, ...] = ()
+    value: Any = None
+    implicit: bool = False
+
+
+Tag = tuple[str, Any]
+"""(kind, meaning) of a phrase: ("action", "on"), ("category", "light"), ("compound", Compound(...))..."""
 
 
 @dataclass
@@ -19,91 +39,122 @@ class Lexicon:
     """Everything language-specific: phrases to match (normalised) and reply templates."""
 
     lang: str
-    wake_words: list[Phrase]
-    clause_splitters: list[Phrase]
-    all_words: list[Phrase]
-    markers: list[Phrase]
     categories: dict[str, list[str]]
     properties: dict[str, list[str]]
-    actions: dict[str, list[str]]
-    relative: list[tuple[str, str, str]]
-    questions: list[tuple[str, str]]
-    code_words: list[str]
-    half_words: list[str]
-    max_words: list[str]
-    min_words: list[str]
-    units: dict[str, list[str]]
     colors: dict[str, list[str]]
     modes: dict[str, list[str]]
+    units: dict[str, list[str]]
+    set_markers: list[str]
+    step_markers: list[str]
+    numbers: NumberWords
     replies: dict[str, Any]
-    phrases: list[tuple[str, str, Phrase]] = field(default_factory=list)
-    """(kind, value, phrase) for every matchable entry but devices and rooms."""
+    grammar: dict[str, Any]
+    index: PhraseIndex[Tag] = field(default_factory=PhraseIndex)
+    gapped: list[tuple[Tag, Phrase]] = field(default_factory=list)
+    """Phrases with a ``*`` gap ("turn * on"): few, matched one by one."""
+    wake: PhraseIndex[str] = field(default_factory=PhraseIndex)
+    fillers: PhraseIndex[str] = field(default_factory=PhraseIndex)
+    markers: PhraseIndex[str] = field(default_factory=PhraseIndex)
+    """Common words of the language, to tell French from English."""
+
+    def add(self, kind: str, meaning: Any, phrase: str) -> None:
+        """Make ``phrase`` findable as (kind, meaning)."""
+        if "*" in phrase:
+            self.gapped.append(((kind, meaning), Phrase(phrase)))
+        else:
+            self.index.add(normalize(phrase), (kind, meaning))
 
     def display(self, table: dict[str, list[str]], key: str) -> str:
         """The display word of ``key`` in ``table`` (its first entry, as written in the file)."""
         words = table.get(key)
         return words[0] if words else key
 
+    def noun(self, category: str, plural: bool = False) -> str:
+        """How to name one (or several) devices of ``category`` in a sentence."""
+        nouns = self.grammar.get("nouns", {}).get(category)
+        if nouns:
+            return str(nouns[1 if plural and len(nouns) > 1 else 0])
+        return self.display(self.categories, category)
 
-def _phrases(words: list[str]) -> list[Phrase]:
-    return [Phrase(w) for w in words]
+
+def _compound(entry: dict[str, Any]) -> Compound:
+    categories = entry.get("category") or ()
+    if isinstance(categories, str):
+        categories = (categories,)
+    return Compound(action=str(entry["action"]), property=entry.get("property"), categories=tuple(categories),
+                    value=entry.get("value"), implicit=bool(entry.get("implicit", False)))
+
+
+def _numbers(data: dict[str, Any]) -> NumberWords:
+    return NumberWords(
+        words={normalize(k): float(v) for k, v in data.get("words", {}).items()},
+        scales={normalize(k): float(v) for k, v in data.get("scales", {}).items()},
+        joiners=frozenset(normalize(w) for w in data.get("joiners", [])),
+        decimal=frozenset(normalize(w) for w in data.get("decimal", [])),
+        weak=frozenset(normalize(w) for w in data.get("weak", [])),
+    )
+
+
+def _check_words(lang: str, data: Any, where: str = "") -> None:
+    """Every phrase of a language file is text (YAML reads a bare on/off/yes/no as a boolean: quote it)."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if where.endswith("replies") or key == "replies":
+                continue
+            _check_words(lang, value, f"{where}.{key}" if where else str(key))
+    elif isinstance(data, list):
+        for item in data:
+            if isinstance(item, bool):
+                raise ValueError(f"lang/{lang}.yaml: {where}: {item!r} is not text; quote it")
+            _check_words(lang, item, where)
 
 
 @cache
 def load_lexicon(lang: str) -> Lexicon:
-    """The lexicon of ``lang`` (zh, en or fr), parsed once."""
+    """The lexicon of ``lang`` (zh, en or fr), parsed and indexed once."""
     if lang not in LANGUAGES:
         raise ValueError(f"unsupported language {lang!r}; supported: {', '.join(LANGUAGES)}")
     text = resources.files("hub.nlu").joinpath("lang", f"{lang}.yaml").read_text(encoding="utf-8")
     data = yaml.safe_load(text)
+    _check_words(lang, data)
     lex = Lexicon(
         lang=lang,
-        wake_words=_phrases(data.get("wake_words", [])),
-        clause_splitters=_phrases(data.get("clause_splitters", [])),
-        all_words=_phrases(data.get("all_words", [])),
-        markers=_phrases(data.get("markers", [])),
         categories=data["categories"],
         properties=data["properties"],
-        actions={str(k): v for k, v in data["actions"].items()},
-        relative=[(r["phrase"], r["action"], r["property"]) for r in data.get("relative", [])],
-        questions=[(q["phrase"], q["property"]) for q in data.get("questions", [])],
-        code_words=data.get("code_words", []),
-        half_words=data.get("half_words", []),
-        max_words=data.get("max_words", []),
-        min_words=data.get("min_words", []),
-        units={k: [normalize(w) if w not in ("%",) else w for w in v] for k, v in data.get("units", {}).items()},
         colors=data.get("colors", {}),
         modes=data.get("modes", {}),
+        units={k: [normalize(w) if w != "%" else w for w in v] for k, v in data.get("units", {}).items()},
+        set_markers=[normalize(w) for w in data.get("set_markers", [])],
+        step_markers=[normalize(w) for w in data.get("step_markers", [])],
+        numbers=_numbers(data.get("numbers", {})),
         replies=data["replies"],
+        grammar=data.get("grammar", {}),
     )
-    add = lex.phrases.append
-    for category, words in lex.categories.items():
-        for word in words:
-            add(("category", category, Phrase(word)))
-    for prop, words in lex.properties.items():
-        for word in words:
-            add(("property", prop, Phrase(word)))
-    for action, words in lex.actions.items():
-        for word in words:
-            add(("action", action, Phrase(word)))
-    for phrase, action, prop in lex.relative:
-        add(("relative", f"{action}:{prop}", Phrase(phrase)))
-    for phrase, prop in lex.questions:
-        add(("question", prop, Phrase(phrase)))
-    for color, words in lex.colors.items():
-        for word in words:
-            add(("color", color, Phrase(word)))
-    for mode, words in lex.modes.items():
-        for word in words:
-            add(("mode", mode, Phrase(word)))
-    for word in lex.half_words:
-        add(("special", "half", Phrase(word)))
-    for word in lex.max_words:
-        add(("special", "max", Phrase(word)))
-    for word in lex.min_words:
-        add(("special", "min", Phrase(word)))
-    for word in lex.code_words:
-        add(("code", "code", Phrase(word)))
-    for phrase in lex.all_words:
-        lex.phrases.append(("all", "all", phrase))
+    tables: list[tuple[str, dict[Any, list[str]]]] = [
+        ("category", lex.categories), ("property", lex.properties), ("action", data["actions"]),
+        ("color", lex.colors), ("mode", lex.modes), ("level", data.get("levels", {})),
+        ("state", data.get("states", {})), ("question", data.get("questions", {})),
+    ]
+    for kind, table in tables:
+        for meaning, words in table.items():
+            for word in words:
+                lex.add(kind, str(meaning) if kind != "level" else int(meaning), word)
+    lists = [("splitter", "splitters"), ("conjunction", "conjunctions"), ("all", "all_words"),
+             ("home", "home_words"), ("here", "here_words"), ("negation", "negations"), ("again", "again_words"),
+             ("code", "code_words"), ("media", "media_words"), ("room_word", "room_words"),
+             ("ignore", "ignore_words"), ("except", "except_words")]
+    for kind, key in lists:
+        for word in data.get(key, []):
+            lex.add(kind, normalize(word), word)
+    for key, special in (("half_words", "half"), ("max_words", "max"), ("min_words", "min")):
+        for word in data.get(key, []):
+            lex.add("special", special, word)
+    for entry in data.get("compounds", []):
+        lex.add("compound", _compound(entry), entry["phrase"])
+    for word in data.get("wake_words", []):
+        lex.wake.add(normalize(word), word)
+    for word in data.get("fillers", []):
+        lex.fillers.add(normalize(word), word)
+    for word in data.get("markers", []):
+        lex.markers.add(normalize(word), word)
     return lex

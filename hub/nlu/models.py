@@ -2,26 +2,60 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from hub.protocol import PropertyValue
 
-ACTIONS = ("on", "off", "set", "up", "down", "query", "pause", "continue", "lock", "unlock", "mute", "unmute")
+ACTIONS = ("on", "off", "set", "up", "down", "query", "pause", "continue", "lock", "unlock", "mute", "unmute",
+           "next", "previous", "again")
+"""Abstract actions. ``again`` repeats the last change; ``next``/``previous`` skip on a media device."""
+
+QUANTIFIERS = ("plain", "which", "count", "any", "all")
+"""What a question asks of the devices it is about: their state, which, how many, any, all."""
 
 
 @dataclass(frozen=True)
 class Target:
-    """What a command is about: named devices, or categories and rooms, or the whole home."""
+    """What a command is about: named devices, or categories in rooms or floors, or the whole home."""
 
     devices: tuple[str, ...] = ()
     rooms: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()
     everything: bool = False
     """An "all"/"every"/"所有" word was said."""
+    floors: tuple[str, ...] = ()
+    here: bool = False
+    """"here", "in this room", "ici", "这里": the room of the speaker that heard it."""
+    unknown: tuple[str, ...] = ()
+    """Places named that the home does not have ("车库" in a home without a garage)."""
+    home: bool = False
+    """The whole home was said outright ("in the house", "partout", "全屋"), not just "all"."""
+    missing: tuple[str, ...] = ()
+    """Words that seem to name a device the home does not have ("the jacuzzi", "吸尘器")."""
+    exclude: tuple[str, ...] = ()
+    """Devices and categories said after "except" / "除了" / "sauf": left out."""
 
     @property
     def empty(self) -> bool:
-        return not (self.devices or self.rooms or self.categories)
+        """Nothing at all was said about what to act on."""
+        return not (self.devices or self.rooms or self.categories or self.floors or self.unknown
+                    or self.everything or self.here or self.missing)
+
+    def merged(self, other: Target) -> Target:
+        """This target completed by ``other`` (an answer such as "客厅的" to "which light?")."""
+        return replace(
+            self,
+            devices=other.devices or self.devices,
+            rooms=other.rooms or self.rooms,
+            floors=other.floors or self.floors,
+            categories=self.categories if other.devices else (other.categories or self.categories),
+            everything=self.everything or other.everything,
+            here=self.here or other.here,
+            unknown=other.unknown or self.unknown,
+            home=self.home or other.home,
+            missing=other.missing if (other.missing or other.devices or other.categories) else self.missing,
+            exclude=self.exclude + other.exclude,
+        )
 
 
 @dataclass(frozen=True)
@@ -36,6 +70,12 @@ class Intent:
     """Unit kind said with the number: percent, degree, level or channel (guides the attribute)."""
     code: str | None = None
     """A spoken unlock code."""
+    state: str | None = None
+    """For a question: the state asked about (on, off, open, closed, locked, unlocked)."""
+    quantifier: str | None = None
+    """For a question: plain, which, count, any or all (see ``QUANTIFIERS``)."""
+    implicit: bool = False
+    """A wish rather than an order ("太热了", "it's too dark"): any explicit command overrides it."""
 
 
 @dataclass
@@ -46,4 +86,10 @@ class Understanding:
     lang: str
     intents: list[Intent] = field(default_factory=list)
     problem: str | None = None
-    """None, or why there is no intent: "wake" (only a wake word), "empty", "not_understood"."""
+    """None, or why there is no intent: "wake" (only a wake word), "empty", "not_understood", or
+    "declined" (an order said not to be given: "不要开灯", "don't turn on the tv")."""
+    fragment: Intent | None = None
+    """When there is no intent: what was said anyway (a target, a value, a code), with action "answer".
+
+    It completes a question the speaker asked ("客厅的" after "which light?", "123456" after "the code?").
+    """

@@ -1,90 +1,33 @@
 """Text -> intents: a pure, synchronous, data-driven parser for zh, en and fr.
 
-The sentence is normalised; the wake word is dropped; the sentence is split into clauses; in
-each clause every known phrase is found (device names and rooms from the directory's catalog,
-the language file's categories, properties, actions, values), overlaps are settled longest-first,
-and the words left decide the intent. Nothing here knows a language: that lives in lang/*.yaml.
+The sentence is normalised (sentence punctuation kept as ``|``); the wake word is dropped; every known
+phrase is found in one pass over an index (device, room and floor names from the home's catalog; the
+language file's categories, properties, actions, states, questions, values), overlaps are settled
+longest-first; the sentence is cut into clauses at "then" words, and at "and" words or punctuation
+where both sides say what to do; each clause becomes intents (``hub.nlu.clause``); fragments ("客厅的",
+"密码是123456") complete the clause next to them. Nothing here knows a language: that is in lang/*.yaml.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import replace
 
+from hub.nlu.catalog import Catalog
+from hub.nlu.clause import Clause, interpret
 from hub.nlu.lexicon import LANGUAGES, Lexicon, load_lexicon
-from hub.nlu.models import Intent, Target, Understanding
-from hub.nlu.numbers import digits_of, find_numbers
-from hub.nlu.text import Phrase, Span, has_cjk, normalize
-
-
-@dataclass(frozen=True)
-class CatalogDevice:
-    """What the parser and resolver need to know of a device."""
-
-    id: str
-    category: str
-    room: str
-    attributes: frozenset[str]
-    actions: frozenset[str]
-
-
-@dataclass
-class Catalog:
-    """The slot lists of the home: device names and room names (all languages) -> ids."""
-
-    devices: dict[str, CatalogDevice] = field(default_factory=dict)
-    device_phrases: list[tuple[Phrase, str]] = field(default_factory=list)
-    room_phrases: list[tuple[Phrase, str]] = field(default_factory=list)
-    room_names: dict[str, dict[str, list[str]]] = field(default_factory=dict)
-    device_names: dict[str, dict[str, list[str]]] = field(default_factory=dict)
-
-    def add_device(self, device: CatalogDevice, names: dict[str, list[str]]) -> None:
-        self.devices[device.id] = device
-        self.device_names[device.id] = names
-        for lang_names in names.values():
-            for name in lang_names:
-                if normalize(name):
-                    self.device_phrases.append((Phrase(name), device.id))
-
-    def add_room(self, room_id: str, names: dict[str, list[str]]) -> None:
-        if room_id in self.room_names:
-            return
-        self.room_names[room_id] = names
-        for lang_names in names.values():
-            for name in lang_names:
-                if normalize(name):
-                    self.room_phrases.append((Phrase(name), room_id))
-
-
-_PRIORITY = {
-    "device": 10,
-    "room": 9,
-    "question": 8,
-    "relative": 7,
-    "category": 6,
-    "property": 5,
-    "code": 4,
-    "action": 3,
-    "color": 2,
-    "mode": 2,
-    "special": 1,
-    "all": 1,
-}
-_ACTION_ORDER = ("unmute", "mute", "unlock", "lock", "pause", "continue", "up", "down", "set", "on", "off", "query")
-
-
-@dataclass(frozen=True)
-class _Hit:
-    kind: str
-    value: str
-    span: Span
-
-    @property
-    def size(self) -> int:
-        return sum(end - start for start, end in self.span.parts)
-
+from hub.nlu.models import Intent, Understanding
+from hub.nlu.scan import ACTS, Hit, scan, scan_gapped, settle
+from hub.nlu.text import BOUNDARY, has_cjk, normalize, normalize_command
 
 _FRENCH_LETTERS = re.compile(r"[éèêëàâçîïôûùœÉÈÊÀÇ]")
+_DETECT_KINDS = frozenset({"action", "category", "property", "compound", "question", "state", "all", "home", "here",
+                           "again", "media"})
+_VALUE_KINDS = frozenset({"color", "mode", "level", "special"})
+_HAS_DIGIT = re.compile(r"\d")
+_BOUNDARY = re.compile(re.escape(BOUNDARY))
+MAX_WAKE_START = 3
+"""A wake word counts when at most this many characters come before it ("hey", "你好")."""
 
 
 def detect_language(text: str) -> str:
@@ -94,158 +37,119 @@ def detect_language(text: str) -> str:
     norm = normalize(text)
     if has_cjk(norm):
         return "zh"
-    scores = {}
+    scores: dict[str, float] = {}
     for lang in ("fr", "en"):
         lex = load_lexicon(lang)
-        hits = sum(1 for p in lex.markers if p.find(norm))
-        hits += sum(1 for kind, _v, p in lex.phrases if kind in ("action", "category", "property") and p.find(norm))
-        scores[lang] = hits
+        score: float = sum(1 for _ in lex.markers.find(norm))
+        score += sum(e - s for s, e, (kind, _v) in lex.index.find(norm) if kind in _DETECT_KINDS) / 4
+        scores[lang] = score
     return "fr" if scores["fr"] > scores["en"] else "en"
 
 
 def _strip_wake(text: str, lex: Lexicon) -> tuple[str, bool]:
-    for phrase in sorted(lex.wake_words, key=lambda p: len(p.text), reverse=True):
-        for span in phrase.find(text):
-            if span.start <= 3:  # "hey", "你好" or nothing before it
-                return text[span.end:].strip(), True
-    return text, False
+    found = [(s, e) for s, e, _w in lex.wake.find(text) if s <= MAX_WAKE_START]
+    if not found:
+        return text, False
+    _start, end = min(found, key=lambda span: (span[0], -span[1]))
+    return text[end:].strip(f" {BOUNDARY}"), True
 
 
-def _split(text: str, lex: Lexicon) -> list[str]:
-    cuts: list[tuple[int, int]] = []
-    for phrase in lex.clause_splitters:
-        cuts += [(s.start, s.end) for s in phrase.find(text)]
-    if not cuts:
-        return [text]
-    cuts.sort()
-    clauses, pos = [], 0
-    for start, end in cuts:
-        if start < pos:
+def _acts(hits: list[Hit]) -> bool:
+    return any(h.kind in ACTS and not (h.kind == "compound" and h.value.implicit) for h in hits)
+
+
+def _has_value(text: str, hits: list[Hit]) -> bool:
+    return bool(_HAS_DIGIT.search(text)) or any(h.kind in _VALUE_KINDS for h in hits)
+
+
+def _cut(text: str, start: int, end: int, hits: list[Hit]) -> list[tuple[int, int]]:
+    """Where a stretch with no "then" word divides into commands: at "and" words and punctuation with
+    something to do (or a value) on both sides."""
+    soft = [(h.start, h.end) for h in hits if h.kind == "conjunction"]
+    soft += [(m.start() + start, m.end() + start) for m in _BOUNDARY.finditer(text[start:end])]
+    soft.sort()
+    pieces, left = [], start
+    for i, (s, e) in enumerate(soft):
+        if s < left:
             continue
-        clauses.append(text[pos:start])
-        pos = end
-    clauses.append(text[pos:])
-    return [c.strip() for c in clauses if c.strip()]
+        right_end = next((s2 for s2, _e2 in soft[i + 1:] if s2 >= e), end)
+        before = [h for h in hits if left <= h.start < s]
+        after = [h for h in hits if e <= h.start < right_end]
+        both_act = _acts(before) and _acts(after)
+        both_value = (_has_value(text[left:s], before) and _has_value(text[e:right_end], after)
+                      and any(h.kind in ("device", "room", "category", "floor") for h in after))
+        if both_act or both_value:
+            pieces.append((left, s))
+            left = e
+    pieces.append((left, end))
+    return pieces
 
 
-def _hits(text: str, lex: Lexicon, catalog: Catalog) -> list[_Hit]:
-    found: list[_Hit] = []
-    for phrase, device_id in catalog.device_phrases:
-        found += [_Hit("device", device_id, s) for s in phrase.find(text)]
-    for phrase, room_id in catalog.room_phrases:
-        found += [_Hit("room", room_id, s) for s in phrase.find(text)]
-    for kind, value, phrase in lex.phrases:
-        found += [_Hit(kind, value, s) for s in phrase.find(text)]
-    found.sort(key=lambda h: (-h.size, -_PRIORITY[h.kind], h.span.start))
-    taken: list[tuple[int, int]] = []
-    chosen: list[_Hit] = []
-    for hit in found:
-        if any(s < e2 and s2 < e for s, e in hit.span.parts for s2, e2 in taken):
-            continue
-        chosen.append(hit)
-        taken += hit.span.parts
-    chosen.sort(key=lambda h: h.span.start)
-    return chosen
+def clauses(text: str, lex: Lexicon, catalog: Catalog) -> list[Clause]:
+    """The clauses of a normalised sentence, each with its settled hits."""
+    exact = settle(scan(text, lex, catalog), len(text))
+    stretches, left = [], 0
+    for hit in exact:
+        if hit.kind == "splitter":
+            stretches.append((left, hit.start))
+            left = hit.end
+    stretches.append((left, len(text)))
+    result = []
+    for start, end in stretches:
+        piece = text[start:end]
+        found = [h for h in exact if start <= h.start and h.end <= end and h.kind != "splitter"]
+        found = settle(found + scan_gapped(piece, lex, start), len(text))
+        for s, e in _cut(text, start, end, found):
+            own = [h for h in found if s <= h.start and h.end <= e]
+            if text[s:e].strip(f" {BOUNDARY}"):
+                result.append(Clause(text[s:e], s, own))
+    return result
 
 
-def _mask(text: str, hits: list[_Hit]) -> str:
-    chars = list(text)
-    for hit in hits:
-        for start, end in hit.span.parts:
-            chars[start:end] = " " * (end - start)
-    return "".join(chars)
-
-
-_CODE = re.compile(r"\s*(\d{3,12}|[零〇一二两三四五六七八九]{3,12})")
-
-
-def _number(value: float) -> int | float:
-    return int(value) if value == int(value) else value
-
-
-def parse_clause(text: str, lex: Lexicon, catalog: Catalog, previous: Target | None = None) -> Intent | None:
-    """The intent of one clause, or None if it says nothing actionable."""
-    hits = _hits(text, lex, catalog)
-    kinds: dict[str, list[str]] = {}
-    for hit in hits:
-        kinds.setdefault(hit.kind, []).append(hit.value)
-    masked = _mask(text, hits)
-    percent_prefixes = [w for w in lex.units.get("percent", []) if w != "%"]
-    numbers = find_numbers(masked, lex.units, percent_prefixes, original=text)
-
-    code = None
-    for hit in hits:
-        if hit.kind == "code":
-            match = _CODE.match(text[hit.span.end:])
-            if match:
-                code = digits_of(match.group(1))
-                numbers = [n for n in numbers if n.start < hit.span.end]
-            else:
-                after = [n for n in numbers if n.start >= hit.span.end]
-                if after:
-                    code = str(int(after[0].value))
-                    numbers = [n for n in numbers if n is not after[0]]
-
-    attribute = kinds.get("property", [None])[0]
-    action: str | None = None
-    if "question" in kinds:
-        action, attribute = "query", kinds["question"][0]
-    elif "relative" in kinds:
-        action, attribute = kinds["relative"][0].split(":")
-    else:
-        said = set(kinds.get("action", []))
-        action = next((a for a in _ACTION_ORDER if a in said), None)
-
-    value: int | float | str | None = None
-    unit = None
-    if numbers:
-        value, unit = _number(numbers[0].value), numbers[0].unit
-    elif "special" in kinds:
-        special = kinds["special"][0]
-        value, unit = (50, "percent") if special == "half" else (special, None)
-    if "color" in kinds and value is None:
-        value, attribute = kinds["color"][0], attribute or "color"
-    if "mode" in kinds and value is None:
-        value, attribute = kinds["mode"][0], attribute or "mode"
-
-    if value is not None and action in (None, "on", "set"):
-        action = "set"
-    if action is None and attribute is not None and value is None:
-        action = "query"
-    if action is None:
-        return None
-    if code is not None and action in ("on", "set"):
-        action = "unlock"
-
-    target = Target(
-        devices=tuple(dict.fromkeys(kinds.get("device", []))),
-        rooms=tuple(dict.fromkeys(kinds.get("room", []))),
-        categories=tuple(dict.fromkeys(kinds.get("category", []))),
-        everything="all" in kinds,
-    )
-    if target.empty and previous is not None:
-        target = previous
-    return Intent(action=action, target=target, attribute=attribute, value=value, unit=unit, code=code)
+def _complete(intent: Intent, fragment: Intent) -> Intent:
+    """``intent`` with what ``fragment`` adds: a code, or a target it lacked."""
+    target = intent.target if not intent.target.empty else fragment.target
+    code = intent.code or fragment.code
+    action = "unlock" if code and intent.action in ("on", "unlock") else intent.action
+    return replace(intent, target=target, code=code, action=action)
 
 
 def understand(text: str, catalog: Catalog, lang: str | None = None) -> Understanding:
     """Understand ``text`` against the home in ``catalog``; ``lang`` forces the language."""
-    norm = normalize(text)
     if lang is not None and lang not in LANGUAGES:
         raise ValueError(f"unsupported language {lang!r}")
     lang = lang or detect_language(text)
     lex = load_lexicon(lang)
-    body, woke = _strip_wake(norm, lex)
+    body, woke = _strip_wake(normalize_command(text), lex)
     result = Understanding(text=text, lang=lang)
-    if not body:
+    if not body.replace(BOUNDARY, "").strip():
         result.problem = "wake" if woke else "empty"
         return result
-    previous: Target | None = None
-    for clause in _split(body, lex):
-        intent = parse_clause(clause, lex, catalog, previous)
-        if intent is not None:
-            result.intents.append(intent)
-            previous = intent.target
+    intents: list[Intent] = []
+    waiting: Intent | None = None  # a fragment said before any intent
+    declined = False
+    for clause in clauses(body, lex, catalog):
+        found, fragment = interpret(clause, lex, catalog)
+        if fragment is not None and fragment.action == "declined":
+            declined = True
+            continue
+        if fragment is not None:
+            if intents:
+                intents[-1] = _complete(intents[-1], fragment)
+            else:
+                waiting = fragment if waiting is None else _complete(waiting, fragment)
+            continue
+        for intent in found:
+            if waiting is not None:
+                intent = _complete(intent, waiting)
+            if intent.target.empty and intents:
+                intent = replace(intent, target=intents[-1].target)
+            intents.append(intent)
+        if found:
+            waiting = None
+    explicit = [i for i in intents if not i.implicit]
+    result.intents = explicit or intents
     if not result.intents:
-        result.problem = "not_understood"
+        result.problem = "declined" if declined else "not_understood"
+        result.fragment = waiting
     return result

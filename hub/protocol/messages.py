@@ -537,6 +537,8 @@ class HubRequestPayload(WireModel):
     reply_to: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
     text: str | None = Field(default=None, max_length=1000)
     lang: Literal["zh", "en", "fr"] | None = None
+    session: str | None = Field(default=None, max_length=64, pattern=r"^[A-Za-z0-9_.@-]+$")
+    """The conversation this command belongs to (follow-ups, answers to a question); default: the client."""
 
 
 class HubRequest(Message):
@@ -554,8 +556,10 @@ class HubRequest(Message):
         return self
 
     @classmethod
-    def create(cls, name: str, reply_to: str, text: str | None = None, lang: str | None = None) -> Self:
-        return cls._make(name, HubRequestPayload(reply_to=reply_to, text=text, lang=lang))  # type: ignore[arg-type]
+    def create(cls, name: str, reply_to: str, text: str | None = None, lang: str | None = None,
+               session: str | None = None) -> Self:
+        payload = HubRequestPayload(reply_to=reply_to, text=text, lang=lang, session=session)  # type: ignore[arg-type]
+        return cls._make(name, payload)
 
 
 class ActionResult(WireModel):

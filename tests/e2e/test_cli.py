@@ -205,3 +205,15 @@ async def test_up_serves_the_dashboard_and_the_aligenie_gateway(genie_up: dict[s
         envelope["payload"]["accessToken"] = "wrong"
         refused = (await http.post("/aligenie/gateway", json=envelope)).json()
         assert refused["payload"]["errorCode"] == "ACCESS_TOKEN_INVALIDATE"
+
+
+async def test_a_conversation_continues_across_genie_say_calls(genie_up: dict[str, object]) -> None:
+    """Each `genie say` is a new process; the session keeps the hub's question and its answer together."""
+    env = {"GENIE_BROKER": str(genie_up["broker"])}
+    code, out, _ = await genie("say", "打开灯", env=env)
+    assert code == 1 and ("哪" in out)  # several lights: the hub asks which
+    code, out, _ = await genie("say", "卧室的", env=env)
+    assert code == 0 and out.startswith("好的"), out
+    code, out, _ = await genie("devices", "list", "--json", env=env)
+    states = {d["id"]: d["state"]["powerstate"] for d in json.loads(out) if d["category"] == "light"}
+    assert states == {"bedroom-light": "on", "living-light": "off", "floor-lamp": "off", "desk-lamp": "off"}

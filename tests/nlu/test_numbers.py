@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from hub.nlu import load_lexicon
-from hub.nlu.numbers import chinese_to_number, find_numbers
+from hub.nlu.numbers import chinese_to_number, find_numbers, find_word_numbers
+from hub.nlu.text import normalize
 
 
 @pytest.mark.parametrize(
@@ -111,3 +112,38 @@ def test_find_numbers_does_not_take_a_unit_word_that_is_the_start_of_a_longer_wo
 @pytest.mark.parametrize("text", ["一点", "一下", "    一点", "三十个"])
 def test_find_numbers_leading_numeral_without_unit_or_set_word(text: str) -> None:
     assert _find("zh", text) == []
+
+
+def _words(lang: str, text: str) -> list[tuple[float, str | None, str]]:
+    """(value, unit, matched text) of every number spelt in words in ``text`` (normalised)."""
+    lex = load_lexicon(lang)
+    norm = normalize(text)
+    return [(h.value, h.unit, norm[h.start:h.end])
+            for h in find_word_numbers(norm, lex.numbers, lex.units, lex.set_markers)]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        ("en", "set it to twenty six degrees", [(26, "degree", "twenty six degrees")]),
+        ("en", "twenty-two percent", [(22, "percent", "twenty two percent")]),
+        ("en", "set temperature to twenty point five degrees", [(20.5, "degree", "twenty point five degrees")]),
+        ("en", "channel one hundred and five", [(105, None, "one hundred and five")]),
+        ("en", "set it to one", [(1, None, "one")]),  # "one" after "to" is a number
+        ("en", "one degree", [(1, "degree", "one degree")]),
+        ("en", "the bedroom one", []),  # otherwise "one" is a word
+        ("en", "thirteen", [(13, None, "thirteen")]),
+        ("fr", "vingt-six degrés", [(26, "degree", "vingt six degres")]),
+        ("fr", "vingt et un degrés", [(21, "degree", "vingt et un degres")]),
+        ("fr", "soixante-dix pour cent", [(70, "percent", "soixante dix pour cent")]),
+        ("fr", "quatre-vingt-dix", [(90, None, "quatre vingt dix")]),
+        ("fr", "deux cents", [(200, None, "deux cents")]),
+        ("fr", "mille deux cent trente", [(1230, None, "mille deux cent trente")]),
+        ("fr", "dix-neuf virgule cinq degrés", [(19.5, "degree", "dix neuf virgule cinq degres")]),
+        ("fr", "allume une lampe", []),  # "une" is an article here
+        ("fr", "règle à un", [(1, None, "un")]),
+        ("zh", "二十六度", []),  # Chinese numerals are find_numbers' job
+    ],
+)
+def test_find_word_numbers(lang: str, text: str, expected: list[tuple[float, str | None, str]]) -> None:
+    assert _words(lang, text) == expected

@@ -1,11 +1,11 @@
-"""Unit tests of hub.nlu.text (normalize, Phrase) and hub.nlu.detect_language."""
+"""Unit tests of hub.nlu.text (normalize, Phrase, PhraseIndex) and hub.nlu.detect_language."""
 
 from __future__ import annotations
 
 import pytest
 
 from hub.nlu import detect_language
-from hub.nlu.text import Phrase, has_cjk, normalize
+from hub.nlu.text import Phrase, PhraseIndex, has_cjk, normalize, normalize_command
 
 
 @pytest.mark.parametrize(
@@ -127,3 +127,72 @@ def test_detect_language(text: str, lang: str) -> None:
 
 def test_detect_language_french_wake_word() -> None:
     assert detect_language("Génie") == "fr"
+
+
+# ---------------------------------------------------------------------------- the phrase index
+
+
+def _index(*phrases: str) -> PhraseIndex[str]:
+    index: PhraseIndex[str] = PhraseIndex()
+    for phrase in phrases:
+        index.add(normalize(phrase), phrase)
+    return index
+
+
+def _found(index: PhraseIndex[str], text: str) -> list[tuple[str, str]]:
+    """(matched text, payload) of every occurrence in the normalised ``text``."""
+    norm = normalize_command(text)
+    return [(norm[s:e], payload) for s, e, payload in index.find(norm)]
+
+
+def test_index_finds_every_phrase_including_overlapping_ones() -> None:
+    index = _index("lampe de bureau", "bureau", "lampe")
+    assert _found(index, "Allume la lampe de bureau") == [
+        ("lampe", "lampe"), ("lampe de bureau", "lampe de bureau"), ("bureau", "bureau")]
+
+
+def test_index_matches_latin_phrases_as_whole_words_only() -> None:
+    index = _index("tv", "on", "light")
+    assert _found(index, "turn the tvs onward") == []
+    assert _found(index, "lights on") == [("on", "on")]
+    assert _found(index, "TV下一台") == [("tv", "tv")]  # a Chinese character is a word boundary
+
+
+def test_index_matches_chinese_phrases_as_substrings() -> None:
+    index = _index("客厅", "客厅灯", "灯")
+    assert _found(index, "打开客厅灯和灯") == [("客厅", "客厅"), ("客厅灯", "客厅灯"), ("灯", "灯"), ("灯", "灯")]
+
+
+def test_index_keeps_every_payload_of_a_repeated_phrase() -> None:
+    index: PhraseIndex[str] = PhraseIndex()
+    index.add("lamp", "a")
+    index.add("lamp", "b")
+    assert [p for _s, _e, p in index.find("the lamp")] == ["a", "b"]
+    assert index.size == 2
+
+
+def test_index_ignores_empty_phrases() -> None:
+    index: PhraseIndex[str] = PhraseIndex()
+    index.add("", "nothing")
+    assert (index.size, list(index.find("anything"))) == (0, [])
+
+
+def test_index_cost_does_not_grow_with_the_number_of_phrases() -> None:
+    """Each position walks the trie only as deep as the text matches: a thousand names that share no
+    prefix with the sentence are never looked at."""
+    index = _index(*(f"zz room {i} lamp" for i in range(1000)), "desk lamp")
+    assert _found(index, "turn on the desk lamp") == [("desk lamp", "desk lamp")]
+
+
+@pytest.mark.parametrize(
+    ("raw", "marked"),
+    [
+        ("天猫精灵，把灯关了。", "天猫精灵 | 把灯关了"),
+        ("Génie : allume la télé", "genie | allume la tele"),
+        ("set it to 24.5 degrees.", "set it to 24.5 degrees"),
+        ("turn on the tv, then the fan", "turn on the tv | then the fan"),
+        ("", ""),
+    ],
+)
+def test_normalize_command_keeps_sentence_boundaries(raw: str, marked: str) -> None:
+    assert normalize_command(raw) == marked
