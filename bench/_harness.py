@@ -22,8 +22,22 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from hub.protocol.mqtt import BrokerURL
+from hub.protocol import HubRequest, Topics, encode
+from hub.protocol.mqtt import BrokerURL, Connection, Inbound
 from hub.security import export_mosquitto
+
+COMMAND_TIMEOUT = 10.0
+"""A command without a reply for this long fails the benchmark (instead of hanging it)."""
+
+
+async def ask(conn: Connection, replies: AsyncIterator[Inbound], client_id: str, text: str) -> None:
+    """Send one text command on ``conn`` and wait for the hub's reply to it."""
+    topics = Topics()
+    request = HubRequest.create("TextCommand", client_id, text)
+    await conn.publish(topics.command, encode(request))
+    async with asyncio.timeout(COMMAND_TIMEOUT):
+        while request.header.message_id.encode() not in (await anext(replies)).payload:
+            pass
 
 MOSQUITTO = shutil.which("mosquitto") or ("/usr/sbin/mosquitto" if os.path.exists("/usr/sbin/mosquitto") else None)
 

@@ -19,11 +19,8 @@ import yaml
 from bench import _harness as h
 from bench.command import light_name
 from hub.client import hub_info, say
-from hub.protocol import HubRequest, Topics, encode
+from hub.protocol import Topics
 from hub.protocol.mqtt import BrokerURL, MqttConnection
-
-COMMAND_TIMEOUT = 10.0
-"""A command without a reply for this long fails the benchmark (instead of hanging it)."""
 
 
 async def client_loop(url: BrokerURL, client_id: str, name: str, until: float, counts: list[int]) -> None:
@@ -33,11 +30,7 @@ async def client_loop(url: BrokerURL, client_id: str, name: str, until: float, c
         replies = conn.messages()
         i = 0
         while time.perf_counter() < until:
-            request = HubRequest.create("TextCommand", client_id, f"{'打开' if i % 2 else '关闭'}{name}")
-            await conn.publish(topics.command, encode(request))
-            async with asyncio.timeout(COMMAND_TIMEOUT):
-                while request.header.message_id.encode() not in (await anext(replies)).payload:
-                    pass
+            await h.ask(conn, replies, client_id, f"{'打开' if i % 2 else '关闭'}{name}")
             counts.append(1)
             i += 1
 
