@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from devices.clock import Clock, RealClock
+from hub.clock import Clock, RealClock
 from hub.protocol import (
     DeviceInfo,
     ErrorCode,

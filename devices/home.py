@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from devices.base import QUIRKS, DeviceConfig, Faults
+from hub.automation.models import Automations, Routine, Scene
 from hub.protocol import Names, PropertySpec, PropertyValue, validate_device_id
 
 DEMO_HOME = Path(__file__).with_name("homes") / "demo.yaml"
@@ -89,11 +90,15 @@ class DeviceEntry(_Strict):
 
 
 class Home(_Strict):
-    """A whole home: its names, rooms and devices."""
+    """A whole home: its names, rooms and devices; its scenes and routines (docs/scenes.md)."""
 
     name: Names = Field(default_factory=Names)
     rooms: list[RoomEntry]
     devices: list[DeviceEntry]
+    scenes: list[Scene] = Field(default_factory=list)
+    routines: list[Routine] = Field(default_factory=list)
+    language: Literal["zh", "en", "fr"] = "zh"
+    timezone: str | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Home:
@@ -120,7 +125,13 @@ class Home(_Strict):
                 raise ValueError(f"{where}.code: a door lock needs an unlock code (4-12 digits)")
             if dev.model:
                 dev._specs = _registry_specs(dev, where)
+        self.automations().check({d.id for d in self.devices}, set(room_ids), set(CATEGORIES))
         return self
+
+    def automations(self) -> Automations:
+        """What the hub runs of this home: scenes, routines, language and time zone."""
+        return Automations(scenes=self.scenes, routines=self.routines, language=self.language,
+                           timezone=self.timezone)
 
     def room(self, room_id: str) -> RoomEntry:
         for room in self.rooms:

@@ -11,10 +11,11 @@ from pathlib import Path
 from typing import Any
 
 from devices.categories import device_class
-from devices.clock import Clock, RealClock
 from devices.home import Home
 from devices.runner import DeviceRunner
+from hub.automation.models import Automations
 from hub.broker import EmbeddedBroker, allows_anonymous, default_config_path, load_config
+from hub.clock import Clock, RealClock
 from hub.interop.wiring import InteropOptions, close_extensions, make_extensions
 from hub.paths import credentials_path, default_db_path
 from hub.protocol import Topics
@@ -111,6 +112,7 @@ async def run_stack(
     keepalive: int = 30,
     progress: Callable[[int, int], None] | None = None,
     interop: InteropOptions | None = None,
+    automations: Automations | None = None,
 ) -> AsyncIterator[Running]:
     """Start (embedded broker unless ``broker_url``), hub and the home's devices; stop all on exit.
 
@@ -152,8 +154,10 @@ async def run_stack(
 
         stack.push_async_callback(stop_tasks)
         hub: Hub | None = None
+        clock = clock or RealClock()
         if store is not None:
-            hub = Hub(connect, store=store, topics=topics)
+            hub = Hub(connect, store=store, topics=topics, clock=clock,
+                      automations=automations or (home.automations() if home is not None else None))
             if interop is not None and interop.any:
                 extensions.extend(make_extensions(hub, interop))
                 hub.extensions.extend(extensions)
@@ -168,7 +172,6 @@ async def run_stack(
                 raise TimeoutError(f"the hub did not connect to {url} within {ready_timeout:g}s")
         runners: list[DeviceRunner] = []
         if home is not None:
-            clock = clock or RealClock()
             for config in home.device_configs():
                 runner = DeviceRunner(device_class(config.category)(config, clock=clock), connect, topics)
                 runners.append(runner)

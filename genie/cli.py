@@ -81,6 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
                          description="Run the hub: discover devices, keep the directory, serve text commands.")
     _broker_arg(hub)
     hub.add_argument("--db", type=Path, metavar="PATH", help="hub database (default: the user's data directory)")
+    hub.add_argument("--home", type=Path, metavar="FILE",
+                     help="home file whose scenes, routines, language and time zone the hub uses "
+                          "(its devices run elsewhere; default: the built-in demo home)")
     _interop_args(hub)
     _http_args(hub, default=None)
 
@@ -128,6 +131,52 @@ def build_parser() -> argparse.ArgumentParser:
     say.add_argument("--speak", action="store_true",
                      help="also speak the reply with espeak-ng (a WAV file when there is no audio output)")
     say.add_argument("--wav", type=Path, metavar="FILE", help="with --speak: write the spoken reply to FILE")
+
+    scenes = sub.add_parser("scenes", help="list, run, create and delete scenes",
+                            description="Scenes of the running hub: those of the home file and those made by "
+                                        "voice or here (docs/scenes.md).")
+    ssub = scenes.add_subparsers(dest="scenes_command", metavar="ACTION", required=True)
+    slist = ssub.add_parser("list", help="list every scene", description="List the hub's scenes and routines.")
+    srun = ssub.add_parser("run", help="run a scene", description="Run a scene (by id or any of its names).")
+    srun.add_argument("scene", help="scene id or name, e.g. good-night or 晚安")
+    sadd = ssub.add_parser("add", help="create or replace a scene from spoken orders",
+                           description="Create (or replace) a scene; ORDERS are said as to the speaker and "
+                                       "resolved to devices now.",
+                           epilog='Example: genie scenes add 阅读模式 "打开台灯，关上客厅窗帘"')
+    sadd.add_argument("name", help="the scene's name (what you will say to run it)")
+    sadd.add_argument("orders", help='what it does, e.g. "turn on the desk lamp and close the curtains"')
+    sdel = ssub.add_parser("delete", help="delete a scene made by voice or `scenes add`",
+                           description="Delete a scene made by voice or `genie scenes add` (home-file scenes are "
+                                       "changed in the home file).")
+    sdel.add_argument("scene", help="scene id or name")
+    for parser_ in (slist, srun, sadd, sdel):
+        _broker_arg(parser_)
+        parser_.add_argument("--json", action="store_true", help="print JSON")
+        parser_.add_argument("--timeout", type=float, default=10.0, metavar="S", help="seconds to wait for the hub")
+    for parser_ in (srun, sadd, sdel):
+        parser_.add_argument("--lang", choices=["zh", "en", "fr"], help="language of the reply (default: the "
+                                                                         "orders' language, else en)")
+
+    timers = sub.add_parser("timers", help="list or cancel timers and schedules",
+                            description="Timers (\"十分钟后关灯\") and schedules (\"every weekday at 7\") of the "
+                                        "running hub (docs/time.md).")
+    tsub = timers.add_subparsers(dest="timers_command", metavar="ACTION", required=True)
+    tlist = tsub.add_parser("list", help="list pending timers and schedules",
+                            description="List pending timers and schedules, soonest first, with their ids.")
+    tcancel = tsub.add_parser("cancel", help="cancel a timer or schedule by id",
+                              description="Cancel a timer or schedule (ids from `genie timers list`).")
+    tcancel.add_argument("id", type=int, help="the timer's id")
+    for parser_ in (tlist, tcancel):
+        _broker_arg(parser_)
+        parser_.add_argument("--json", action="store_true", help="print JSON")
+        parser_.add_argument("--timeout", type=float, default=10.0, metavar="S", help="seconds to wait for the hub")
+
+    listen = sub.add_parser("listen", help="print what the hub says unasked (timers firing, routines)",
+                            description="Print every announcement of the hub (a timer that fired, a routine "
+                                        "that ran) until Ctrl-C or --count.")
+    _broker_arg(listen)
+    listen.add_argument("--json", action="store_true", help="print one JSON object per line")
+    listen.add_argument("--count", type=int, metavar="N", help="stop after N announcements")
 
     replay = sub.add_parser("replay", help="re-run a recorded session and report any difference",
                             description="Start a fresh simulation of the recorded home (its own broker and "
@@ -282,8 +331,8 @@ INSECURE_WARNING = ("genie: warning: --insecure: the broker accepts anyone, with
 
 
 async def cmd_up(args: argparse.Namespace) -> int:
-    from devices.clock import RealClock
     from genie.app import default_db_path, run_stack
+    from hub.clock import RealClock
     from hub.web import DashboardError
 
     home = _fleet(args)
@@ -373,18 +422,18 @@ async def cmd_replay(args: argparse.Namespace) -> int:
 
     def progress(done: int, total: int) -> None:
         if not args.json and sys.stderr.isatty():
-            print(f"\rreplayed {done}/{total} commands", end="", file=sys.stderr, flush=True)
+            print(f"\rreplayed {done}/{total} events", end="", file=sys.stderr, flush=True)
 
     differences = await replay(recording, progress)
     if args.json:
-        print(json.dumps({"commands": len(recording.commands), "differences": [d.__dict__ for d in differences]},
-                         ensure_ascii=False, default=str))
+        print(json.dumps({"commands": len(recording.commands), "announcements": len(recording.announcements),
+                          "differences": [d.__dict__ for d in differences]}, ensure_ascii=False, default=str))
     else:
         if sys.stderr.isatty():
             print(file=sys.stderr)
         for d in differences:
             print(f"t={d.t:.1f}s  {d.text!r}: {d.field} was {d.recorded!r}, now {d.replayed!r}")
-        print(f"{len(recording.commands)} commands replayed, "
+        print(f"{len(recording.commands)} commands and {len(recording.announcements)} announcements replayed, "
               f"{len({(d.t, d.text) for d in differences})} with a different outcome.")
     return EXIT_OK if not differences else EXIT_FAILED
 
@@ -437,7 +486,9 @@ async def cmd_hub(args: argparse.Namespace) -> int:
 
     db = args.db or default_db_path()
     try:
-        async with run_stack(home=None, broker_url=args.broker or "", db=db, interop=_interop(args)) as running, \
+        automations = _load_home(args.home).automations()
+        async with run_stack(home=None, broker_url=args.broker or "", db=db, interop=_interop(args),
+                             automations=automations) as running, \
                 _dashboard(args, running.hub) as dashboard:
             web = f", dashboard {dashboard.url}" if dashboard is not None else ""
             print(f"hub connected to {running.broker_url}, database {db}{web}. Stop with Ctrl-C.", flush=True)
@@ -683,6 +734,76 @@ async def cmd_say(args: argparse.Namespace) -> int:
     return EXIT_OK if result.ok else EXIT_FAILED
 
 
+def _print_result(args: argparse.Namespace, result: Any) -> int:
+    if args.json:
+        print(json.dumps(result.model_dump(by_alias=True, exclude_none=True), ensure_ascii=False))
+    else:
+        print(result.reply)
+    return EXIT_OK if result.ok else EXIT_FAILED
+
+
+async def cmd_scenes(args: argparse.Namespace) -> int:
+    from hub.client import automation_request, list_automations
+
+    url = _url(args)
+    action = args.scenes_command
+    if action == "list":
+        found = await list_automations(url, timeout=args.timeout)
+        if args.json:
+            print(json.dumps(found.model_dump(by_alias=True, include={"scenes", "routines"}), ensure_ascii=False))
+            return EXIT_OK
+        for scene in found.scenes:
+            names = " / ".join(n for _lang, n in scene.names.all()[:4])
+            print(f"{scene.id:16} {scene.source:5} {names}")
+            for line in scene.actions:
+                print(f"{'':23}{line}")
+        if found.routines:
+            print("routines:")
+            for routine in found.routines:
+                print(f"  {routine.id:22} when {routine.when}")
+        return EXIT_OK
+    if action == "add":
+        result = await automation_request(url, "SaveScene", args.name, text=args.orders, lang=args.lang,
+                                          timeout=args.timeout)
+    else:
+        name = "RunScene" if action == "run" else "DeleteScene"
+        result = await automation_request(url, name, args.scene, lang=args.lang, timeout=args.timeout)
+    return _print_result(args, result)
+
+
+async def cmd_timers(args: argparse.Namespace) -> int:
+    from hub.client import automation_request, list_automations
+
+    url = _url(args)
+    if args.timers_command == "cancel":
+        result = await automation_request(url, "CancelTimer", str(args.id), timeout=args.timeout)
+        return _print_result(args, result)
+    found = await list_automations(url, timeout=args.timeout)
+    if args.json:
+        print(json.dumps(found.model_dump(by_alias=True, include={"timers", "now"}), ensure_ascii=False))
+        return EXIT_OK
+    if not found.timers:
+        print(f"no timers (hub time {found.now})")
+    for timer in found.timers:
+        print(f"{timer.id:4}  {timer.at}  {timer.repeat or 'once':16} {timer.text}")
+    return EXIT_OK
+
+
+async def cmd_listen(args: argparse.Namespace) -> int:
+    from hub.client import announcements
+
+    heard = 0
+    async for said in announcements(_url(args)):
+        if args.json:
+            print(json.dumps(said.model_dump(by_alias=True, exclude_none=True), ensure_ascii=False), flush=True)
+        else:
+            print(f"[{said.source} {said.id}] {said.text}", flush=True)
+        heard += 1
+        if args.count is not None and heard >= args.count:
+            break
+    return EXIT_OK
+
+
 async def cmd_reset(args: argparse.Namespace) -> int:
     from hub.client import reset_home
 
@@ -747,6 +868,9 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], Coroutine[Any, Any, int]]] = 
     "hub": cmd_hub,
     "say": cmd_say,
     "replay": cmd_replay,
+    "scenes": cmd_scenes,
+    "timers": cmd_timers,
+    "listen": cmd_listen,
 }
 
 

@@ -3,18 +3,21 @@
 ``genie up --record FILE`` writes JSON lines, each with the simulated time ``t`` (seconds since the
 start of the recording):
 
-- the first line: ``{"kind": "home", "home": {...}}`` (the home that ran, so a replay needs nothing else);
+- the first line: ``{"kind": "home", "home": {...}, "wall": ...}`` (the home that ran and the simulated
+  Unix time at t = 0, so a replay needs nothing else and "at seven" means the same moment);
 - ``command``: a text command and its outcome (reply, ok, per-device results);
+- ``announce``: what the hub said unasked (a timer that fired, a routine that ran) and its results;
 - ``directive`` / ``reply``: every message the hub sent to or received from a device's request/reply topic;
 - ``state``: every change of a device's state or availability, as the hub saw it.
 
 ``genie replay FILE`` starts a fresh simulation of that home (its own broker, a fresh database, a clock
 that only moves as the recording says), sends the recorded commands at their recorded times, and
-reports every command whose outcome differs.
+reports every command or announcement whose outcome differs (an announcement missing or extra too).
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import tempfile
 from collections.abc import Callable
@@ -22,10 +25,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from devices.clock import Clock, ManualClock
 from devices.home import Home, HomeFileError, parse_home
+from hub.clock import Clock, ManualClock
 from hub.directory import DeviceRecord
-from hub.protocol import CommandResult, DeviceTopic, Topics
+from hub.protocol import AnnouncePayload, CommandResult, DeviceTopic, Topics
 from hub.service import Hub
 
 
@@ -44,20 +47,28 @@ class Recorder:
         self.origin = clock.now()
         self.lines = 0
         self._file: IO[str] = path.open("w", encoding="utf-8")
-        self._write({"kind": "home", "home": home.model_dump(mode="json", exclude_defaults=True)})
+        self.wall = clock.wall() - (clock.now() - self.origin)
+        self._write({"kind": "home", "home": home.model_dump(mode="json", exclude_defaults=True),
+                     "wall": round(self.wall, 3)})
         hub.command_listeners.append(self._on_command)
+        hub.announcement_listeners.append(self._on_announcement)
         hub.taps.append(self._on_message)
         hub.directory.listeners.append(self._on_record)
         self._seen: dict[str, tuple[bool, str]] = {}
 
-    def _write(self, entry: dict[str, Any]) -> None:
-        entry = {"t": round(self.clock.now() - self.origin, 3), **entry}
+    def _write(self, entry: dict[str, Any], t: float | None = None) -> None:
+        entry = {"t": round(self.clock.now() - self.origin if t is None else t, 3), **entry}
         self._file.write(json.dumps(entry, ensure_ascii=False) + "\n")
         self._file.flush()
         self.lines += 1
 
     def _on_command(self, result: CommandResult) -> None:
         self._write({"kind": "command", **result.model_dump(mode="json", exclude_none=True)})
+
+    def _on_announcement(self, said: AnnouncePayload) -> None:
+        # at the simulated moment it is about (the timer's due time), not when the directives came back
+        self._write({"kind": "announce", **said.model_dump(mode="json", exclude_none=True, exclude={"at"})},
+                    t=said.at - self.wall)
 
     def _on_message(self, topic: str, payload: bytes, direction: str) -> None:
         parsed = self.topics.parse_device(topic)
@@ -79,6 +90,7 @@ class Recorder:
 
     def close(self) -> None:
         self.hub.command_listeners.remove(self._on_command)
+        self.hub.announcement_listeners.remove(self._on_announcement)
         self.hub.taps.remove(self._on_message)
         self.hub.directory.listeners.remove(self._on_record)
         self._file.close()
@@ -90,6 +102,9 @@ class Recording:
 
     home: Home
     commands: list[dict[str, Any]] = field(default_factory=list)
+    announcements: list[dict[str, Any]] = field(default_factory=list)
+    wall: float | None = None
+    """Simulated Unix time at t = 0 (recordings made before timers existed have none)."""
 
     @classmethod
     def load(cls, path: Path) -> Recording:
@@ -118,7 +133,14 @@ class Recording:
         for entry in commands:
             if not isinstance(entry.get("text"), str):
                 raise RecordingError(f"recording {path}: a command without text at t={entry['t']}")
-        return cls(home, commands)
+        announcements = [e for e in entries if e["kind"] == "announce"]
+        for entry in announcements:
+            if not isinstance(entry.get("text"), str):
+                raise RecordingError(f"recording {path}: an announcement without text at t={entry['t']}")
+        wall = entries[0].get("wall")
+        if wall is not None and not isinstance(wall, int | float):
+            raise RecordingError(f"recording {path} line 1: 'wall' must be a number")
+        return cls(home, commands, announcements, wall)
 
 
 @dataclass
@@ -143,23 +165,74 @@ def outcome(result: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+ANNOUNCEMENT_WAIT = 10.0
+"""Seconds a replay waits (wall time) for an announcement the recording says came at this point."""
+
+
 async def replay(recording: Recording, progress: Callable[[int, int], None] | None = None) -> list[Difference]:
-    """Re-run the recorded commands against a fresh simulation; return every difference in outcome."""
+    """Re-run the recorded commands against a fresh simulation, at their simulated times; return every
+    difference in the outcome of a command or of an announcement (timers firing, routines)."""
     from genie.app import run_stack
 
-    clock = ManualClock()
+    clock = ManualClock(epoch=recording.wall) if recording.wall is not None else ManualClock()
     differences: list[Difference] = []
+    said: list[AnnouncePayload] = []
+    heard = asyncio.Event()
+
+    def on_announcement(payload: AnnouncePayload) -> None:
+        said.append(payload)
+        heard.set()
+
+    events = sorted([(float(e["t"]), 0, e) for e in recording.commands]
+                    + [(float(e["t"]), 1, e) for e in recording.announcements], key=lambda item: item[:2])
     with tempfile.TemporaryDirectory(prefix="genie-replay-") as scratch:
         async with run_stack(home=recording.home, host="127.0.0.1", port=0, db=Path(scratch) / "hub.db",
                              clock=clock, credentials=None) as running:
-            assert running.hub is not None
-            for index, entry in enumerate(recording.commands, start=1):
-                await clock.advance(max(0.0, float(entry["t"]) - clock.now()))
-                result = await running.hub.handle_text(entry["text"], entry.get("lang"))
-                want, got = outcome(entry), outcome(result.model_dump(mode="json", exclude_none=True))
-                for key in ("reply", "ok", "actions"):
-                    if want[key] != got[key]:
-                        differences.append(Difference(float(entry["t"]), entry["text"], key, want[key], got[key]))
+            hub = running.hub
+            assert hub is not None
+            hub.announcement_listeners.append(on_announcement)
+            matched: set[int] = set()
+            for index, (t, kind, entry) in enumerate(events, start=1):
+                await clock.advance(max(0.0, t - clock.now()))
+                got: dict[str, Any] | None
+                if kind == 0:
+                    result = await hub.handle_text(entry["text"], entry.get("lang"))
+                    got = result.model_dump(mode="json", exclude_none=True)
+                else:
+                    got = await _announcement(said, heard, matched, entry)
+                differences += _compare(t, entry, got, announcement=kind == 1)
                 if progress is not None:
-                    progress(index, len(recording.commands))
+                    progress(index, len(events))
+            extra = [p for i, p in enumerate(said) if i not in matched]
+            differences += [Difference(clock.now(), p.text, "announcement", None, p.text) for p in extra]
     return differences
+
+
+async def _announcement(said: list[AnnouncePayload], heard: asyncio.Event, matched: set[int],
+                        entry: dict[str, Any]) -> dict[str, Any] | None:
+    """The replay's announcement from the same timer or routine as ``entry``, once made (None if it
+    does not come within ``ANNOUNCEMENT_WAIT``)."""
+    def find() -> int | None:
+        return next((i for i, p in enumerate(said) if i not in matched and p.source == entry.get("source")
+                     and p.id == str(entry.get("id"))), None)
+
+    try:
+        async with asyncio.timeout(ANNOUNCEMENT_WAIT):
+            while (found := find()) is None:
+                heard.clear()
+                await heard.wait()
+    except TimeoutError:
+        return None
+    matched.add(found)
+    return {"reply": said[found].text, **said[found].model_dump(mode="json", exclude_none=True)}
+
+
+def _compare(t: float, entry: dict[str, Any], got: dict[str, Any] | None, *, announcement: bool) -> list[Difference]:
+    if announcement:
+        entry = {**entry, "reply": entry.get("text")}
+        if got is None:
+            return [Difference(t, entry["text"], "announcement", entry["text"], None)]
+    assert got is not None
+    want, have = outcome(entry), outcome(got)
+    return [Difference(t, entry["text"], key, want[key], have[key]) for key in ("reply", "ok", "actions")
+            if want[key] != have[key]]

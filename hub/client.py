@@ -5,9 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import AsyncIterator
 
 from hub.paths import credentials_path
 from hub.protocol import (
+    Announcement,
+    AnnouncePayload,
+    AutomationsPayload,
+    AutomationsResponse,
     CommandResult,
     DeviceView,
     ErrorResponse,
@@ -45,17 +50,17 @@ def with_client_credentials(url: BrokerURL) -> BrokerURL:
     return BrokerURL(url.host, url.port, CLIENT_USER, credentials.client_password)
 
 
-HubReply = TextCommandResponse | ListDevicesResponse | HubInfoResponse
+HubReply = TextCommandResponse | ListDevicesResponse | HubInfoResponse | AutomationsResponse
 
 
 async def _ask(url: BrokerURL, name: str, text: str | None, lang: str | None, timeout: float,
-               topics: Topics, session: str | None = None) -> HubReply:
+               topics: Topics, session: str | None = None, target: str | None = None) -> HubReply:
     client_id = f"genie-cli-{uuid.uuid4().hex[:12]}"
     offline_since: float | None = None
     started = asyncio.get_running_loop().time()
     url = with_client_credentials(url)
     reply_topic = topics.command_reply(client_id)
-    request = HubRequest.create(name, client_id, text, lang, session)
+    request = HubRequest.create(name, client_id, text, lang, session, target)
     try:
         async with MqttConnection(url, client_id, keepalive=max(5, int(timeout) + 5)) as conn:
             await conn.subscribe(reply_topic, topics.hub_status)
@@ -75,7 +80,7 @@ async def _ask(url: BrokerURL, name: str, text: str | None, lang: str | None, ti
                             deadline.reschedule(started + timeout)
                         continue
                     reply = decode(message.payload, TextCommandResponse, ListDevicesResponse, HubInfoResponse,
-                                   ErrorResponse, max_bytes=REPLY_MAX_BYTES)
+                                   AutomationsResponse, ErrorResponse, max_bytes=REPLY_MAX_BYTES)
                     if reply.header.message_id != request.header.message_id:
                         continue
                     if isinstance(reply, ErrorResponse):
@@ -121,3 +126,37 @@ async def hub_info(url: BrokerURL, *, timeout: float = 10.0, topics: Topics | No
     reply = await _ask(url, "HubInfo", None, None, timeout, topics or Topics())
     assert isinstance(reply, HubInfoResponse)
     return reply.payload
+
+
+async def list_automations(url: BrokerURL, *, timeout: float = 10.0, topics: Topics | None = None
+                           ) -> AutomationsPayload:
+    """The hub's scenes, pending timers and routines."""
+    reply = await _ask(url, "ListAutomations", None, None, timeout, topics or Topics())
+    assert isinstance(reply, AutomationsResponse)
+    return reply.payload
+
+
+async def automation_request(url: BrokerURL, name: str, target: str, *, text: str | None = None,
+                             lang: str | None = None, timeout: float = 10.0,
+                             topics: Topics | None = None) -> CommandResult:
+    """RunScene / DeleteScene (target: id or name), SaveScene (target: name, text: its orders) or
+    CancelTimer (target: the timer's id)."""
+    reply = await _ask(url, name, text, lang, timeout, topics or Topics(), target=target)
+    assert isinstance(reply, TextCommandResponse)
+    return reply.payload
+
+
+async def announcements(url: BrokerURL, *, topics: Topics | None = None) -> AsyncIterator[AnnouncePayload]:
+    """What the hub says unasked, as it says it (until the caller stops iterating)."""
+    topics = topics or Topics()
+    client_id = f"genie-listen-{uuid.uuid4().hex[:12]}"
+    try:
+        async with MqttConnection(with_client_credentials(url), client_id) as conn:
+            await conn.subscribe(topics.announce)
+            async for message in conn.messages():
+                try:
+                    yield decode(message.payload, Announcement).payload
+                except ProtocolError:
+                    continue
+    except ConnectionError as exc:
+        raise HubUnavailable(f"{exc} — is `genie up` running?") from None

@@ -1,11 +1,18 @@
-"""Time for simulated devices: the real clock, or a manual one that tests move by hand."""
+"""Time for the simulation: the real clock (optionally sped up), or a manual one that tests move by hand.
+
+One clock drives device behaviours (curtains, drift, batteries), the hub's timers and the recorder.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import heapq
 import itertools
+import time
 from typing import Protocol
+
+DEFAULT_EPOCH = 1_767_225_600.0
+"""2026-01-01T00:00:00Z: where a ``ManualClock``'s wall time starts unless a test says otherwise."""
 
 
 class Clock(Protocol):
@@ -17,6 +24,9 @@ class Clock(Protocol):
     async def sleep(self, seconds: float) -> None:
         """Wait ``seconds`` of this clock's time."""
 
+    def wall(self) -> float:
+        """Simulated Unix time (what "at seven" and "every weekday" are measured against)."""
+
 
 class RealClock:
     """Wall time, optionally sped up (``speed`` simulated seconds per real second)."""
@@ -25,9 +35,14 @@ class RealClock:
         if speed <= 0:
             raise ValueError(f"clock speed must be positive, got {speed}")
         self.speed = speed
+        self._started = time.time()
 
     def now(self) -> float:
         return asyncio.get_running_loop().time() * self.speed
+
+    def wall(self) -> float:
+        """The real time at start-up, then moving ``speed`` times faster."""
+        return self._started + (time.time() - self._started) * self.speed
 
     async def sleep(self, seconds: float) -> None:
         await asyncio.sleep(max(0.0, seconds) / self.speed)
@@ -36,13 +51,18 @@ class RealClock:
 class ManualClock:
     """A clock that only moves when ``advance`` is awaited; sleepers wake in deadline order."""
 
-    def __init__(self, start: float = 0.0) -> None:
+    def __init__(self, start: float = 0.0, epoch: float = DEFAULT_EPOCH) -> None:
         self._now = start
+        self._wall_offset = epoch - start
         self._sleepers: list[tuple[float, int, asyncio.Future[None]]] = []
         self._seq = itertools.count()
 
     def now(self) -> float:
         return self._now
+
+    def wall(self) -> float:
+        """``epoch`` when the clock was made, moving with ``advance``."""
+        return self._now + self._wall_offset
 
     async def sleep(self, seconds: float) -> None:
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()

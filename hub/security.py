@@ -139,7 +139,7 @@ class Policy:
         if username == CLIENT_USER:
             if action is Action.PUBLISH:
                 return topic == t.command
-            if topic == t.hub_status:
+            if topic in (t.hub_status, t.announce):
                 return True
             try:
                 return client_id is not None and topic == t.command_reply(client_id)
@@ -201,7 +201,8 @@ def export_mosquitto(directory: Path, credentials: Credentials | None, device_id
         acl.write_text(
             "# Genie Sim topic ACL (see hub/security.py)\n"
             f"user {HUB_USER}\ntopic readwrite {p}/#\n\n"
-            f"user {CLIENT_USER}\ntopic write {p}/hub/command\ntopic read {p}/hub/status\n\n"
+            f"user {CLIENT_USER}\ntopic write {p}/hub/command\ntopic read {p}/hub/status\n"
+            f"topic read {p}/hub/announce\n\n"
             + "".join(role.mosquitto_acl() + "\n" for role in interop_roles(t).values())
             + "# every other user is a device named by its id (username = client id)\n"
             + "".join(f"pattern write {p}/dev/%u/{kind}\n" for kind in ("register", "status", "state", "report",

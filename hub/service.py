@@ -8,10 +8,17 @@ from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version
 from typing import Protocol
 
+from hub.automation.engine import Automation
+from hub.automation.models import Automations
+from hub.clock import Clock, RealClock
 from hub.directory import Directory
 from hub.protocol import (
     SUCCESS,
     ActionResult,
+    Announcement,
+    AnnouncePayload,
+    AutomationsPayload,
+    AutomationsResponse,
     CommandResult,
     DeviceStatus,
     DeviceTopic,
@@ -81,6 +88,8 @@ class Hub:
         topics: Topics | None = None,
         hub_id: str = HUB_ID,
         request_timeout: float = REQUEST_TIMEOUT,
+        clock: Clock | None = None,
+        automations: Automations | None = None,
     ) -> None:
         self.topics = topics or Topics()
         self.hub_id = hub_id
@@ -112,12 +121,19 @@ class Hub:
         """Add before ``run``; see ``Extension``."""
         self.command_listeners: list[Callable[[CommandResult], None]] = []
         """Observers of every text command the hub has carried out (the conversation)."""
+        self.announcement_listeners: list[Callable[[AnnouncePayload], None]] = []
+        """Observers of what the hub says unasked (timers that fired, routines that ran)."""
+        self.clock = clock or RealClock()
+        self.automation = Automation(self.speaker, clock=self.clock, config=automations, store=store,
+                                     announce=self.announce, connected=self.wait_connected)
 
     # ------------------------------------------------------------------ lifecycle
     async def run(self, backoff: Backoff | None = None) -> None:
         """Serve until cancelled, reconnecting with jittered exponential backoff when the broker goes
         away; on cancel, publish ``Offline`` and disconnect cleanly."""
         backoff = backoff or Backoff()
+        timers = asyncio.get_running_loop().create_task(self.automation.run(), name="hub.timers")
+        self._tasks.add(timers)
         will = Will(self.topics.hub_status, encode(HubStatus.create(self.hub_id, False, "lwt", VERSION)))
         try:
             while True:
@@ -131,6 +147,7 @@ class Hub:
             self.ready.clear()
             for task in list(self._tasks):
                 task.cancel()
+            await asyncio.gather(timers, return_exceptions=True)
             if self.store is not None:
                 self.store.flush()
 
@@ -191,6 +208,23 @@ class Hub:
     async def _notify(self) -> None:
         async with self.connection_changed:
             self.connection_changed.notify_all()
+
+    async def wait_connected(self) -> None:
+        """Return once the hub has a live session with the broker."""
+        async with self.connection_changed:
+            await self.connection_changed.wait_for(lambda: self.connected)
+
+    async def announce(self, payload: AnnouncePayload) -> None:
+        """Say something unasked: to the listeners, and on ``hub/announce`` for every client."""
+        for listener in list(self.announcement_listeners):
+            try:
+                listener(payload)
+            except Exception:
+                _LOGGER.exception("announcement listener failed")
+        try:
+            await self.publish(self.topics.announce, encode(Announcement.create(payload)))
+        except ConnectionError:
+            _LOGGER.warning("could not announce %r: %s", payload.text, NOT_CONNECTED)
 
     # ------------------------------------------------------------------ inbound
     def _tap(self, topic: str, payload: bytes, direction: str) -> None:
@@ -341,6 +375,14 @@ class Hub:
                 reply = HubInfoResponse(header=reply_header(request), payload=HubInfoPayload(
                     hub_id=self.hub_id, version=VERSION, connected=self.connected, devices=len(records),
                     online=sum(1 for r in records if r.online), commands=self.commands_done))
+            elif name == "ListAutomations":
+                scenes, timers, routines = self.automation.views()
+                reply = AutomationsResponse(header=reply_header(request), payload=AutomationsPayload(
+                    scenes=scenes, timers=timers, routines=routines,
+                    now=self.automation.now().isoformat(timespec="seconds")))
+            elif name in ("RunScene", "SaveScene", "DeleteScene", "CancelTimer"):
+                result = await self._automation_request(request)
+                reply = TextCommandResponse(header=reply_header(request), payload=result)
             elif name == "ListDevices":
                 devices = sorted((r.view() for r in self.directory.all()), key=lambda v: (v.room, v.id))
                 reply = ListDevicesResponse(header=reply_header(request), payload=DirectoryPayload(devices=devices))
@@ -354,10 +396,34 @@ class Hub:
         except ConnectionError:
             _LOGGER.warning("could not answer %s: %s", request.header.name, NOT_CONNECTED)
 
+    async def _automation_request(self, request: HubRequest) -> CommandResult:
+        """RunScene, SaveScene, DeleteScene, CancelTimer (what ``genie scenes`` / ``genie timers`` send)."""
+        payload, name = request.payload, request.header.name
+        target = (payload.target or "").strip()
+        lang = payload.lang or "en"
+        automation = self.automation
+        if name == "SaveScene":
+            return await self._logged(automation.save_scene(target, payload.text or "", lang, payload.text or ""))
+        if name == "CancelTimer":
+            found = target.isdigit() and automation.cancel(int(target))
+            reply = f"timer {target} cancelled" if found else f"no timer with id {target!r}"
+            return CommandResult(text=f"cancel timer {target}", lang=lang, reply=reply, ok=bool(found))
+        scene = automation.scene(target)
+        if scene is None:
+            return CommandResult(text=target, lang=lang, reply=f"no scene {target!r}; see genie scenes list", ok=False)
+        if name == "DeleteScene":
+            return automation.delete_scene(scene.id, lang, target)
+        return await self._logged(await automation.run_scene(scene, lang, target))
+
     async def handle_text(self, text: str, lang: str | None = None, session: str = DEFAULT_SESSION) -> CommandResult:
         """Carry out a text command (what a TextCommand on MQTT does); its outcome is committed to the
         command log, with every directory change it caused, before it is returned."""
-        result = await self.speaker.handle(text, lang, session)
+        result = await self.automation.hear(text, lang, session)
+        if result is None:
+            result = await self.speaker.handle(text, lang, session)
+        return await self._logged(result)
+
+    async def _logged(self, result: CommandResult) -> CommandResult:
         self.commands_done += 1
         if self.store is not None:
             self.store.flush(command=result)

@@ -243,18 +243,14 @@ class Speaker:
             outcomes.append(outcome)
         self._remember(memory, outcomes)
         reply, ok = compose_reply(lex, outcomes, self.directory)
-        actions = [
-            ActionResult(
-                device=step.device.id,
-                action=step.action,
-                params=_params(step),
-                result=SUCCESS if step.ok else str(step.error),
-                message=None if step.ok else step.detail or None,
-            )
-            for outcome in outcomes
-            for step in outcome.steps
-        ]
-        return CommandResult(text=text, lang=cast(Lang, understanding.lang), reply=reply, ok=ok, actions=actions)
+        return CommandResult(text=text, lang=cast(Lang, understanding.lang), reply=reply, ok=ok,
+                             actions=action_results(outcomes))
+
+    async def carry_out(self, intents: list[Intent]) -> list[Outcome]:
+        """Plan every intent and send all their directives at once (a scene, a timer, a routine)."""
+        outcomes = [self.plan(intent) for intent in intents]
+        await asyncio.gather(*(self.execute(outcome) for outcome in outcomes))
+        return outcomes
 
     # ------------------------------------------------------------------ dialogue
     @staticmethod
@@ -590,6 +586,21 @@ class Speaker:
         await asyncio.gather(*(run(s) for s in outcome.steps if s.ok))
 
 
+def action_results(outcomes: list[Outcome]) -> list[ActionResult]:
+    """Every directive of ``outcomes`` and how it went, as clients see it."""
+    return [
+        ActionResult(
+            device=step.device.id,
+            action=step.action,
+            params=_params(step),
+            result=SUCCESS if step.ok else str(step.error),
+            message=None if step.ok else step.detail or None,
+        )
+        for outcome in outcomes
+        for step in outcome.steps
+    ]
+
+
 def _params(step: Step) -> dict[str, PropertyValue]:
     """What an action result shows of a directive's value; an unlock code only as stars (it is logged)."""
     if step.attribute is None or step.value is None:
@@ -822,7 +833,7 @@ def _verb(lex: Lexicon, items: list[str]) -> str:
     return "are" if len(items) > 1 else "is"
 
 
-def _error(lex: Lexicon, code: ErrorCode, steps: list[Step], directory: Directory) -> str:
+def error_sentence(lex: Lexicon, code: ErrorCode, steps: list[Step], directory: Directory) -> str:
     step = steps[0]
     named = target_phrase(lex, [s.device for s in steps], directory).args(lex)
     if step.detail == "need_code":
@@ -842,7 +853,7 @@ def _error(lex: Lexicon, code: ErrorCode, steps: list[Step], directory: Director
     return template.format(**named, detail=detail)
 
 
-def _problem(lex: Lexicon, outcome: Outcome, directory: Directory) -> str:
+def problem_sentence(lex: Lexicon, outcome: Outcome, directory: Directory) -> str:
     replies = lex.replies
     args = outcome.problem_args
     category = args.get("category", "")
@@ -873,7 +884,7 @@ def compose_reply(lex: Lexicon, outcomes: list[Outcome], directory: Directory) -
     for outcome in outcomes:
         if outcome.problem is not None:
             all_ok = False
-            sentences.append(_problem(lex, outcome, directory))
+            sentences.append(problem_sentence(lex, outcome, directory))
             continue
         if not outcome.steps:
             all_ok = False
@@ -897,7 +908,7 @@ def compose_reply(lex: Lexicon, outcomes: list[Outcome], directory: Directory) -
             parts += [_done(lex, steps, directory) for steps in by_kind.values()]
         for code, steps in bad.items():
             all_ok = False
-            parts.append(_error(lex, code, steps, directory))
+            parts.append(error_sentence(lex, code, steps, directory))
         sentence = replies["partial_join"].join(parts)
         if good and bad and len(outcome.steps) > 1:
             partial = True
@@ -916,9 +927,9 @@ def _query_reply(lex: Lexicon, outcome: Outcome, directory: Directory) -> str:
         offline = [s for s in outcome.steps if not s.ok]
         text = _group_answer(lex, outcome)
         if offline:
-            text = text.rstrip("。.") + lex.replies["partial_join"] + _error(
+            text = text.rstrip("。.") + lex.replies["partial_join"] + error_sentence(
                 lex, ErrorCode.IOT_DEVICE_OFFLINE, offline, directory)
         return text
-    answers = [_answer(lex, s, directory) if s.ok else _error(lex, s.error, [s], directory)  # type: ignore[arg-type]
+    answers = [_answer(lex, s, directory) if s.ok else error_sentence(lex, s.error, [s], directory)  # type: ignore[arg-type]
                for s in outcome.steps]
     return lex.replies["partial_join"].join(answers)

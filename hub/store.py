@@ -17,9 +17,11 @@ import logging
 import sqlite3
 import time
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
+from hub.automation.models import Scene, Timer
 from hub.directory import DeviceRecord
 from hub.protocol import CommandResult, DeviceInfo
 
@@ -46,6 +48,18 @@ MIGRATIONS: tuple[str, ...] = (
         reply TEXT NOT NULL,
         ok INTEGER NOT NULL,
         actions TEXT NOT NULL
+    );
+    """,
+    # 3: scenes made by voice or CLI, timers and schedules
+    """
+    CREATE TABLE scenes (
+        id TEXT PRIMARY KEY,
+        scene TEXT NOT NULL
+    );
+    CREATE TABLE timers (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        due REAL NOT NULL,
+        timer TEXT NOT NULL
     );
     """,
 )
@@ -165,6 +179,53 @@ class Store:
         ).fetchall()
         return [CommandResult(text=t, lang=lang, reply=r, ok=bool(ok), actions=json.loads(a))
                 for t, lang, r, ok, a in reversed(rows)]
+
+    # ------------------------------------------------------------------ scenes and timers
+    # Each write commits at once: a timer the user was told about survives kill -9, and one that fired is
+    # gone (or moved to its next time) before its actions are sent, so it never fires twice.
+    def scenes(self) -> list[Scene]:
+        """Scenes created by voice or CLI; a row that no longer validates is skipped with a warning."""
+        return self._rows("SELECT id, scene FROM scenes ORDER BY id", Scene)
+
+    def save_scene(self, scene: Scene) -> None:
+        with self._db:
+            self._db.execute("INSERT OR REPLACE INTO scenes VALUES (?, ?)", (scene.id, scene.model_dump_json()))
+
+    def delete_scene(self, scene_id: str) -> None:
+        with self._db:
+            self._db.execute("DELETE FROM scenes WHERE id = ?", (scene_id,))
+
+    def timers(self) -> list[Timer]:
+        """Every pending timer and schedule, soonest first, with its id."""
+        return self._rows("SELECT id, timer FROM timers ORDER BY due, id", Timer, with_id=True)
+
+    def add_timer(self, timer: Timer) -> Timer:
+        """Store ``timer``; the stored copy, with its new id."""
+        with self._db:
+            cursor = self._db.execute("INSERT INTO timers (due, timer) VALUES (?, ?)",
+                                      (timer.due, timer.model_dump_json()))
+        return timer.model_copy(update={"id": int(cursor.lastrowid or 0)})
+
+    def update_timer(self, timer: Timer) -> None:
+        with self._db:
+            self._db.execute("UPDATE timers SET due = ?, timer = ? WHERE id = ?",
+                             (timer.due, timer.model_dump_json(), timer.id))
+
+    def delete_timer(self, timer_id: int) -> bool:
+        """Remove a timer; False if there was none with that id."""
+        with self._db:
+            return self._db.execute("DELETE FROM timers WHERE id = ?", (timer_id,)).rowcount > 0
+
+    def _rows(self, query: str, model: type[Any], *, with_id: bool = False) -> list[Any]:
+        found = []
+        for key, text in self._db.execute(query):
+            try:
+                item = model.model_validate_json(text)
+            except ValidationError as exc:
+                _LOGGER.warning("hub database: skipped %s %s: %s", model.__name__.lower(), key, exc)
+                continue
+            found.append(item.model_copy(update={"id": key}) if with_id else item)
+        return found
 
     def close(self) -> None:
         if self._flush_handle is not None:

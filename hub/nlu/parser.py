@@ -46,7 +46,7 @@ def detect_language(text: str) -> str:
     return "fr" if scores["fr"] > scores["en"] else "en"
 
 
-def _strip_wake(text: str, lex: Lexicon) -> tuple[str, bool]:
+def strip_wake(text: str, lex: Lexicon) -> tuple[str, bool]:
     found = [(s, e) for s, e, _w in lex.wake.find(text) if s <= MAX_WAKE_START]
     if not found:
         return text, False
@@ -120,7 +120,7 @@ def understand(text: str, catalog: Catalog, lang: str | None = None) -> Understa
         raise ValueError(f"unsupported language {lang!r}")
     lang = lang or detect_language(text)
     lex = load_lexicon(lang)
-    body, woke = _strip_wake(normalize_command(text), lex)
+    body, woke = strip_wake(normalize_command(text), lex)
     result = Understanding(text=text, lang=lang)
     if not body.replace(BOUNDARY, "").strip():
         result.problem = "wake" if woke else "empty"

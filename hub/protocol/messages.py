@@ -539,26 +539,37 @@ class HubRequestPayload(WireModel):
     lang: Literal["zh", "en", "fr"] | None = None
     session: str | None = Field(default=None, max_length=64, pattern=r"^[A-Za-z0-9_.@-]+$")
     """The conversation this command belongs to (follow-ups, answers to a question); default: the client."""
+    target: str | None = Field(default=None, max_length=200)
+    """What a scene or timer request is about: a scene's id or name, a timer's id."""
+
+
+_NEEDS = {"TextCommand": ("text",), "RunScene": ("target",), "DeleteScene": ("target",),
+          "CancelTimer": ("target",), "SaveScene": ("target", "text")}
 
 
 class HubRequest(Message):
-    """Client -> hub on ``hub/command``: ``TextCommand`` (payload.text), ``ListDevices``, ``ResetHome``
-    or ``HubInfo`` (counts only: cheap to ask of a hub with thousands of devices)."""
+    """Client -> hub on ``hub/command``: ``TextCommand`` (payload.text), ``ListDevices``, ``ResetHome``,
+    ``HubInfo`` (counts only: cheap to ask of a hub with thousands of devices), ``ListAutomations``,
+    ``RunScene`` / ``DeleteScene`` (target: a scene), ``SaveScene`` (target: its name, text: its orders)
+    and ``CancelTimer`` (target: a timer id)."""
 
     NAMESPACE = Namespace.HUB
-    NAMES = frozenset({"TextCommand", "ListDevices", "ResetHome", "HubInfo"})
+    NAMES = frozenset({"TextCommand", "ListDevices", "ResetHome", "HubInfo", "ListAutomations", "RunScene",
+                       "SaveScene", "DeleteScene", "CancelTimer"})
     payload: HubRequestPayload
 
     @model_validator(mode="after")
-    def _text_needed(self) -> Self:
-        if self.header.name == "TextCommand" and not (self.payload.text or "").strip():
-            raise ValueError("payload.text: a TextCommand needs non-empty text")
+    def _fields_needed(self) -> Self:
+        for field_name in _NEEDS.get(self.header.name, ()):
+            if not (getattr(self.payload, field_name) or "").strip():
+                raise ValueError(f"payload.{field_name}: a {self.header.name} needs non-empty {field_name}")
         return self
 
     @classmethod
     def create(cls, name: str, reply_to: str, text: str | None = None, lang: str | None = None,
-               session: str | None = None) -> Self:
-        payload = HubRequestPayload(reply_to=reply_to, text=text, lang=lang, session=session)  # type: ignore[arg-type]
+               session: str | None = None, target: str | None = None) -> Self:
+        payload = HubRequestPayload(reply_to=reply_to, text=text, lang=lang, session=session,  # type: ignore[arg-type]
+                                    target=target)
         return cls._make(name, payload)
 
 
@@ -636,6 +647,79 @@ class HubInfoResponse(Message):
     payload: HubInfoPayload
 
 
+class SceneView(WireModel):
+    """A scene as clients see it."""
+
+    id: str
+    names: Names
+    source: Literal["home", "user"]
+    actions: list[str]
+    """Each action in a few words ("living-light: off", "light: off", "bedroom-ac: set temperature 26")."""
+
+
+class TimerView(WireModel):
+    """A pending timer or schedule."""
+
+    id: int
+    due: float
+    """Next firing, simulated Unix time."""
+    at: str
+    """The same in the hub's time zone, ISO 8601."""
+    repeat: str | None = None
+    """None for a timer; for a schedule its days and time ("weekdays 07:00", "daily 22:30", "mon,fri 08:00")."""
+    text: str
+    lang: Literal["zh", "en", "fr"]
+
+
+class RoutineView(WireModel):
+    """A routine of the home file."""
+
+    id: str
+    names: Names
+    when: str
+    """Its trigger in a few words ("front-door.lockstate becomes unlocked", "vacuum.battery below 20")."""
+
+
+class AutomationsPayload(WireModel):
+    scenes: list[SceneView] = Field(default_factory=list)
+    timers: list[TimerView] = Field(default_factory=list)
+    routines: list[RoutineView] = Field(default_factory=list)
+    now: str = ""
+    """The hub's simulated time, ISO 8601 in its time zone."""
+
+
+class AutomationsResponse(Message):
+    """Hub -> client on ``hub/reply/{clientId}``: the answer to ``ListAutomations``."""
+
+    NAMESPACE = Namespace.HUB
+    NAMES = frozenset({"ListAutomationsResponse"})
+    payload: AutomationsPayload
+
+
+class AnnouncePayload(WireModel):
+    source: Literal["timer", "routine"]
+    id: str
+    """The timer's id or the routine's."""
+    lang: Literal["zh", "en", "fr"]
+    text: str
+    ok: bool = True
+    actions: list[ActionResult] = Field(default_factory=list)
+    at: float = 0.0
+    """Simulated Unix time of what it is about: when the timer was due, when the routine's trigger held."""
+
+
+class Announcement(Message):
+    """Hub -> anyone on ``hub/announce``: what the hub says unasked (a timer fired, a routine ran)."""
+
+    NAMESPACE = Namespace.HUB
+    NAMES = frozenset({"Announce"})
+    payload: AnnouncePayload
+
+    @classmethod
+    def create(cls, payload: AnnouncePayload) -> Self:
+        return cls._make("Announce", payload)
+
+
 def reply_header(request: Message, name: str | None = None) -> Header:
     """A header answering ``request``: same namespace and messageId, name ``<Op>Response``."""
     return Header(
@@ -659,4 +743,6 @@ ALL_MESSAGES: tuple[type[Message], ...] = (
     TextCommandResponse,
     ListDevicesResponse,
     HubInfoResponse,
+    AutomationsResponse,
+    Announcement,
 )

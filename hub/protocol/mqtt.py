@@ -5,19 +5,26 @@ in-memory implementation of the same interface (``tests/fakes.py``). ``MqttConne
 real one. It sets TCP_NODELAY on every socket (paho leaves Nagle on, which costs ~40 ms per
 QoS 1 exchange) and drops any message that matches none of its subscriptions, so nothing
 depends on a broker that delivers retained messages to clients that never asked for them.
+
+It also never loses a cancellation: aiomqtt waits for PUBACK/SUBACK/CONNACK with ``asyncio.wait_for``,
+which on Python 3.11 swallows a ``cancel()`` that arrives in the same loop iteration as the
+acknowledgement (CPython gh-86296, fixed in 3.12). A task cancelled while publishing then went on
+running — with a fast broker (Mosquitto) that happened to about one benchmark run in seven, which
+hung waiting for that task. ``_acknowledged`` re-raises such a lost cancellation.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import os
 import random
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Protocol, Self, TypeVar
 from urllib.parse import unquote, urlsplit
 
 import aiomqtt
@@ -143,6 +150,22 @@ class Connection(Protocol):
 
 
 _NODELAY = [(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)]
+_T = TypeVar("_T")
+
+
+async def _acknowledged(operation: Awaitable[_T]) -> _T:
+    """Await an aiomqtt call that waits for the broker's acknowledgement, without losing a cancellation.
+
+    On Python 3.11, ``asyncio.wait_for`` returns the result instead of raising CancelledError when the
+    awaited future completes in the same loop iteration as the ``cancel()`` (CPython gh-86296); the
+    request stays counted in ``Task.cancelling()``, so a request made during the call is raised here.
+    """
+    task = asyncio.current_task()
+    requested = task.cancelling() if task is not None else 0
+    result = await operation
+    if task is not None and task.cancelling() > requested:
+        raise asyncio.CancelledError()
+    return result
 
 
 class MqttConnection:
@@ -175,11 +198,16 @@ class MqttConnection:
 
     async def __aenter__(self) -> Self:
         try:
-            await self._client.__aenter__()
+            await _acknowledged(self._client.__aenter__())
         except aiomqtt.MqttCodeError as exc:
             raise ConnectionFailed(f"broker {self.url} refused {self.client_id}: {exc}") from None
         except aiomqtt.MqttError as exc:
             raise ConnectionFailed(f"cannot reach the MQTT broker at {self.url}: {exc}") from None
+        except asyncio.CancelledError:
+            connected = self._client._connected
+            if connected.done() and not connected.cancelled() and connected.exception() is None:
+                await self.__aexit__(None, None, None)  # connected after all: do not leave the session open
+            raise
         return self
 
     async def __aexit__(
@@ -192,14 +220,14 @@ class MqttConnection:
 
     async def publish(self, topic: str, payload: bytes, *, qos: int = 1, retain: bool = False) -> None:
         try:
-            await self._client.publish(topic, payload, qos=qos, retain=retain)
+            await _acknowledged(self._client.publish(topic, payload, qos=qos, retain=retain))
         except aiomqtt.MqttError as exc:
             raise ConnectionFailed(f"{self.client_id}: publish to {topic} failed: {exc}") from None
 
     async def subscribe(self, *filters: str) -> None:
         self._filters.extend(f for f in filters if f not in self._filters)
         try:
-            await self._client.subscribe([(f, 1) for f in filters])
+            await _acknowledged(self._client.subscribe([(f, 1) for f in filters]))
         except aiomqtt.MqttError as exc:
             raise ConnectionFailed(f"{self.client_id}: subscribe failed: {exc}") from None
 

@@ -64,6 +64,11 @@ class Topics:
         """Where any client sends the hub a text command or a hub request."""
         return f"{self.prefix}/hub/command"
 
+    @property
+    def announce(self) -> str:
+        """What the hub says unasked: a timer that fired, a routine that ran (``Announcement``)."""
+        return f"{self.prefix}/hub/announce"
+
     def command_reply(self, client_id: str) -> str:
         """Where the hub answers the client ``client_id``."""
         if not CLIENT_ID_RE.fullmatch(client_id):

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pydantic import BaseModel
 
 from hub.directory import DeviceRecord
-from hub.protocol import CommandResult, PropertyValue
+from hub.protocol import AnnouncePayload, CommandResult, PropertyValue
 from hub.service import VERSION, Hub
 from hub.web.models import (
     CommandEvent,
@@ -109,6 +109,7 @@ class LiveFeed:
         self._new_messages: deque[MessageEntry] = deque(maxlen=MESSAGES_PER_BATCH)
         self._skipped = 0
         self._commands: list[CommandEvent] = []
+        self._announcements: list[AnnouncePayload] = []
         self._hub_sent: HubView | None = None
         self._hub_dirty = False
         self._flush_handle: asyncio.TimerHandle | None = None
@@ -123,13 +124,15 @@ class LiveFeed:
         self.hub.directory.listeners.append(self._on_device)
         self.hub.taps.append(self._on_message)
         self.hub.command_listeners.append(self._on_command)
+        self.hub.announcement_listeners.append(self._on_announcement)
         self._watcher = asyncio.get_running_loop().create_task(self._watch_connection(), name="dashboard.connection")
 
     async def close(self) -> None:
         """Stop listening and end every live stream."""
         self._closed = True
         for listeners, listener in ((self.hub.directory.listeners, self._on_device), (self.hub.taps, self._on_message),
-                                    (self.hub.command_listeners, self._on_command)):
+                                    (self.hub.command_listeners, self._on_command),
+                                    (self.hub.announcement_listeners, self._on_announcement)):
             with contextlib.suppress(ValueError):
                 listeners.remove(listener)  # type: ignore[arg-type]
         if self._flush_handle is not None:
@@ -193,6 +196,10 @@ class LiveFeed:
         self._hub_dirty = True
         self._schedule()
 
+    def _on_announcement(self, payload: AnnouncePayload) -> None:
+        self._announcements.append(payload)
+        self._schedule()
+
     # ------------------------------------------------------------------ batches
     def _schedule(self) -> None:
         if self._flush_handle is None and not self._closed:
@@ -219,6 +226,8 @@ class LiveFeed:
         for command in self._commands:
             frames.append(sse("command", command))
         self._commands.clear()
+        frames += [sse("announce", said) for said in self._announcements]
+        self._announcements.clear()
         if self._hub_dirty:
             self._hub_dirty = False
             view = self.hub_view()

@@ -8,7 +8,7 @@ from typing import TypeVar
 import pytest
 
 from devices.base import DeviceConfig, SimulatedDevice
-from devices.clock import ManualClock
+from hub.clock import ManualClock
 from hub.protocol import ErrorCode, ErrorResponse, Property, PropertyValue, Request, Response
 
 D = TypeVar("D", bound=SimulatedDevice)

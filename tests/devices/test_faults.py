@@ -10,8 +10,8 @@ from devices.base import DeviceConfig, Faults
 from devices.categories.curtain import Curtain
 from devices.categories.fingerprintlock import FingerprintLock
 from devices.categories.light import Light
-from devices.clock import ManualClock
 from devices.home import HomeFileError, parse_home
+from hub.clock import ManualClock
 from hub.protocol import ErrorCode, ErrorResponse, Request, Response
 
 

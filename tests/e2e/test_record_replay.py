@@ -10,15 +10,18 @@ from pathlib import Path
 
 import pytest
 
-from devices.clock import ManualClock
 from devices.home import load_home
 from genie.app import run_stack
 from genie.record import Recorder, Recording, RecordingError, replay
+from hub.clock import ManualClock
 
 pytestmark = pytest.mark.e2e
 
 SESSION = [(0, "打开客厅的灯"), (5, "set the desk lamp to 30%"), (65, "卧室温度多少"), (70, "打开客厅窗帘"),
-           (71, "客厅窗帘开到一半了吗"), (90, "allume la télé"), (300, "turn off all the lights"), (301, "blah blah")]
+           (71, "客厅窗帘开到一半了吗"), (90, "allume la télé"), (100, "十分钟后关闭电视"), (120, "开门，密码123456"),
+           (200, "晚安"), (300, "turn off all the lights"), (301, "blah blah"), (720, "我有哪些定时")]
+"""Commands, a timer that fires at t=700 (an announcement), a door unlocked (a routine's announcement)."""
+ANNOUNCED = 2
 
 
 async def record_session(path: Path, tmp: Path) -> None:
@@ -41,7 +44,9 @@ async def test_a_recorded_session_replays_with_no_difference(tmp_path: Path) -> 
     await record_session(path, tmp_path)
     entries = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     kinds = {e["kind"] for e in entries}
-    assert {"home", "command", "directive", "reply", "state"} <= kinds
+    assert {"home", "command", "directive", "reply", "state", "announce"} <= kinds
+    said = [(e["t"], e["source"], e["text"]) for e in entries if e["kind"] == "announce"]
+    assert said == [(120.0, "routine", "门锁已打开，欢迎回家"), (700.0, "timer", "定时任务：电视已关闭。")]
     assert [e["text"] for e in entries if e["kind"] == "command"] == [text for _, text in SESSION]
     assert [e["t"] for e in entries if e["kind"] == "command"] == [float(t) for t, _ in SESSION]
     recording = Recording.load(path)
@@ -84,7 +89,23 @@ async def test_genie_replay_command(tmp_path: Path) -> None:
                                                 env=dict(os.environ))
     out, err = await proc.communicate()
     assert proc.returncode == 0, err.decode()
-    assert json.loads(out) == {"commands": len(SESSION), "differences": []}
+    assert json.loads(out) == {"commands": len(SESSION), "announcements": ANNOUNCED, "differences": []}
+
+
+async def test_a_missing_announcement_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("genie.record.ANNOUNCEMENT_WAIT", 0.5)  # how long to wait for one that never comes
+    path = tmp_path / "session.jsonl"
+    await record_session(path, tmp_path)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    kept = [line for line in lines if '"timer"' not in line or json.loads(line)["kind"] != "announce"]
+    kept.insert(1, json.dumps({"t": 50, "kind": "announce", "source": "timer", "id": "9", "lang": "en",
+                               "text": "Timer: nothing", "ok": True}))
+    path.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    differences = await replay(Recording.load(path))
+    assert [(d.t, d.field, d.recorded, d.replayed) for d in differences] == [
+        (50.0, "announcement", "Timer: nothing", None),  # the replay says nothing at t=50 …
+        (720.0, "announcement", None, "定时任务：电视已关闭。"),  # … and one the recording does not have
+    ]
 
 
 async def test_sped_up_time_moves_the_curtain_faster(tmp_path: Path) -> None:

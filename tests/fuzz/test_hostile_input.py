@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 
 from devices.base import DeviceConfig
 from devices.categories import CATEGORIES, device_class
-from devices.clock import ManualClock
 from devices.home import load_home
+from hub.clock import ManualClock
 from hub.directory import Directory
 from hub.protocol import (
     DeviceStatus,

@@ -17,9 +17,9 @@ import pytest
 
 from devices.base import SimulatedDevice
 from devices.categories import device_class
-from devices.clock import ManualClock
 from devices.home import load_home
 from devices.runner import DeviceRunner
+from hub.clock import ManualClock
 from hub.directory import DeviceRecord, Directory
 from hub.protocol import DeviceTopic, HubRequest, Message, Topics, decode, encode
 from hub.service import Hub
@@ -30,6 +30,8 @@ SAFETY = 2.0
 """Upper bound on any wait for an event; a correct run never gets near it."""
 
 TOPICS = Topics()
+TIMEZONE = "Asia/Shanghai"
+"""The demo home's hub runs in Shanghai time: the manual clock starts at 2026-01-01 08:00 there (a Thursday)."""
 
 
 async def until(directory: Directory, predicate: Callable[[], bool], timeout: float = SAFETY) -> None:
@@ -68,10 +70,16 @@ class DemoHome:
             for c in self.configs.values()
         }
         self.store = Store(db)
-        self.hub = Hub(self.broker.connect, store=self.store, request_timeout=0.2)
+        self.automations = load_home().automations().model_copy(update={"timezone": TIMEZONE})
+        self.hub = self.new_hub(self.store)
         self.hub_task: asyncio.Task[None] | None = None
         self.tasks: list[asyncio.Task[Any]] = []
         self.stores: list[Store] = [self.store]
+
+    def new_hub(self, store: Store) -> Hub:
+        """A hub of this home on ``store``, on the home's manual clock (Asia/Shanghai time)."""
+        return Hub(self.broker.connect, store=store, request_timeout=0.2, clock=self.clock,
+                   automations=self.automations)
 
     def start(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
         task = asyncio.create_task(coro, name=name)

@@ -22,11 +22,11 @@ import pytest
 
 import hub.broker
 from devices.categories import device_class
-from devices.clock import RealClock
 from devices.home import load_home
 from devices.runner import DeviceRunner
 from genie.app import connector
 from hub.broker import GenieBroker
+from hub.clock import RealClock
 from hub.directory import Directory
 from hub.interop.hermes import HermesNlu
 from hub.interop.homeassistant import HomeAssistantBridge

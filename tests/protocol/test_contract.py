@@ -20,6 +20,9 @@ from hub.protocol import (
     PROTOCOL_VERSION,
     SUCCESS,
     ActionResult,
+    Announcement,
+    AnnouncePayload,
+    AutomationsResponse,
     CommandResult,
     DeviceInfo,
     DeviceStatus,
@@ -181,6 +184,11 @@ FACTORIES: dict[type[Message], list[Factory]] = {
         lambda: HubRequest.create("TextCommand", "genie-cli-1", text="allume la lampe"),
         lambda: HubRequest.create("ListDevices", "genie-cli-1"),
         lambda: HubRequest.create("ResetHome", "bench_7"),
+        lambda: HubRequest.create("ListAutomations", "genie-cli-1"),
+        lambda: HubRequest.create("RunScene", "genie-cli-1", target="good-night", lang="en"),
+        lambda: HubRequest.create("SaveScene", "genie-cli-1", text="打开台灯，关上窗帘", target="阅读模式"),
+        lambda: HubRequest.create("DeleteScene", "genie-cli-1", target="reading-time"),
+        lambda: HubRequest.create("CancelTimer", "genie-cli-1", target="3"),
     ],
     TextCommandResponse: [
         text_command_response,
@@ -191,6 +199,25 @@ FACTORIES: dict[type[Message], list[Factory]] = {
         ),
     ],
     HubInfoResponse: [hub_info_response],
+    AutomationsResponse: [
+        lambda: AutomationsResponse(header=reply_header(HubRequest.create("ListAutomations", "c")), payload={
+            "scenes": [{"id": "good-night", "names": {"zh": ["睡眠模式", "晚安"], "en": ["good night"]},
+                        "source": "home", "actions": ["light: off", "bedroom-ac: set temperature 26"]}],
+            "timers": [{"id": 3, "due": 1767232800.0, "at": "2026-01-01T10:00:00+08:00", "text": "关灯",
+                        "lang": "zh"},
+                       {"id": 4, "due": 1767308400.0, "at": "2026-01-02T07:00:00+08:00", "repeat": "weekdays 07:00",
+                        "text": "open the bedroom curtains", "lang": "en"}],
+            "routines": [{"id": "door-unlocked", "names": {}, "when": "front-door.lockstate becomes unlocked"}],
+            "now": "2026-01-01T09:50:00+08:00"}),
+        lambda: AutomationsResponse(header=reply_header(HubRequest.create("ListAutomations", "c")), payload={}),
+    ],
+    Announcement: [
+        lambda: Announcement.create(AnnouncePayload(
+            source="timer", id="3", lang="zh", text="定时任务：客厅灯已关闭。", at=1767232800.0,
+            actions=[ActionResult(device="living-light", action="TurnOff", params={"powerstate": "off"})])),
+        lambda: Announcement.create(AnnouncePayload(source="routine", id="door-unlocked", lang="en",
+                                                    text="The front door is unlocked. Welcome home")),
+    ],
     ListDevicesResponse: [
         list_devices_response,
         lambda: ListDevicesResponse(header=reply_header(HubRequest.create("ListDevices", "c")),

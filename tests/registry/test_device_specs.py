@@ -10,7 +10,7 @@ from devices.categories.fan import Fan
 from devices.categories.light import Light
 from devices.categories.sensor import Sensor
 from devices.categories.switch import Outlet
-from devices.clock import ManualClock
+from hub.clock import ManualClock
 from hub.protocol import ErrorCode, ErrorResponse, Request, Response
 
 

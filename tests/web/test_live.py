@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from hub.protocol import DeviceInfo, Names, Property
+from hub.protocol import AnnouncePayload, DeviceInfo, Names, Property
 from hub.service import Hub
 from hub.web.access import DashboardError, check_binding, is_loopback, new_token
 from hub.web.live import QUEUE_LENGTH, LiveFeed
@@ -126,12 +126,15 @@ async def test_a_subscriber_that_falls_behind_is_dropped_not_waited_for() -> Non
 async def test_closing_ends_every_stream_and_unhooks_the_hub() -> None:
     hub = unconnected_hub()
     feed = LiveFeed(hub, suggest=no_suggestions)
+    own = list(hub.directory.listeners)  # the hub's own (its routines watch the directory)
     feed.start()
-    assert len(hub.taps) == 1 and len(hub.command_listeners) == 1 and len(hub.directory.listeners) == 1
+    assert len(hub.taps) == 1 and len(hub.command_listeners) == 1 and len(hub.announcement_listeners) == 1
+    assert len(hub.directory.listeners) == len(own) + 1
     async with feed.subscribe() as (_, subscriber):
         await feed.close()
         assert await asyncio.wait_for(subscriber.queue.get(), 1) is None
-    assert hub.taps == [] and hub.command_listeners == [] and hub.directory.listeners == []
+    assert hub.taps == [] and hub.command_listeners == [] and hub.announcement_listeners == []
+    assert hub.directory.listeners == own
     with pytest.raises(RuntimeError, match="stopping"):
         async with feed.subscribe():
             pass
@@ -155,3 +158,18 @@ def test_loopback_and_tokens() -> None:
     with pytest.raises(DashboardError, match="at least 16 characters"):
         check_binding("127.0.0.1", "short")
     assert len(new_token()) >= 32 and new_token() != new_token()
+
+
+async def test_what_the_hub_says_unasked_reaches_the_page() -> None:
+    hub = unconnected_hub()
+    feed = LiveFeed(hub, suggest=no_suggestions, interval=0.01)
+    feed.start()
+    try:
+        async with feed.subscribe() as (_, subscriber):
+            await hub.announce(AnnouncePayload(source="timer", id="3", lang="zh", text="定时任务：台灯已关闭。"))
+            batch = frames(await asyncio.wait_for(subscriber.queue.get(), 2))
+            said = [data for name, data in batch if name == "announce"]
+            assert said == [{"source": "timer", "id": "3", "lang": "zh", "text": "定时任务：台灯已关闭。", "ok": True,
+                             "actions": [], "at": 0.0}]
+    finally:
+        await feed.close()

@@ -110,6 +110,7 @@ function connect() {
     scheduleFrame();
   });
   source.addEventListener("command", (e) => onCommandEvent(JSON.parse(e.data)));
+  source.addEventListener("announce", (e) => onAnnouncement(JSON.parse(e.data)));
   source.addEventListener("hub", (e) => {
     pending.hub = JSON.parse(e.data);
     scheduleFrame();
@@ -313,7 +314,8 @@ function fillExchange(li, result) {
   genie.classList.remove("pending");
   genie.classList.toggle("ok", result.ok);
   genie.classList.toggle("fail", !result.ok);
-  $(".user .lang", li).textContent = result.lang.toUpperCase();
+  const userLang = $(".user .lang", li);
+  if (userLang) userLang.textContent = result.lang.toUpperCase();
   $(".reply", genie).textContent = result.reply;
   if (!$(".speak", genie)) {
     const button = document.createElement("button");
@@ -376,6 +378,19 @@ function renderConversation(commands) {
 function onCommandEvent(event) {
   if (event.requestId && state.exchanges.has(event.requestId)) return; // ours: the POST answers it
   fillExchange(addExchange(event.result.text, event.result.lang), event.result);
+}
+
+/** What the hub said unasked (a timer fired, a routine ran): a genie bubble with no question before it. */
+function onAnnouncement(said) {
+  const list = $("#chat");
+  $(".empty", list)?.remove();
+  const li = document.createElement("li");
+  li.className = "exchange announcement";
+  li.innerHTML = `<div class="bubble genie pending"><span class="source">${escapeHtml(t(`chat.${said.source}`))}</span><p class="reply"></p><ul class="actions"></ul></div>`;
+  list.append(li);
+  while (list.children.length > 200) list.firstElementChild.remove();
+  fillExchange(li, { ...said, text: "", reply: said.text });
+  li.scrollIntoView({ block: "end" });
 }
 
 async function sendCommand(text, lang = null) {

@@ -48,6 +48,8 @@ const UI = {
   "chat.genie": { zh: "精灵", en: "Genie", fr: "Genie" },
   "chat.thinking": { zh: "思考中…", en: "thinking…", fr: "je réfléchis…" },
   "chat.speak": { zh: "朗读这句回答", en: "Speak this reply", fr: "Lire cette réponse à voix haute" },
+  "chat.timer": { zh: "⏰ 定时", en: "⏰ Timer", fr: "⏰ Minuteur" },
+  "chat.routine": { zh: "⚡ 自动化", en: "⚡ Routine", fr: "⚡ Automatisme" },
   "chat.error": { zh: "请求失败：{e}", en: "The request failed: {e}", fr: "La requête a échoué : {e}" },
   "chat.empty": { zh: "还没有对话。", en: "No conversation yet.", fr: "Pas encore de conversation." },
   "chat.reset": { zh: "重置家", en: "Reset home", fr: "Réinitialiser" },

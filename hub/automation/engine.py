@@ -1,0 +1,490 @@
+"""Scenes, timers and routines on the hub: heard by voice, run as batches, fired by the simulation clock.
+
+- A **scene** runs all its actions at once; the reply says which devices failed and why.
+- A **timer** ("十分钟后关灯") or **schedule** ("every weekday at 7") is stored in SQLite before it is
+  confirmed, and removed (or moved to its next time) before it fires: it fires at most once per due
+  time, also across restarts. A one-off timer that fell due while the hub was down fires as soon as
+  the hub is connected again; a schedule skips the occurrences it missed.
+- A **routine** fires when its trigger goes from false to true (a door becoming unlocked, a sensor
+  crossing a threshold), never merely because the hub (re)learnt a state that was already so.
+
+Time is the shared simulation ``Clock`` (``wall()`` for "at seven", ``sleep`` to wait), so tests drive
+it with a ``ManualClock`` and ``genie up --speed 60`` runs timers sixty times faster.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, cast
+
+from pydantic import ValidationError
+
+from hub.automation.models import Action, Automations, Repeat, Routine, Scene, Timer, zone
+from hub.automation.voice import Heard, bare, hear, scene_name, words
+from hub.directory import DeviceRecord
+from hub.nlu import Intent, Target, detect_language, load_lexicon, speech, understand
+from hub.nlu.when import When, describe, find_when
+from hub.protocol import AnnouncePayload, CommandResult, ErrorCode, RoutineView, SceneView, TimerView
+from hub.speaker import Outcome, Speaker, Step, action_results, compose_reply, error_sentence, problem_sentence
+
+if TYPE_CHECKING:
+    from hub.clock import Clock
+    from hub.store import Store
+
+_LOGGER = logging.getLogger(__name__)
+
+Announce = Callable[[AnnouncePayload], Awaitable[None]]
+MAX_TIMERS = 1000
+"""Timers and schedules held at once; one more is refused with a clear reply."""
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def intent_of(action: Action) -> Intent:
+    """The speaker's intent for an action: named devices, or every device of a category / room."""
+    if action.devices:
+        target = Target(devices=action.devices)
+    else:
+        target = Target(rooms=(action.room,) if action.room else (),
+                        categories=(action.category,) if action.category else (), everything=True)
+    return Intent(action=action.action, target=target, attribute=action.property, value=action.value,
+                  unit=action.unit)
+
+
+def describe_action(action: Action) -> str:
+    """An action in a few words for listings: "living-light: off", "light in bedroom: set brightness 20"."""
+    what = ", ".join(action.devices) or " in ".join(x for x in (action.category or "all", action.room) if x)
+    how = " ".join(str(x) for x in (action.action, action.property, action.value) if x is not None)
+    return f"{what}: {how}"
+
+
+def _slug(name: str, taken: set[str]) -> str:
+    base = _SLUG.sub("-", name.lower()).strip("-")[:40] or "scene"
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate
+
+
+def _repeat_text(repeat: Repeat) -> str:
+    names = {(0, 1, 2, 3, 4): "weekdays", (5, 6): "weekends", tuple(range(7)): "daily"}
+    days = names.get(repeat.days) or ",".join(("mon", "tue", "wed", "thu", "fri", "sat", "sun")[d]
+                                              for d in repeat.days)
+    return f"{days} {repeat.hour:02d}:{repeat.minute:02d}"
+
+
+class Automation:
+    """The hub's scenes, timers and routines (one per hub)."""
+
+    def __init__(self, speaker: Speaker, *, clock: Clock, config: Automations | None = None,
+                 store: Store | None = None, announce: Announce | None = None,
+                 connected: Callable[[], Awaitable[None]] | None = None) -> None:
+        config = config or Automations()
+        self.speaker = speaker
+        self.clock = clock
+        self.store = store
+        self.language = config.language
+        self.tz = zone(config.timezone)
+        self.home_scenes = {s.id: s for s in config.scenes}
+        self.user_scenes = {s.id: s for s in (store.scenes() if store is not None else [])}
+        self.routines = list(config.routines)
+        self.timers: dict[int, Timer] = {t.id: t for t in (store.timers() if store is not None else [])}
+        self._next_id = max(self.timers, default=0) + 1  # ids when there is no store
+        self._announce = announce
+        self._connected = connected
+        self._wake = asyncio.Event()
+        self._held: dict[str, bool] = {}
+        """Per routine: whether its trigger held at the last state seen (absent: not seen yet)."""
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self.fired = 0
+        """Timers and routines fired since start (tests and status)."""
+        speaker.directory.listeners.append(self._on_record)
+        for record in speaker.directory.all():
+            self._on_record(record, fire=False)
+
+    # ------------------------------------------------------------------ time
+    def now(self) -> datetime:
+        """The simulation's wall time, in the home's time zone."""
+        return datetime.fromtimestamp(self.clock.wall(), self.tz)
+
+    # ------------------------------------------------------------------ voice
+    async def hear(self, text: str, lang: str | None = None, session: str = "") -> CommandResult | None:
+        """Answer ``text`` if it is about scenes or timers or sets one; None to leave it to the speaker."""
+        if not any(c.isalpha() for c in text):
+            return None  # "123456", "26": an answer to the speaker's question
+        forced = lang
+        lang = lang or detect_language(text)
+        scene, said_in = self.find_scene(text, lang)
+        if scene is not None:
+            # "Bonne nuit" has too few words to tell French by; the name it matched tells it
+            return await self.run_scene(scene, forced or said_in, text)
+        heard = hear(text, lang)
+        if heard is not None:
+            return await self._request(heard, text, lang)
+        when, rest = find_when(text, lang, self.now())
+        if when is not None:
+            return await self._set_timer(text, lang, when, rest)
+        return None
+
+    async def _request(self, heard: Heard, text: str, lang: str) -> CommandResult:
+        if heard.kind == "list_scenes":
+            return self._list_scenes(text, lang)
+        if heard.kind == "create_scene":
+            return self.save_scene(heard.name, heard.body, lang, text)
+        if heard.kind == "delete_scene":
+            return self.delete_scene(heard.name, lang, text)
+        if heard.kind == "list_timers":
+            return self._list_timers(text, lang)
+        return self._cancel_timers(heard, text, lang)
+
+    def _said(self, heard: str, lang: str, key: str, ok: bool = True, **args: Any) -> CommandResult:
+        """The reply ``key`` (filled with ``args``) to the utterance ``heard``."""
+        reply = words(lang).replies[key].format(**args)
+        return CommandResult(text=heard, lang=cast(Any, lang), reply=speech.capitalize(load_lexicon(lang), reply),
+                             ok=ok)
+
+    # ------------------------------------------------------------------ scenes
+    def scenes(self) -> list[Scene]:
+        return [*self.home_scenes.values(), *self.user_scenes.values()]
+
+    def find_scene(self, text: str, lang: str) -> tuple[Scene | None, str]:
+        """The scene ``text`` names by any of its names ("晚安", "打开睡眠模式", "start movie time"), and
+        the language of the name it matched (``lang`` when it matched by id or by a name of ``lang``)."""
+        for scene in self.scenes():
+            for name_lang, name in sorted(scene.names.all(), key=lambda item: item[0] != lang):
+                if scene_name(text, name_lang) == bare(name, name_lang):
+                    return scene, name_lang
+        said = scene_name(text, lang)
+        return self.home_scenes.get(said) or self.user_scenes.get(said), lang
+
+    def scene(self, key: str) -> Scene | None:
+        """A scene by id or by any of its names."""
+        found = self.home_scenes.get(key) or self.user_scenes.get(key)
+        if found is not None:
+            return found
+        return self.find_scene(key, detect_language(key))[0]
+
+    async def run_scene(self, scene: Scene, lang: str, text: str = "") -> CommandResult:
+        """Run every action of ``scene`` at once; the reply names what failed and why."""
+        outcomes = await self.speaker.carry_out([intent_of(a) for a in scene.actions])
+        reply, ok = self._scene_reply(scene.names.display(lang), outcomes, lang)
+        return CommandResult(text=text or scene.names.display(lang), lang=cast(Any, lang), reply=reply, ok=ok,
+                             actions=action_results(outcomes))
+
+    def _scene_reply(self, name: str, outcomes: list[Outcome], lang: str) -> tuple[str, bool]:
+        lex = load_lexicon(lang)
+        replies = words(lang).replies
+        steps = [s for o in outcomes for s in o.steps]
+        good = [s for s in steps if s.ok]
+        problems = [problem_sentence(lex, o, self.speaker.directory) for o in outcomes if o.problem is not None]
+        bad: dict[ErrorCode, list[Step]] = {}
+        for step in steps:
+            if not step.ok:
+                bad.setdefault(cast(ErrorCode, step.error), []).append(step)
+        problems += [error_sentence(lex, code, group, self.speaker.directory) for code, group in bad.items()]
+        joined = lex.replies["partial_join"].join(p.rstrip("。.") for p in problems)
+        if not problems:
+            key = "scene_done"
+        elif good:
+            key = "scene_partial"
+        else:
+            key = "scene_failed"
+        reply = replies[key].format(scene=name, done=len(good), total=len(steps), problems=joined)
+        return speech.capitalize(lex, reply), not problems
+
+    def _list_scenes(self, text: str, lang: str) -> CommandResult:
+        scenes = self.scenes()
+        if not scenes:
+            return self._said(text, lang, "scenes_none")
+        lex = load_lexicon(lang)
+        names = speech.join(lex, [s.names.display(lang) for s in scenes])
+        return self._said(text, lang, "scenes_list", count=len(scenes), names=names)
+
+    def save_scene(self, name: str, orders: str, lang: str, text: str = "") -> CommandResult:
+        """Create (or replace) the user scene ``name`` from spoken orders ("打开书房的灯，关上窗帘")."""
+        text = text or name
+        if not name.strip():
+            return self._said(text, lang, "scene_no_name", ok=False)
+        if not orders.strip():
+            return self._said(text, lang, "scene_no_actions", ok=False)
+        existing = self.scene(name)
+        if existing is not None and existing.source == "home":
+            return self._said(text, lang, "scene_exists_home", ok=False, scene=existing.names.display(lang))
+        actions, refusal = self._actions(orders, lang, text)
+        if refusal is not None:
+            return refusal
+        if not actions:
+            return self._said(text, lang, "scene_no_actions", ok=False)
+        names: dict[str, list[str]] = {"zh": [], "en": [], "fr": []}
+        names[lang] = [name.strip()]
+        scene_id = existing.id if existing is not None else _slug(name, set(self.home_scenes) | set(self.user_scenes))
+        scene = Scene(id=scene_id, names=cast(Any, names), actions=actions, source="user")
+        self.user_scenes[scene.id] = scene
+        if self.store is not None:
+            self.store.save_scene(scene)
+        key = "scene_updated" if existing is not None else "scene_created"
+        return self._said(text, lang, key, scene=name.strip(), count=len(actions))
+
+    def delete_scene(self, name: str, lang: str, text: str = "") -> CommandResult:
+        text = text or name
+        scene = self.scene(name)
+        if scene is None:
+            return self._said(text, lang, "scene_unknown", ok=False, name=name)
+        if scene.source == "home":
+            return self._said(text, lang, "scene_home_delete", ok=False, scene=scene.names.display(lang))
+        del self.user_scenes[scene.id]
+        if self.store is not None:
+            self.store.delete_scene(scene.id)
+        return self._said(text, lang, "scene_deleted", scene=scene.names.display(lang))
+
+    def _actions(self, orders: str, lang: str, text: str) -> tuple[list[Action], CommandResult | None]:
+        """Spoken orders -> actions on the devices they name now; or the reply refusing them (no actions
+        and no reply: nothing to do was understood)."""
+        understanding = understand(orders, self.speaker.catalog(), lang)
+        if not understanding.intents:
+            return [], None
+        if any(i.action == "query" for i in understanding.intents):
+            return [], self._said(text, lang, "timer_question", ok=False)
+        if any(i.action == "unlock" or (i.action == "on" and "fingerprintlock" in i.target.categories)
+               for i in understanding.intents):
+            return [], self._said(text, lang, "timer_unlock", ok=False)
+        outcomes = [self.speaker.plan(intent) for intent in understanding.intents]
+        if any(s.detail == "need_code" or s.kind == "unlock" for o in outcomes for s in o.steps):
+            return [], self._said(text, lang, "timer_unlock", ok=False)
+        failed = [o for o in outcomes if o.problem is not None or not o.steps or not all(s.ok for s in o.steps)]
+        if failed:
+            reply, _ok = compose_reply(load_lexicon(lang), failed, self.speaker.directory)
+            return [], CommandResult(text=text, lang=cast(Any, lang), reply=reply, ok=False)
+        try:
+            actions = [Action(devices=tuple(s.device.id for s in o.steps), action=cast(Any, o.intent.action),
+                              property=o.intent.attribute, value=o.intent.value, unit=o.intent.unit)
+                       for o in outcomes]
+        except ValidationError:
+            return [], None
+        return actions, None
+
+    # ------------------------------------------------------------------ timers
+    async def _set_timer(self, text: str, lang: str, when: When, rest: str) -> CommandResult:
+        now = self.now()
+        said = describe(when, lang, now)
+        rest = rest.strip(" ,，。.!！?？")
+        if not rest:
+            return self._said(text, lang, "timer_what", ok=False, when=said)
+        if when.repeat is None and when.at <= now:
+            return self._said(text, lang, "timer_past", ok=False)
+        if len(self.timers) >= MAX_TIMERS:
+            return self._said(text, lang, "timer_what", ok=False, when=said)
+        scene = self.find_scene(rest, lang)[0]
+        actions: list[Action] = []
+        if scene is None:
+            actions, refusal = self._actions(rest, lang, text)
+            if refusal is not None:
+                return refusal
+            if not actions:
+                return self._said(text, lang, "timer_what", ok=False, when=said)
+        repeat = (Repeat(days=when.repeat.days, hour=when.repeat.hour, minute=when.repeat.minute)
+                  if when.repeat is not None else None)
+        timer = Timer(due=when.at.timestamp(), repeat=repeat, actions=actions,
+                      scene=scene.id if scene is not None else None, text=rest, lang=cast(Any, lang),
+                      created=self.clock.wall())
+        self._add(timer)
+        key = "schedule_set" if repeat is not None else "timer_set"
+        return self._said(text, lang, key, when=said, text=rest)
+
+    def _add(self, timer: Timer) -> Timer:
+        if self.store is not None:
+            timer = self.store.add_timer(timer)
+        else:
+            timer = timer.model_copy(update={"id": self._next_id})
+        self._next_id = max(self._next_id, timer.id + 1)
+        self.timers[timer.id] = timer
+        self._wake.set()
+        return timer
+
+    def pending(self) -> list[Timer]:
+        """Timers and schedules, soonest first."""
+        return sorted(self.timers.values(), key=lambda t: (t.due, t.id))
+
+    def _when(self, timer: Timer, now: datetime) -> When:
+        at = datetime.fromtimestamp(timer.due, self.tz)
+        relative = timer.repeat is None and timer.due - now.timestamp() < 3600
+        from hub.nlu.when import Repeat as SpokenRepeat
+
+        repeat = (SpokenRepeat(days=timer.repeat.days, hour=timer.repeat.hour, minute=timer.repeat.minute)
+                  if timer.repeat is not None else None)
+        return When(at=at, repeat=repeat, relative=relative, start=0, end=0)
+
+    def _item(self, n: int, timer: Timer, lang: str, now: datetime) -> str:
+        return words(lang).replies["timer_item"].format(n=n, when=describe(self._when(timer, now), lang, now),
+                                                        text=timer.text)
+
+    def _list_timers(self, text: str, lang: str) -> CommandResult:
+        timers = self.pending()
+        if not timers:
+            return self._said(text, lang, "timers_none")
+        now = self.now()
+        items = load_lexicon(lang).replies["partial_join"].join(
+            self._item(n, t, lang, now) for n, t in enumerate(timers, 1))
+        return self._said(text, lang, "timers_list", count=len(timers), items=items)
+
+    def _cancel_timers(self, heard: Heard, text: str, lang: str) -> CommandResult:
+        timers = self.pending()
+        if not timers:
+            return self._said(text, lang, "timers_none")
+        if heard.every:
+            for timer in timers:
+                self.cancel(timer.id)
+            return self._said(text, lang, "timers_cancelled", count=len(timers))
+        if heard.index is None and len(timers) > 1:
+            now = self.now()
+            items = load_lexicon(lang).replies["partial_join"].join(
+                self._item(n, t, lang, now) for n, t in enumerate(timers, 1))
+            return self._said(text, lang, "timer_which", ok=False, count=len(timers), items=items)
+        index = heard.index if heard.index is not None else 1
+        if index == -1:
+            index = len(timers)
+        if not 1 <= index <= len(timers):
+            return self._said(text, lang, "timer_no_such", ok=False, n=index, count=len(timers))
+        timer = timers[index - 1]
+        said = describe(self._when(timer, self.now()), lang, self.now())
+        self.cancel(timer.id)
+        return self._said(text, lang, "timer_cancelled", when=said, text=timer.text)
+
+    def cancel(self, timer_id: int) -> bool:
+        """Forget a timer; False if there is none with that id."""
+        timer = self.timers.pop(timer_id, None)
+        if self.store is not None:
+            self.store.delete_timer(timer_id)
+        self._wake.set()
+        return timer is not None
+
+    async def run(self) -> None:
+        """Fire timers as they fall due, until cancelled."""
+        self._catch_up()
+        try:
+            while True:
+                self._wake.clear()
+                wall = self.clock.wall()
+                for timer in [t for t in self.pending() if t.due <= wall]:
+                    if self._connected is not None:
+                        await self._connected()
+                    self._start(self._fire(timer))
+                soonest = min((t.due for t in self.timers.values()), default=None)
+                waits: list[asyncio.Future[Any]] = [asyncio.ensure_future(self._wake.wait())]
+                if soonest is not None:
+                    waits.append(asyncio.ensure_future(self.clock.sleep(soonest - self.clock.wall())))
+                try:
+                    await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+                finally:
+                    for waiting in waits:
+                        waiting.cancel()
+        finally:
+            for task in list(self._tasks):
+                task.cancel()
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    def _catch_up(self) -> None:
+        """Schedules skip what they missed while the hub was down (one-off timers still fire, late)."""
+        now = self.now()
+        for timer in list(self.timers.values()):
+            if timer.repeat is not None and timer.due <= now.timestamp():
+                self._reschedule(timer, now)
+
+    def _reschedule(self, timer: Timer, after: datetime) -> Timer:
+        assert timer.repeat is not None
+        moved = timer.model_copy(update={"due": timer.repeat.next_after(after).timestamp()})
+        self.timers[timer.id] = moved
+        if self.store is not None:
+            self.store.update_timer(moved)
+        return moved
+
+    def _start(self, coro: Awaitable[None]) -> None:
+        task: asyncio.Task[None] = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _fire(self, timer: Timer) -> None:
+        # First forget it (or move it on), durably; then act: a crash in between loses one firing, never
+        # repeats one.
+        if timer.repeat is not None:
+            due = datetime.fromtimestamp(max(timer.due, self.clock.wall()), self.tz)
+            self._reschedule(timer, due)
+        else:
+            self.timers.pop(timer.id, None)
+            if self.store is not None:
+                self.store.delete_timer(timer.id)
+        self.fired += 1
+        lang = timer.lang
+        scene = self.scene(timer.scene) if timer.scene else None
+        if scene is not None:
+            result = await self.run_scene(scene, lang)
+            reply, ok, actions = result.reply, result.ok, result.actions
+        else:
+            outcomes = await self.speaker.carry_out([intent_of(a) for a in timer.actions])
+            lex = load_lexicon(lang)
+            reply, ok = compose_reply(lex, outcomes, self.speaker.directory)
+            reply = speech.capitalize(lex, reply.removeprefix(lex.replies["ok"]))
+            actions = action_results(outcomes)
+        text = words(lang).replies["timer_fired"].format(reply=reply)
+        await self._say(AnnouncePayload(source="timer", id=str(timer.id), lang=lang, text=text, ok=ok,
+                                        actions=actions, at=timer.due))
+
+    async def _say(self, payload: AnnouncePayload) -> None:
+        _LOGGER.info("announce (%s %s): %s", payload.source, payload.id, payload.text)
+        if self._announce is not None:
+            await self._announce(payload)
+
+    # ------------------------------------------------------------------ routines
+    def _on_record(self, record: DeviceRecord, *, fire: bool = True) -> None:
+        for routine in self.routines:
+            trigger = routine.when
+            if trigger.device != record.id or trigger.property not in record.state:
+                continue
+            holds = trigger.holds(record.state[trigger.property])
+            before = self._held.get(routine.id)
+            self._held[routine.id] = holds
+            if fire and holds and before is False:
+                self._start(self._run_routine(routine))
+
+    async def _run_routine(self, routine: Routine) -> None:
+        self.fired += 1
+        started = self.clock.wall()
+        lang = self.language
+        lex = load_lexicon(lang)
+        scene = self.scene(routine.scene) if routine.scene else None
+        actions = [*(scene.actions if scene is not None else []), *routine.actions]
+        outcomes = await self.speaker.carry_out([intent_of(a) for a in actions]) if actions else []
+        said = routine.say.for_lang(lang) if routine.say is not None else None
+        text = said or ""
+        ok = all(o.problem is None and all(s.ok for s in o.steps) for o in outcomes)
+        if actions and not ok:
+            problems, _ok = compose_reply(lex, [o for o in outcomes if o.problem or not all(s.ok for s in o.steps)],
+                                          self.speaker.directory)
+            text = (text + words(lang).replies["routine_failed"].format(problems=problems)) if text else problems
+        elif not text and actions:
+            text, _ok = compose_reply(lex, outcomes, self.speaker.directory)
+        await self._say(AnnouncePayload(source="routine", id=routine.id, lang=lang, text=text, ok=ok,
+                                        actions=action_results(outcomes), at=started))
+
+    # ------------------------------------------------------------------ views
+    def views(self) -> tuple[list[SceneView], list[TimerView], list[RoutineView]]:
+        scenes = [SceneView(id=s.id, names=s.names, source=s.source, actions=[describe_action(a) for a in s.actions])
+                  for s in self.scenes()]
+        timers = [TimerView(id=t.id, due=t.due, at=datetime.fromtimestamp(t.due, self.tz).isoformat(timespec="seconds"),
+                            repeat=_repeat_text(t.repeat) if t.repeat is not None else None, text=t.text,
+                            lang=t.lang)
+                  for t in self.pending()]
+        routines = [RoutineView(id=r.id, names=r.names, when=_trigger_text(r)) for r in self.routines]
+        return scenes, timers, routines
+
+
+def _trigger_text(routine: Routine) -> str:
+    trigger = routine.when
+    if trigger.becomes is not None:
+        return f"{trigger.device}.{trigger.property} becomes {trigger.becomes}"
+    if trigger.above is not None:
+        return f"{trigger.device}.{trigger.property} above {trigger.above:g}"
+    return f"{trigger.device}.{trigger.property} below {trigger.below:g}"

@@ -1,0 +1,171 @@
+"""What people say to scenes and timers: "晚安", "有哪些场景", "创建场景阅读模式：…", "取消第一个定时".
+
+Pure functions over one language's phrase file (``lang/<code>.yaml``); ``hear`` tells which request an
+utterance is, or None when it is an ordinary command for the speaker.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from hub.nlu import load_lexicon
+from hub.nlu.parser import strip_wake
+from hub.nlu.text import BOUNDARY, has_cjk, normalize, normalize_command
+
+_SEPARATOR = re.compile(r"\s*[:：,，;；]\s*|\s+-\s+")
+_DIGITS = re.compile(r"(\d+)")
+
+
+@dataclass(frozen=True)
+class Words:
+    """One language's scene and timer phrases (normalised) and reply templates."""
+
+    lang: str
+    run_words: tuple[str, ...]
+    scene_fillers: tuple[str, ...]
+    list_scenes: tuple[str, ...]
+    delete_scene: tuple[str, ...]
+    create_scene: tuple[str, ...]
+    name_markers: tuple[str, ...]
+    list_timers: tuple[str, ...]
+    cancel_timers: tuple[str, ...]
+    all_words: tuple[str, ...]
+    ordinals: dict[str, int]
+    replies: dict[str, str]
+
+
+def _longest_first(words: list[str]) -> tuple[str, ...]:
+    return tuple(sorted({normalize(w) for w in words}, key=len, reverse=True))
+
+
+@cache
+def words(lang: str) -> Words:
+    """The phrase file of ``lang``, loaded once."""
+    text = resources.files("hub.automation").joinpath("lang", f"{lang}.yaml").read_text(encoding="utf-8")
+    data: dict[str, Any] = yaml.safe_load(text)
+    lists = {key: _longest_first(data.get(key, [])) for key in (
+        "run_words", "scene_fillers", "list_scenes", "delete_scene", "create_scene", "name_markers", "list_timers",
+        "cancel_timers", "all_words")}
+    return Words(lang=lang, ordinals={normalize(k): int(v) for k, v in data.get("ordinals", {}).items()},
+                 replies=data["replies"], **lists)
+
+
+@dataclass(frozen=True)
+class Heard:
+    """A scene or timer request: ``kind`` is run_scene, list_scenes, create_scene, delete_scene,
+    list_timers or cancel_timer; ``name`` a scene name, ``body`` a new scene's orders (original text),
+    ``index`` the timer's number as listed, ``every`` "all of them"."""
+
+    kind: str
+    name: str = ""
+    body: str = ""
+    index: int | None = None
+    every: bool = False
+
+
+def core(text: str, lang: str) -> str:
+    """The utterance normalised, without wake word or sentence punctuation ("天猫精灵，晚安！" -> "晚安")."""
+    body, _woke = strip_wake(normalize_command(text), load_lexicon(lang))
+    return " ".join(body.replace(BOUNDARY, " ").split())
+
+
+def _strip(text: str, phrases: tuple[str, ...], *, cjk: bool) -> str:
+    """``text`` without any of ``phrases`` (whole words unless Chinese), spaces tidied."""
+    for phrase in phrases:
+        text = text.replace(phrase, " ") if cjk else re.sub(rf"(?<![\w']){re.escape(phrase)}(?![\w'])", " ", text)
+    return " ".join(text.split())
+
+
+def _contains(text: str, phrase: str) -> bool:
+    if has_cjk(phrase):
+        return phrase in text
+    return re.search(rf"(?<![\w']){re.escape(phrase)}(?![\w'])", text) is not None
+
+
+def bare(name: str, lang: str) -> str:
+    """A scene's name as ``scene_name`` leaves an utterance ("mode cinéma" -> "cinema")."""
+    said = normalize(name)
+    return _strip(said, words(lang).scene_fillers, cjk=has_cjk(said))
+
+
+def scene_name(text: str, lang: str) -> str:
+    """What remains of an utterance to compare with scene names (``bare``): run words and fillers dropped
+    ("打开睡眠模式吧" -> "睡眠模式", "please start movie time" -> "movie time")."""
+    w = words(lang)
+    said = core(text, lang)
+    cjk = has_cjk(said)
+    said = _strip(said, w.scene_fillers, cjk=cjk)
+    for verb in w.run_words:  # only at the start: "打开客厅的灯" keeps its verb and names no scene
+        if said.startswith(verb) and (cjk or said[len(verb):len(verb) + 1] in ("", " ")):
+            said = said[len(verb):].strip()
+            break
+    return _strip(said, w.scene_fillers, cjk=cjk)
+
+
+def hear(text: str, lang: str) -> Heard | None:
+    """The scene or timer request ``text`` makes (not "run a scene": that needs the scene names)."""
+    w = words(lang)
+    said = core(text, lang)
+    if not said:
+        return None
+    if any(said.startswith(phrase) for phrase in w.create_scene):
+        return _creation(text, lang, w)
+    for phrase in w.delete_scene:
+        if said.startswith(phrase):
+            name = _strip(said[len(phrase):], w.scene_fillers, cjk=has_cjk(said))
+            return Heard("delete_scene", name=name)
+    if any(_contains(said, p) for p in w.list_scenes):
+        return Heard("list_scenes")
+    if any(_contains(said, p) for p in w.list_timers):
+        return Heard("list_timers")
+    if any(_contains(said, p) for p in w.cancel_timers):
+        return Heard("cancel_timer", index=_index(said, w), every=any(_contains(said, p) for p in w.all_words))
+    return None
+
+
+def _index(said: str, w: Words) -> int | None:
+    for word, n in sorted(w.ordinals.items(), key=lambda item: -len(item[0])):
+        if _contains(said, word):
+            return n
+    if _contains(said, normalize("last")) or _contains(said, normalize("dernier")) or "最后" in said:
+        return -1
+    found = _DIGITS.search(said)
+    return int(found.group(1)) if found else None
+
+
+def _creation(original: str, lang: str, w: Words) -> Heard:
+    """"创建场景[叫]阅读模式：打开书房的灯，…": the name up to the first separator after it, then the
+    orders, as said (their punctuation separates commands)."""
+    for cut in _SEPARATOR.finditer(original):
+        head = core(original[:cut.start()], lang)
+        phrase = next((p for p in w.create_scene if head.startswith(p)), None)
+        if phrase is None or len(head) == len(phrase):
+            continue  # the wake word's comma, or the name is still to come
+        name = _as_said(original[:cut.start()], _name(head[len(phrase):], w))
+        return Heard("create_scene", name=name, body=original[cut.end():].strip())
+    said = core(original, lang)
+    phrase = next(p for p in w.create_scene if said.startswith(p))
+    return Heard("create_scene", name=_name(said[len(phrase):], w))
+
+
+def _name(text: str, w: Words) -> str:
+    text = text.strip()
+    for marker in w.name_markers:
+        if text.startswith(marker):
+            text = text[len(marker):]
+            break
+    return text.strip(" '\"“”«»")
+
+
+def _as_said(head: str, name: str) -> str:
+    """``name`` (normalised) as it was written at the end of ``head``: "Soirée Lecture", not "soiree lecture"."""
+    for start in range(len(head)):
+        if normalize(head[start:]).strip(" '\"“”«»") == name:
+            return head[start:].strip(" '\"“”«»")
+    return name
