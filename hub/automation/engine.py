@@ -124,9 +124,10 @@ class Automation:
         heard = hear(text, lang)
         if heard is not None:
             return await self._request(heard, text, lang)
-        when, rest = find_when(text, lang, self.now())
+        now = self.now()  # one moment for finding and saying the time (a sped-up clock moves meanwhile)
+        when, rest = find_when(text, lang, now)
         if when is not None:
-            return await self._set_timer(text, lang, when, rest)
+            return await self._set_timer(text, lang, when, rest, now)
         return None
 
     async def _request(self, heard: Heard, text: str, lang: str) -> CommandResult:
@@ -267,8 +268,7 @@ class Automation:
         return actions, None
 
     # ------------------------------------------------------------------ timers
-    async def _set_timer(self, text: str, lang: str, when: When, rest: str) -> CommandResult:
-        now = self.now()
+    async def _set_timer(self, text: str, lang: str, when: When, rest: str, now: datetime) -> CommandResult:
         said = describe(when, lang, now)
         rest = rest.strip(" ,，。.!！?？")
         if not rest:
