@@ -793,7 +793,12 @@ async def cmd_listen(args: argparse.Namespace) -> int:
     from hub.client import announcements
 
     heard = 0
-    async for said in announcements(_url(args)):
+    url = _url(args)
+
+    def listening() -> None:
+        print(f"listening to the hub on {url} (Ctrl-C to stop)", file=sys.stderr, flush=True)
+
+    async for said in announcements(url, listening=listening):
         if args.json:
             print(json.dumps(said.model_dump(by_alias=True, exclude_none=True), ensure_ascii=False), flush=True)
         else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 from hub.paths import credentials_path
 from hub.protocol import (
@@ -146,13 +146,17 @@ async def automation_request(url: BrokerURL, name: str, target: str, *, text: st
     return reply.payload
 
 
-async def announcements(url: BrokerURL, *, topics: Topics | None = None) -> AsyncIterator[AnnouncePayload]:
-    """What the hub says unasked, as it says it (until the caller stops iterating)."""
+async def announcements(url: BrokerURL, *, topics: Topics | None = None,
+                        listening: Callable[[], None] | None = None) -> AsyncIterator[AnnouncePayload]:
+    """What the hub says unasked, as it says it (until the caller stops iterating); ``listening`` is
+    called once the subscription is in place."""
     topics = topics or Topics()
     client_id = f"genie-listen-{uuid.uuid4().hex[:12]}"
     try:
         async with MqttConnection(with_client_credentials(url), client_id) as conn:
             await conn.subscribe(topics.announce)
+            if listening is not None:
+                listening()
             async for message in conn.messages():
                 try:
                     yield decode(message.payload, Announcement).payload

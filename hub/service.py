@@ -12,6 +12,7 @@ from hub.automation.engine import Automation
 from hub.automation.models import Automations
 from hub.clock import Clock, RealClock
 from hub.directory import Directory
+from hub.nlu import detect_language
 from hub.protocol import (
     SUCCESS,
     ActionResult,
@@ -400,7 +401,8 @@ class Hub:
         """RunScene, SaveScene, DeleteScene, CancelTimer (what ``genie scenes`` / ``genie timers`` send)."""
         payload, name = request.payload, request.header.name
         target = (payload.target or "").strip()
-        lang = payload.lang or "en"
+        said = payload.text if name == "SaveScene" else target  # the reply's language, unless one is asked for
+        lang = payload.lang or (detect_language(said or "") if name != "CancelTimer" else "en")
         automation = self.automation
         if name == "SaveScene":
             return await self._logged(automation.save_scene(target, payload.text or "", lang, payload.text or ""))

@@ -29,7 +29,16 @@ from hub.directory import DeviceRecord
 from hub.nlu import Intent, Target, detect_language, load_lexicon, speech, understand
 from hub.nlu.when import When, describe, find_when
 from hub.protocol import AnnouncePayload, CommandResult, ErrorCode, RoutineView, SceneView, TimerView
-from hub.speaker import Outcome, Speaker, Step, action_results, compose_reply, error_sentence, problem_sentence
+from hub.speaker import (
+    DEFAULT_SESSION,
+    Outcome,
+    Speaker,
+    Step,
+    action_results,
+    compose_reply,
+    error_sentence,
+    problem_sentence,
+)
 
 if TYPE_CHECKING:
     from hub.clock import Clock
@@ -67,6 +76,18 @@ def _slug(name: str, taken: set[str]) -> str:
     while candidate in taken:
         candidate, n = f"{base}-{n}", n + 1
     return candidate
+
+
+def _then_before(text: str, lang: str, position: int) -> tuple[int, int] | None:
+    """The span of the last "then" word ("然后", "and then", "puis") before ``position``, if any."""
+    lowered = text.lower()
+    found: tuple[int, int] | None = None
+    for word in load_lexicon(lang).splitters:
+        pattern = re.escape(word.lower()) if lang == "zh" else rf"(?<!\w){re.escape(word.lower())}(?!\w)"
+        for match in re.finditer(pattern, lowered[:position]):
+            if found is None or match.start() > found[0]:
+                found = (match.start(), match.end())
+    return found
 
 
 def _repeat_text(repeat: Repeat) -> str:
@@ -111,7 +132,7 @@ class Automation:
         return datetime.fromtimestamp(self.clock.wall(), self.tz)
 
     # ------------------------------------------------------------------ voice
-    async def hear(self, text: str, lang: str | None = None, session: str = "") -> CommandResult | None:
+    async def hear(self, text: str, lang: str | None = None, session: str = DEFAULT_SESSION) -> CommandResult | None:
         """Answer ``text`` if it is about scenes or timers or sets one; None to leave it to the speaker."""
         if not any(c.isalpha() for c in text):
             return None  # "123456", "26": an answer to the speaker's question
@@ -126,9 +147,21 @@ class Automation:
             return await self._request(heard, text, lang)
         now = self.now()  # one moment for finding and saying the time (a sped-up clock moves meanwhile)
         when, rest = find_when(text, lang, now)
-        if when is not None:
-            return await self._set_timer(text, lang, when, rest, now)
-        return None
+        if when is None:
+            return None
+        cut = _then_before(text, lang, when.start)
+        if cut is None:
+            return await self._set_timer(text, lang, when, rest, now, session)
+        # "打开台灯，然后十分钟后关闭台灯": what comes before the timed order is done now
+        first = await self.speaker.handle(text[:cut[0]], lang, session)
+        later_text = text[cut[1]:]
+        later_when, later_rest = find_when(later_text, lang, now)
+        assert later_when is not None  # the expression lies in this part
+        later = await self._set_timer(later_text, lang, later_when, later_rest, now, session)
+        lex = load_lexicon(lang)
+        reply = first.reply + " " * (lang != "zh") + speech.capitalize(lex, later.reply.removeprefix(lex.replies["ok"]))
+        return CommandResult(text=text, lang=cast(Any, lang), reply=reply, ok=first.ok and later.ok,
+                             actions=first.actions)
 
     async def _request(self, heard: Heard, text: str, lang: str) -> CommandResult:
         if heard.kind == "list_scenes":
@@ -241,9 +274,11 @@ class Automation:
             self.store.delete_scene(scene.id)
         return self._said(text, lang, "scene_deleted", scene=scene.names.display(lang))
 
-    def _actions(self, orders: str, lang: str, text: str) -> tuple[list[Action], CommandResult | None]:
-        """Spoken orders -> actions on the devices they name now; or the reply refusing them (no actions
-        and no reply: nothing to do was understood)."""
+    def _actions(self, orders: str, lang: str, text: str,
+                 session: str | None = None) -> tuple[list[Action], CommandResult | None]:
+        """Spoken orders -> actions on the devices they name now (or the conversation ``session`` spoke of
+        last: "十分钟后把它关掉"); or the reply refusing them (no actions and no reply: nothing to do was
+        understood)."""
         understanding = understand(orders, self.speaker.catalog(), lang)
         if not understanding.intents:
             return [], None
@@ -252,7 +287,8 @@ class Automation:
         if any(i.action == "unlock" or (i.action == "on" and "fingerprintlock" in i.target.categories)
                for i in understanding.intents):
             return [], self._said(text, lang, "timer_unlock", ok=False)
-        outcomes = [self.speaker.plan(intent) for intent in understanding.intents]
+        memory = self.speaker.session(session) if session is not None else None
+        outcomes = [self.speaker.plan(intent, memory) for intent in understanding.intents]
         if any(s.detail == "need_code" or s.kind == "unlock" for o in outcomes for s in o.steps):
             return [], self._said(text, lang, "timer_unlock", ok=False)
         failed = [o for o in outcomes if o.problem is not None or not o.steps or not all(s.ok for s in o.steps)]
@@ -268,7 +304,8 @@ class Automation:
         return actions, None
 
     # ------------------------------------------------------------------ timers
-    async def _set_timer(self, text: str, lang: str, when: When, rest: str, now: datetime) -> CommandResult:
+    async def _set_timer(self, text: str, lang: str, when: When, rest: str, now: datetime,
+                         session: str | None = None) -> CommandResult:
         said = describe(when, lang, now)
         rest = rest.strip(" ,，。.!！?？")
         if not rest:
@@ -280,7 +317,7 @@ class Automation:
         scene = self.find_scene(rest, lang)[0]
         actions: list[Action] = []
         if scene is None:
-            actions, refusal = self._actions(rest, lang, text)
+            actions, refusal = self._actions(rest, lang, text, session)
             if refusal is not None:
                 return refusal
             if not actions:

@@ -56,6 +56,8 @@ class Lexicon:
     fillers: PhraseIndex[str] = field(default_factory=PhraseIndex)
     markers: PhraseIndex[str] = field(default_factory=PhraseIndex)
     """Common words of the language, to tell French from English."""
+    splitters: tuple[str, ...] = ()
+    """The "then" words as written ("然后", "and then", "puis"): where one order ends and the next begins."""
 
     def add(self, kind: str, meaning: Any, phrase: str) -> None:
         """Make ``phrase`` findable as (kind, meaning)."""
@@ -157,4 +159,5 @@ def load_lexicon(lang: str) -> Lexicon:
         lex.fillers.add(normalize(word), word)
     for word in data.get("markers", []):
         lex.markers.add(normalize(word), word)
+    lex.splitters = tuple(sorted(data.get("splitters", []), key=len, reverse=True))
     return lex

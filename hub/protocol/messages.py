@@ -612,10 +612,12 @@ class DirectoryPayload(WireModel):
 
 
 class TextCommandResponse(Message):
-    """Hub -> client on ``hub/reply/{clientId}``: the outcome of a TextCommand or ResetHome."""
+    """Hub -> client on ``hub/reply/{clientId}``: the outcome of a TextCommand, ResetHome, RunScene,
+    SaveScene, DeleteScene or CancelTimer."""
 
     NAMESPACE = Namespace.HUB
-    NAMES = frozenset({"TextCommandResponse", "ResetHomeResponse"})
+    NAMES = frozenset({"TextCommandResponse", "ResetHomeResponse", "RunSceneResponse", "SaveSceneResponse",
+                       "DeleteSceneResponse", "CancelTimerResponse"})
     payload: CommandResult
 
 

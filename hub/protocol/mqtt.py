@@ -249,6 +249,6 @@ class MqttConnection:
 
     async def abort(self) -> None:
         sock = self._client._client.socket()
-        if sock is not None:
+        if isinstance(sock, socket.socket):  # paho's other kind (a WebSocket wrapper) is never used here
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)

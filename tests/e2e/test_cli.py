@@ -141,7 +141,8 @@ async def test_bad_home_file_names_the_entry_and_field(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "command",
     [[], ["up"], ["broker"], ["hub"], ["devices"], ["devices", "spawn"], ["devices", "list"], ["say"], ["home"],
-     ["home", "reset"], ["home", "check"]],
+     ["home", "reset"], ["home", "check"], ["scenes"], ["scenes", "list"], ["scenes", "run"], ["scenes", "add"],
+     ["scenes", "delete"], ["timers"], ["timers", "list"], ["timers", "cancel"], ["listen"], ["replay"]],
 )
 async def test_every_command_has_help(command: list[str]) -> None:
     code, out, _ = await genie(*command, "--help")
@@ -217,3 +218,50 @@ async def test_a_conversation_continues_across_genie_say_calls(genie_up: dict[st
     code, out, _ = await genie("devices", "list", "--json", env=env)
     states = {d["id"]: d["state"]["powerstate"] for d in json.loads(out) if d["category"] == "light"}
     assert states == {"bedroom-light": "on", "living-light": "off", "floor-lamp": "off", "desk-lamp": "off"}
+
+
+async def test_scenes_timers_and_announcements_from_the_command_line(genie_up: dict[str, object]) -> None:
+    env = {"GENIE_BROKER": str(genie_up["broker"])}
+    code, out, err = await genie("scenes", "list", "--json", env=env)
+    assert code == 0, err
+    listed = json.loads(out)
+    assert [s["id"] for s in listed["scenes"]] == ["coming-home", "good-night", "movie-time", "leaving-home"]
+    assert "front-door.lockstate becomes unlocked" in [r["when"] for r in listed["routines"]]
+    code, out, err = await genie("scenes", "add", "阅读模式", "打开台灯，关上客厅窗帘", env=env)
+    assert (code, out) == (0, "好的，已创建场景阅读模式，包含2个动作。说“阅读模式”就能执行。\n"), err
+    code, out, _ = await genie("scenes", "run", "--json", "阅读模式", env=env)
+    result = json.loads(out)
+    assert code == 0 and result["ok"] and {a["device"] for a in result["actions"]} == {"desk-lamp", "living-curtain"}
+    code, out, _ = await genie("scenes", "run", "no-such-scene", env=env)
+    assert code == 1 and "no scene 'no-such-scene'" in out
+    code, out, _ = await genie("scenes", "delete", "阅读模式", env=env)
+    assert (code, out) == (0, "好的，场景阅读模式已删除。\n")
+    code, out, _ = await genie("scenes", "delete", "good-night", "--lang", "en", env=env)
+    assert code == 1 and "defined in the home file" in out
+
+    code, out, _ = await genie("say", "every weekday at 7 open the bedroom curtains", env=env)
+    assert code == 0 and out.startswith("OK, I'll open the bedroom curtains every weekday at 07:00"), out
+    code, out, _ = await genie("timers", "list", "--json", env=env)
+    (timer,) = json.loads(out)["timers"]
+    assert (timer["repeat"], timer["text"]) == ("weekdays 07:00", "open the bedroom curtains")
+    code, out, _ = await genie("timers", "cancel", str(timer["id"]), env=env)
+    assert code == 0 and json.loads((await genie("timers", "list", "--json", env=env))[1])["timers"] == []
+
+    # a routine's announcement reaches `genie listen` over MQTT
+    listen = await asyncio.create_subprocess_exec(*GENIE, "listen", "--json", "--count", "1",
+                                                  stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+                                                  env={**os.environ, **env})
+    try:
+        async with asyncio.timeout(15):
+            ready = await listen.stderr.readline()  # type: ignore[union-attr]
+        assert ready.startswith(b"listening to the hub"), ready
+        code, out, _ = await genie("say", "开门，密码123456", env=env)
+        assert code == 0, out
+        async with asyncio.timeout(15):
+            line = await listen.stdout.readline()  # type: ignore[union-attr]
+        said = json.loads(line)
+        assert (said["source"], said["id"], said["text"]) == ("routine", "door-unlocked", "门锁已打开，欢迎回家")
+    finally:
+        if listen.returncode is None:
+            listen.kill()
+        await listen.wait()

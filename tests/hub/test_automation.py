@@ -345,3 +345,26 @@ async def apply(home: DemoHome, device_id: str, change: Callable[[], object]) ->
     change()
     await until(home.hub.directory,
                 lambda: home.hub.directory.get(device_id).state == device.state)  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("text", "reply"),
+    [
+        ("turn on the desk lamp, then turn it off in 10 minutes",
+         "OK, desk lamp turned on. I'll turn it off in 10 minutes."),
+        ("allume la lampe de bureau puis éteins-la dans 10 minutes",
+         "D'accord, lampe de bureau : allumée. Dans 10 minutes : « éteins-la »."),
+        ("打开台灯，然后十分钟后把它关掉", "好的，台灯已打开。10分钟后把它关掉。"),
+    ],
+)
+async def test_what_comes_before_then_is_done_now_and_it_is_remembered(home: DemoHome, text: str,
+                                                                      reply: str) -> None:
+    heard = Announcements(home.hub)
+    result = await home.hub.handle_text(text)
+    assert (result.reply, result.ok) == (reply, True)
+    assert home.state("desk-lamp")["powerstate"] == "on"
+    (timer,) = home.hub.automation.pending()
+    assert [a.devices for a in timer.actions] == [("desk-lamp",)]
+    await home.clock.advance(600)
+    await heard.count(1)
+    assert home.state("desk-lamp")["powerstate"] == "off"

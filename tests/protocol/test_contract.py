@@ -197,6 +197,13 @@ FACTORIES: dict[type[Message], list[Factory]] = {
             payload=CommandResult(text="", lang="en", reply="The home is back to its initial state.",
                                   ok=True),
         ),
+        lambda: TextCommandResponse(
+            header=reply_header(HubRequest.create("RunScene", "genie-cli-1", target="good-night", lang="zh")),
+            payload=CommandResult(text="good-night", lang="zh",
+                                  reply="睡眠模式已开启，8/9项完成；卧室窗帘离线了，暂时无法控制。", ok=False,
+                                  actions=[ActionResult(device="bedroom-curtain", action="TurnOff",
+                                                        result="IOT_DEVICE_OFFLINE")]),
+        ),
     ],
     HubInfoResponse: [hub_info_response],
     AutomationsResponse: [
