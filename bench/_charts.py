@@ -1,11 +1,36 @@
-"""PNG charts of a benchmark report (matplotlib; `pip install -e '.[bench]'`)."""
+"""PNG charts of a benchmark report (matplotlib; `pip install -e '.[bench]'`).
+
+- ``command-latency.png``: text-command latency p50/p99 by broker and fleet size, in ms and as a ratio to
+  two MQTT floor round trips, with the targets drawn;
+- ``fleet.png``: time to bring a fleet online and to a complete directory, and resident memory, by fleet
+  size and broker, with the 10,000-device targets drawn;
+- ``throughput.png``: commands per second by number of concurrent clients.
+
+Each chart says which run it comes from (date, machine, quick or full) in its footer.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+
+BROKER_COLOURS = {"amqtt": "#e07b39", "mosquitto": "#2f6db5"}
+P50, P99, FLOOR, TARGET = "#2f80ed", "#c0392b", "#9aa5b1", "#333333"
 
 
-def draw(report: dict, directory: Path) -> list[Path]:
+def _colour(kind: str) -> str:
+    return BROKER_COLOURS.get(kind, "#555555")
+
+
+def _footer(fig: Any, report: dict[str, Any]) -> None:
+    m = report["machine"]
+    run = "quick run" if report.get("quick") else "full run"
+    fig.text(0.99, 0.01, f"python -m bench ({run}), {m['date']}, {m['cpus']} CPUs, Python {m['python']}, loopback",
+             ha="right", va="bottom", fontsize=7, color="#666666")
+
+
+def draw(report: dict[str, Any], directory: Path) -> list[Path]:
+    """Write the charts the report has data for into ``directory``; return their paths."""
     try:
         import matplotlib
 
@@ -15,49 +40,112 @@ def draw(report: dict, directory: Path) -> list[Path]:
         raise SystemExit("bench: charts need matplotlib: pip install -e '.[bench]'") from None
     directory.mkdir(parents=True, exist_ok=True)
     written = []
-
-    fig, ax = plt.subplots(figsize=(7, 4))
-    labels, p50, p99, floor = [], [], [], []
-    for kind, sizes in report["command"].items():
-        for size, v in sizes.items():
-            labels.append(f"{kind}\n{size} devices")
-            p50.append(v["p50"])
-            p99.append(v["p99"])
-            floor.append(2 * v["floor_p50"])
-    xs = range(len(labels))
-    ax.bar([x - 0.27 for x in xs], floor, 0.27, label="2 × MQTT floor p50", color="#9aa5b1")
-    ax.bar(list(xs), p50, 0.27, label="command p50", color="#2f80ed")
-    ax.bar([x + 0.27 for x in xs], p99, 0.27, label="command p99", color="#eb5757")
-    ax.set_xticks(list(xs), labels)
-    ax.set_ylabel("milliseconds")
-    ax.set_title("Text command end to end vs the MQTT floor")
-    ax.legend()
-    fig.tight_layout()
-    path = directory / "command-latency.png"
-    fig.savefig(path, dpi=110)
-    written.append(path)
-    plt.close(fig)
-
-    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 4))
-    for kind in sorted({r["broker"] for r in report["fleet"]}):
-        rows = [r for r in report["fleet"] if r["broker"] == kind]
-        n = [r["devices"] for r in rows]
-        left.plot(n, [r["online_s"] for r in rows], marker="o", label=f"{kind}: online")
-        left.plot(n, [r["online_s"] + r["directory_after_s"] for r in rows], marker="x", linestyle="--",
-                  label=f"{kind}: directory complete")
-        right.plot(n, [r["fleet_rss_mb"] for r in rows], marker="o", label=f"{kind}: fleet")
-        right.plot(n, [r["broker_rss_mb"] for r in rows], marker="s", linestyle=":", label=f"{kind}: broker")
-    left.set_xlabel("devices")
-    left.set_ylabel("seconds")
-    left.set_title("Fleet start")
-    left.legend(fontsize=8)
-    right.set_xlabel("devices")
-    right.set_ylabel("RSS (MB)")
-    right.set_title("Memory")
-    right.legend(fontsize=8)
-    fig.tight_layout()
-    path = directory / "fleet.png"
-    fig.savefig(path, dpi=110)
-    written.append(path)
-    plt.close(fig)
+    for name, chart in (("command-latency.png", _command), ("fleet.png", _fleet), ("throughput.png", _throughput)):
+        fig = chart(plt, report)
+        if fig is None:
+            continue
+        _footer(fig, report)
+        path = directory / name
+        fig.savefig(path, dpi=110)
+        plt.close(fig)
+        written.append(path)
     return written
+
+
+def _command(plt: Any, report: dict[str, Any]) -> Any:
+    rows = [(kind, int(size), v) for kind, sizes in report.get("command", {}).items() for size, v in sizes.items()]
+    if not rows:
+        return None
+    fig, (ms, ratio) = plt.subplots(1, 2, figsize=(11, 4.6), gridspec_kw={"width_ratios": [3, 2]})
+    labels = [f"{kind}\n{size:,} devices" for kind, size, _ in rows]
+    xs = list(range(len(rows)))
+    w = 0.26
+    bars = [
+        ([2 * v["floor_p50"] for _, _, v in rows], -w, FLOOR, "2 × MQTT floor round trip, p50"),
+        ([v["p50"] for _, _, v in rows], 0.0, P50, "command p50"),
+        ([v["p99"] for _, _, v in rows], w, P99, "command p99"),
+    ]
+    for values, dx, colour, label in bars:
+        drawn = ms.bar([x + dx for x in xs], values, w, color=colour, label=label)
+        ms.bar_label(drawn, fmt="%.1f", fontsize=7, padding=1)
+    for x, (_, _, v) in zip(xs, rows, strict=True):  # the targets in ms: 2× and 4× two floor round trips
+        ms.hlines(2 * 2 * v["floor_p50"], x - w / 2, x + w / 2, colors=TARGET, linewidth=2.2, zorder=5)
+        ms.hlines(4 * 2 * v["floor_p99"], x + w / 2, x + 1.5 * w, colors=TARGET, linewidth=2.2, zorder=5)
+    ms.plot([], [], color=TARGET, linewidth=2.2, label="target over each bar (p50 ≤ 2×, p99 ≤ 4× two floor trips)")
+    for tick, (kind, _, _) in zip(xs, rows, strict=True):
+        ms.axvspan(tick - 0.5, tick + 0.5, color=_colour(kind), alpha=0.06, linewidth=0)
+    ms.set_xticks(xs, labels, fontsize=8)
+    ms.set_xlim(-0.5, len(rows) - 0.5)
+    ms.set_ylabel("latency (ms)")
+    ms.set_title("Text command end to end, by broker and fleet size")
+    ms.legend(fontsize=7, loc="upper center", ncol=2)
+    ms.set_ylim(0, max(max(v["p99"], 8 * v["floor_p99"]) for _, _, v in rows) * 1.45)
+
+    ratio.bar([x - w / 2 for x in xs], [v["ratio_p50"] for _, _, v in rows], w, color=P50, label="p50 ratio")
+    ratio.bar([x + w / 2 for x in xs], [v["ratio_p99"] for _, _, v in rows], w, color=P99, label="p99 ratio")
+    ratio.axhline(2, color=P50, linestyle="--", linewidth=1.2, label="p50 target ≤ 2×")
+    ratio.axhline(4, color=P99, linestyle="--", linewidth=1.2, label="p99 target ≤ 4×")
+    for tick, (kind, _, _) in zip(xs, rows, strict=True):
+        ratio.axvspan(tick - 0.5, tick + 0.5, color=_colour(kind), alpha=0.06, linewidth=0)
+    ratio.set_xticks(xs, labels, fontsize=8)
+    ratio.set_xlim(-0.5, len(rows) - 0.5)
+    ratio.set_ylabel("command ÷ two floor round trips (×)")
+    ratio.set_title("Against the targets")
+    ratio.set_ylim(0, max(5.0, *(v["ratio_p99"] for _, _, v in rows)) * 1.35)
+    ratio.legend(fontsize=7, loc="upper center", ncol=2)
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    return fig
+
+
+def _fleet(plt: Any, report: dict[str, Any]) -> Any:
+    fleet = report.get("fleet") or []
+    if not fleet:
+        return None
+    fig, (time_ax, rss_ax) = plt.subplots(1, 2, figsize=(11, 4.6))
+    for kind in sorted({r["broker"] for r in fleet}):
+        rows = sorted((r for r in fleet if r["broker"] == kind), key=lambda r: r["devices"])
+        n = [r["devices"] for r in rows]
+        c = _colour(kind)
+        time_ax.plot(n, [r["online_s"] for r in rows], marker="o", color=c, label=f"{kind}: all online")
+        time_ax.plot(n, [r["online_s"] + r["directory_after_s"] for r in rows], marker="x", linestyle="--",
+                     color=c, label=f"{kind}: hub directory complete")
+        rss_ax.plot(n, [r["fleet_rss_mb"] for r in rows], marker="o", color=c, label=f"{kind}: fleet (devices)")
+        rss_ax.plot(n, [r["hub_rss_mb"] for r in rows], marker="^", linestyle="--", color=c, label=f"{kind}: hub")
+        rss_ax.plot(n, [r["broker_rss_mb"] for r in rows], marker="s", linestyle=":", color=c,
+                    label=f"{kind}: broker")
+    largest = max(r["devices"] for r in fleet)
+    if largest >= 10000:
+        time_ax.axhline(60, color=TARGET, linestyle="-.", linewidth=1, label="target: 10,000 online ≤ 60 s")
+        rss_ax.axhline(2048, color=TARGET, linestyle="-.", linewidth=1, label="target: fleet ≤ 2 GiB")
+    for ax in (time_ax, rss_ax):
+        ax.set_xlabel("fleet size (devices)")
+        ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _pos: f"{v:,.0f}"))
+        ax.grid(alpha=0.3)
+        ax.set_ylim(bottom=0)
+        ax.legend(fontsize=7, loc="upper left")
+    time_ax.set_ylabel("seconds from spawn")
+    time_ax.set_title("Fleet start-up")
+    rss_ax.set_ylabel("resident memory, RSS (MB)")
+    rss_ax.set_title("Memory at full fleet")
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    return fig
+
+
+def _throughput(plt: Any, report: dict[str, Any]) -> Any:
+    t = report.get("throughput")
+    if not t:
+        return None
+    fig, ax = plt.subplots(figsize=(6, 4))
+    clients = list(t["cmds_per_s_by_clients"])
+    rates = list(t["cmds_per_s_by_clients"].values())
+    drawn = ax.bar([str(c) for c in clients], rates, 0.5, color=_colour(t.get("broker", "")))
+    ax.bar_label(drawn, fmt="%.0f", fontsize=8, padding=2)
+    ax.set_xlabel("concurrent clients (one MQTT session each)")
+    ax.set_ylabel("completed text commands per second")
+    ax.set_title(f"Sustained throughput ({t.get('broker', '?')}, 10-device fleet)")
+    ax.set_ylim(0, max(rates) * 1.2)
+    g = t["group"]
+    ax.text(0.02, 0.95, f"'turn off every light', {g['lights']:,} lights: {g['seconds']:.2f} s "
+            f"({g['succeeded']:,} acknowledged)", transform=ax.transAxes, fontsize=8, va="top")
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    return fig

@@ -4,43 +4,101 @@ Everything runs as a user would run it — `genie broker`, Mosquitto with the co
 `genie broker --export mosquitto` writes, `genie hub`, `genie devices spawn` — each in its own process,
 so the process that measures is only a client. Brokers run without authentication here (loopback, a
 throwaway data directory) so that the figures are the protocol's, not the password check's.
+
+Nothing here may hang: every wait has a deadline and fails with a message saying what did not happen;
+every child process is stopped by its PID when its benchmark ends, fails, is interrupted (Ctrl-C) or
+terminated (SIGTERM); its output is read continuously (a full pipe would block it) and its last lines
+are kept for error messages; all files go to one temporary directory, removed at exit.
 """
 
 from __future__ import annotations
 
 import asyncio
+import atexit
+import collections
 import contextlib
 import json
 import os
 import shutil
+import signal
 import socket
 import statistics
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Coroutine, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 from hub.protocol import HubRequest, Topics, encode
-from hub.protocol.mqtt import BrokerURL, Connection, Inbound
+from hub.protocol.mqtt import BrokerURL, Inbound, MqttConnection
 from hub.security import export_mosquitto
 
+T = TypeVar("T")
+
 COMMAND_TIMEOUT = 10.0
-"""A command without a reply for this long fails the benchmark (instead of hanging it)."""
+"""A command (or a floor round trip) without a reply for this long fails the benchmark."""
 
-
-async def ask(conn: Connection, replies: AsyncIterator[Inbound], client_id: str, text: str) -> None:
-    """Send one text command on ``conn`` and wait for the hub's reply to it."""
-    topics = Topics()
-    request = HubRequest.create("TextCommand", client_id, text)
-    await conn.publish(topics.command, encode(request))
-    async with asyncio.timeout(COMMAND_TIMEOUT):
-        while request.header.message_id.encode() not in (await anext(replies)).payload:
-            pass
+STOP_TIMEOUT = 15.0
+"""Seconds a child process gets to exit after SIGTERM before it is killed."""
 
 MOSQUITTO = shutil.which("mosquitto") or ("/usr/sbin/mosquitto" if os.path.exists("/usr/sbin/mosquitto") else None)
 
+GENIE = [sys.executable, "-m", "genie"]
+
+
+class BenchError(RuntimeError):
+    """A benchmark step could not finish; the message says which and why."""
+
+
+@contextlib.asynccontextmanager
+async def deadline(seconds: float, what: str) -> AsyncIterator[None]:
+    """Run the body for at most ``seconds``; past that, raise BenchError saying ``what`` did not finish."""
+    try:
+        async with asyncio.timeout(seconds):
+            yield
+    except TimeoutError:
+        raise BenchError(f"{what}: not done within {seconds:g} s") from None
+
+
+async def ask(conn: MqttConnection, replies: AsyncIterator[Inbound], client_id: str, text: str) -> None:
+    """Send one text command on ``conn`` and wait for the hub's reply to it (at most COMMAND_TIMEOUT)."""
+    topics = Topics()
+    request = HubRequest.create("TextCommand", client_id, text)
+    await conn.publish(topics.command, encode(request))
+    marker = request.header.message_id.encode()
+    async with deadline(COMMAND_TIMEOUT, f"{client_id}: reply to {text!r}"):
+        while marker not in (await anext(replies)).payload:
+            pass
+
+
+# -- scratch files -------------------------------------------------------------------------------------------
+
+_WORK: Path | None = None
+
+
+def scratch(prefix: str) -> Path:
+    """A new directory under this run's temporary directory (all removed when the process exits)."""
+    global _WORK
+    if _WORK is None:
+        _WORK = Path(tempfile.mkdtemp(prefix="genie-bench-"))
+        atexit.register(shutil.rmtree, _WORK, ignore_errors=True)
+    return Path(tempfile.mkdtemp(prefix=f"{prefix}-", dir=_WORK))
+
+
+_ENV: dict[str, str] | None = None
+
+
+def env() -> dict[str, str]:
+    """The environment of the processes we start: a private, empty data directory (no credentials)."""
+    global _ENV
+    if _ENV is None:
+        _ENV = {**os.environ, "GENIE_DATA_DIR": str(scratch("data")), "PYTHONUNBUFFERED": "1"}
+    return _ENV
+
+
+# -- measuring -----------------------------------------------------------------------------------------------
 
 def free_port() -> int:
     with socket.socket() as probe:
@@ -54,6 +112,11 @@ def percentile(values: list[float], q: float) -> float:
     if not ordered:
         return float("nan")
     return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered)) - 1))]
+
+
+def summary(values: list[float]) -> dict[str, float]:
+    return {"p50": round(percentile(values, 50), 3), "p99": round(percentile(values, 99), 3),
+            "mean": round(statistics.fmean(values), 3) if values else float("nan"), "n": len(values)}
 
 
 def rss_mb(pid: int) -> float:
@@ -71,69 +134,141 @@ def rss_mb(pid: int) -> float:
 
 def _descendants(pid: int) -> list[int]:
     children: list[int] = []
-    for task in Path(f"/proc/{pid}/task").glob("*/children") if Path(f"/proc/{pid}/task").exists() else []:
-        for child in task.read_text().split():
+    tasks = Path(f"/proc/{pid}/task")
+    for task in tasks.glob("*/children") if tasks.exists() else []:
+        try:
+            listed = task.read_text().split()
+        except OSError:
+            continue
+        for child in listed:
             children.append(int(child))
             children.extend(_descendants(int(child)))
     return children
 
 
-@dataclass
+# -- child processes -----------------------------------------------------------------------------------------
+
+@dataclass(eq=False)
 class Proc:
     """A child process started by a benchmark (always stopped by its PID)."""
 
     proc: asyncio.subprocess.Process
     name: str
+    output: collections.deque[bytes] = field(default_factory=lambda: collections.deque(maxlen=40))
+    reader: asyncio.Task[None] | None = None
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+    def tail(self) -> str:
+        """The last lines the process wrote (for error messages)."""
+        return b"".join(self.output).decode(errors="replace")[-2000:]
 
     async def stop(self) -> None:
+        """SIGTERM, then SIGKILL after STOP_TIMEOUT; stop reading its output. Safe to call twice."""
+        _RUNNING.discard(self)
         if self.proc.returncode is None:
-            self.proc.terminate()
+            with contextlib.suppress(ProcessLookupError):
+                self.proc.terminate()
             try:
-                await asyncio.wait_for(self.proc.wait(), timeout=15)
+                await asyncio.wait_for(self.proc.wait(), timeout=STOP_TIMEOUT)
             except TimeoutError:
-                self.proc.kill()
+                with contextlib.suppress(ProcessLookupError):
+                    self.proc.kill()
                 await self.proc.wait()
+        if self.reader is not None:
+            self.reader.cancel()
+            await asyncio.gather(self.reader, return_exceptions=True)
 
 
-def env() -> dict[str, str]:
-    """The environment of the processes we start: a private, empty data directory (no credentials)."""
-    data = tempfile.mkdtemp(prefix="genie-bench-")
-    return {**os.environ, "GENIE_DATA_DIR": data, "PYTHONUNBUFFERED": "1"}
+_RUNNING: set[Proc] = set()
+"""Every child not yet stopped, so that an interrupted run stops them all (by PID)."""
 
 
-ENV = env()
+async def stop_all() -> None:
+    await asyncio.gather(*(p.stop() for p in list(_RUNNING)), return_exceptions=True)
+
+
+def _kill_leftovers() -> None:
+    """At interpreter exit, after the event loop is gone: no child may outlive the benchmark."""
+    for p in list(_RUNNING):
+        if p.proc.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(p.proc.pid, signal.SIGKILL)
+
+
+atexit.register(_kill_leftovers)
 
 
 async def start(name: str, *args: str, ready: bytes, timeout: float = 120) -> tuple[Proc, bytes]:
-    """Start a process and wait for the line containing ``ready`` on its stdout (or stderr)."""
+    """Start a process and wait for the line containing ``ready`` on its stdout (or stderr).
+
+    Its output is then read until it exits, so that it never blocks on a full pipe.
+    """
     proc = await asyncio.create_subprocess_exec(*args, stdout=asyncio.subprocess.PIPE,
-                                                stderr=asyncio.subprocess.STDOUT, env=ENV)
-    seen = []
+                                                stderr=asyncio.subprocess.STDOUT, env=env(), limit=1 << 20)
+    handle = Proc(proc, name)
+    _RUNNING.add(handle)
+    assert proc.stdout is not None
     try:
-        async with asyncio.timeout(timeout):
+        async with deadline(timeout, f"{name} ({' '.join(args[1:])}) did not print {ready.decode()!r}"):
             while True:
-                line = await proc.stdout.readline()  # type: ignore[union-attr]
+                line = await proc.stdout.readline()
                 if not line:
-                    raise RuntimeError(f"{name} exited: {b''.join(seen).decode(errors='replace')[-2000:]}")
-                seen.append(line)
+                    await proc.wait()
+                    raise BenchError(f"{name} exited with status {proc.returncode} before it was ready:\n"
+                                     f"{handle.tail()}")
+                handle.output.append(line)
                 if ready in line:
                     break
-    except BaseException:
-        proc.kill()
-        await proc.wait()
+    except BaseException as exc:
+        await handle.stop()
+        if isinstance(exc, BenchError) and handle.output and "exited" not in str(exc):
+            raise BenchError(f"{exc}; its last output:\n{handle.tail()}") from None
         raise
-    handle = Proc(proc, name)
-    asyncio.get_running_loop().create_task(_drain(proc))
+    handle.reader = asyncio.get_running_loop().create_task(_drain(handle), name=f"drain {name}")
     return handle, line
 
 
-async def _drain(proc: asyncio.subprocess.Process) -> None:
-    while await proc.stdout.readline():  # type: ignore[union-attr]
-        pass
+async def _drain(handle: Proc) -> None:
+    stream = handle.proc.stdout
+    assert stream is not None
+    while chunk := await stream.read(1 << 16):
+        handle.output.append(chunk)
 
 
-GENIE = [sys.executable, "-m", "genie"]
+def run(main: Coroutine[Any, Any, T]) -> T:
+    """``asyncio.run(main)``, also on SIGTERM: the run is cancelled, so every child process is stopped."""
 
+    terminated = False
+
+    async def guarded() -> T:
+        task = asyncio.current_task()
+        loop = asyncio.get_running_loop()
+        assert task is not None
+
+        def terminate() -> None:
+            nonlocal terminated
+            terminated = True
+            task.cancel()
+
+        loop.add_signal_handler(signal.SIGTERM, terminate)
+        try:
+            return await main
+        finally:
+            loop.remove_signal_handler(signal.SIGTERM)
+            await stop_all()
+
+    try:
+        return asyncio.run(guarded())
+    except asyncio.CancelledError:
+        if terminated:
+            raise BenchError("terminated (SIGTERM); every process it started was stopped") from None
+        raise
+
+
+# -- brokers, hub, fleets ------------------------------------------------------------------------------------
 
 @contextlib.asynccontextmanager
 async def broker(kind: str) -> AsyncIterator[tuple[BrokerURL, Proc]]:
@@ -143,9 +278,8 @@ async def broker(kind: str) -> AsyncIterator[tuple[BrokerURL, Proc]]:
         proc, _ = await start("amqtt", *GENIE, "broker", "--insecure", "--port", str(port), ready=b"listening")
     elif kind == "mosquitto":
         if MOSQUITTO is None:
-            raise RuntimeError("mosquitto is not installed: apt-get install -y mosquitto")
-        directory = Path(tempfile.mkdtemp(prefix="genie-bench-mq-"))
-        conf = export_mosquitto(directory, None, [], port=port)[0]
+            raise BenchError("mosquitto is not installed: apt-get install -y mosquitto")
+        conf = export_mosquitto(scratch("mosquitto"), None, [], port=port)[0]
         with conf.open("a") as file:
             file.write("log_dest stderr\nlog_type notice\nlog_type information\nmax_connections -1\n")
         proc, _ = await start("mosquitto", MOSQUITTO, "-c", str(conf), ready=b" running")
@@ -158,7 +292,7 @@ async def broker(kind: str) -> AsyncIterator[tuple[BrokerURL, Proc]]:
 
 
 async def hub(url: BrokerURL) -> Proc:
-    db = Path(tempfile.mkdtemp(prefix="genie-bench-db-")) / "hub.db"
+    db = scratch("db") / "hub.db"
     proc, _ = await start("hub", *GENIE, "hub", "--broker", f"mqtt://{url.host}:{url.port}", "--db", str(db),
                           ready=b"hub connected")
     return proc
@@ -174,12 +308,9 @@ async def fleet(url: BrokerURL, count: int, *, processes: int = 1, seed: int = 1
     return proc, time.perf_counter() - started
 
 
-def summary(values: list[float]) -> dict[str, float]:
-    return {"p50": round(percentile(values, 50), 3), "p99": round(percentile(values, 99), 3),
-            "mean": round(statistics.fmean(values), 3) if values else float("nan"), "n": len(values)}
+# -- output --------------------------------------------------------------------------------------------------
 
-
-def emit(result: dict, as_json: bool, table: list[tuple[str, ...]]) -> None:
+def emit(result: dict[str, Any], as_json: bool, table: Sequence[Sequence[str]]) -> None:
     """Print the figures: a table for people, or one JSON object for scripts."""
     if as_json:
         print(json.dumps(result, ensure_ascii=False))

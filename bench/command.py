@@ -10,7 +10,6 @@ crosses the broker four times). Targets: p50 ≤ 2×, p99 ≤ 4×.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import time
 
 from bench import _harness as h
@@ -20,14 +19,15 @@ from hub.protocol import Topics
 from hub.protocol.mqtt import BrokerURL, MqttConnection
 
 
-async def light_name(url: BrokerURL) -> str:
+async def light_name(url: BrokerURL, within: float = 60) -> str:
     """The Chinese name of an online light of the fleet (asked of the hub, as a user would)."""
-    for _ in range(200):  # until the directory is complete: each round is one request/response, not a sleep
-        devices = await list_devices(url, timeout=10)
-        lights = [d for d in devices if d.category == "light" and d.online and d.names.for_lang("zh")]
-        if lights:
-            return lights[0].names.display("zh")
-    raise RuntimeError("no light came online")
+    async with h.deadline(within, "waiting for the hub to list an online light"):
+        for _ in range(1000):  # until the directory has one: each round is one request/response, not a sleep
+            devices = await list_devices(url, timeout=10)
+            lights = [d for d in devices if d.category == "light" and d.online and d.names.for_lang("zh")]
+            if lights:
+                return lights[0].names.display("zh")
+    raise h.BenchError("the hub listed no online light after 1,000 asks")
 
 
 async def commands(url: BrokerURL, rounds: int) -> dict[str, float]:
@@ -78,7 +78,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--broker", action="append", choices=["amqtt", "mosquitto"], help="default: both")
     parser.add_argument("--devices", type=int, action="append", help="fleet sizes (default: 10 and 1000)")
     args = parser.parse_args(argv)
-    result = asyncio.run(run(args.broker or ["amqtt", "mosquitto"], args.devices or [10, 1000], args.quick))
+    result = h.run(run(args.broker or ["amqtt", "mosquitto"], args.devices or [10, 1000], args.quick))
     table = [("broker", "devices", "command p50 (ms)", "p99 (ms)", "floor p50", "ratio p50", "ratio p99")]
     for kind, sizes in result.items():
         for size, v in sizes.items():

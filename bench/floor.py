@@ -15,6 +15,7 @@ from hub.protocol.mqtt import BrokerURL, MqttConnection
 
 
 async def measure(url: BrokerURL, rounds: int) -> dict[str, float]:
+    """``rounds`` sequential round trips (after 50 of warm-up); each must complete within COMMAND_TIMEOUT."""
     async with MqttConnection(url, "bench-asker") as asker, MqttConnection(url, "bench-echo") as echo:
         await asker.subscribe("bench/reply")
         await echo.subscribe("bench/request")
@@ -23,19 +24,23 @@ async def measure(url: BrokerURL, rounds: int) -> dict[str, float]:
             async for message in echo.messages():
                 await echo.publish("bench/reply", message.payload)
 
-        reflector = asyncio.create_task(reflect())
+        reflector = asyncio.create_task(reflect(), name="floor echo")
         replies = asker.messages()
         times = []
         try:
             for i in range(rounds + 50):
+                request = b"%d" % i
                 started = time.perf_counter()
-                await asker.publish("bench/request", b"%d" % i)
-                await anext(replies)
+                await asker.publish("bench/request", request)
+                async with h.deadline(h.COMMAND_TIMEOUT, f"floor on {url}: echo of request {i}"):
+                    while (await anext(replies)).payload != request:
+                        pass  # a late echo of an earlier request cannot be this one's
                 if i >= 50:  # warm-up excluded
                     times.append((time.perf_counter() - started) * 1000)
         finally:
             reflector.cancel()
-            await asyncio.gather(reflector, return_exceptions=True)
+            async with h.deadline(5, f"floor on {url}: stopping the echo session"):
+                await asyncio.gather(reflector, return_exceptions=True)
     return h.summary(times)
 
 
@@ -55,7 +60,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--broker", action="append", choices=["amqtt", "mosquitto"],
                         help="broker(s) to measure (default: both)")
     args = parser.parse_args(argv)
-    result = asyncio.run(run(args.broker or ["amqtt", "mosquitto"], args.quick))
+    result = h.run(run(args.broker or ["amqtt", "mosquitto"], args.quick))
     table = [("broker", "round trip p50 (ms)", "p99 (ms)", "n")]
     table += [(k, f"{v['p50']:.3f}", f"{v['p99']:.3f}", str(v["n"])) for k, v in result.items()]
     h.emit({"floor": result}, args.json, table)

@@ -42,8 +42,10 @@ def measure(runs: int) -> dict[str, float | int]:
     loads, totals = [], []
     brands = products = 0
     for _ in range(runs):
-        out = subprocess.run([sys.executable, "-c", _LOAD], check=True, capture_output=True, text=True).stdout
-        load, total, brands, products = (float(x) for x in out.split())
+        out = subprocess.run([sys.executable, "-c", _LOAD], check=True, capture_output=True, text=True,
+                             timeout=120).stdout
+        load, total, n_brands, n_products = (float(x) for x in out.split())
+        brands, products = int(n_brands), int(n_products)
         loads.append(load)
         totals.append(total)
     help_ms = [_wall_ms([sys.executable, "-m", "genie", "--help"]) for _ in range(runs)]

@@ -7,20 +7,17 @@ Targets: `genie up` ≤ 3 s, `genie --help` ≤ 0.3 s.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import statistics
 import subprocess
-import tempfile
 import time
-from pathlib import Path
 
 from bench import _harness as h
 
 
 async def up_once() -> tuple[float, float]:
     """(wall seconds to ready, seconds the process itself reported) for one `genie up --json`."""
-    db = Path(tempfile.mkdtemp(prefix="genie-bench-up-")) / "hub.db"
+    db = h.scratch("up") / "hub.db"
     started = time.perf_counter()
     proc, line = await h.start("up", *h.GENIE, "up", "--http", "0", "--port", "0", "--db", str(db), "--json",
                                ready=b"ready_seconds")
@@ -31,7 +28,7 @@ async def up_once() -> tuple[float, float]:
 
 def help_once() -> float:
     started = time.perf_counter()
-    subprocess.run([*h.GENIE, "--help"], check=True, capture_output=True, env=h.ENV)
+    subprocess.run([*h.GENIE, "--help"], check=True, capture_output=True, env=h.env(), timeout=60)
     return time.perf_counter() - started
 
 
@@ -52,7 +49,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--quick", action="store_true", help="3 runs instead of 7")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
-    result = asyncio.run(run(args.quick))
+    result = h.run(run(args.quick))
     table = [("what", "median (s)", "target (s)"),
              ("genie up → ready (demo home)", f"{result['startup_s']:.2f}", "3.0"),
              ("  of which inside the process", f"{result['startup_in_process_s']:.2f}", ""),

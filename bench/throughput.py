@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import tempfile
 import time
 from pathlib import Path
 
@@ -18,7 +17,8 @@ import yaml
 
 from bench import _harness as h
 from bench.command import light_name
-from hub.client import hub_info, say
+from bench.fleet import directory_complete
+from hub.client import say
 from hub.protocol import Topics
 from hub.protocol.mqtt import BrokerURL, MqttConnection
 
@@ -49,7 +49,7 @@ def lights_home(count: int) -> Path:
     rooms = [{"id": f"room{i}", "names": {"en": [f"room {i}"], "zh": [f"房间{i}"]}} for i in range(4)]
     devices = [{"id": f"light-{i}", "category": "light", "room": f"room{i % 4}",
                 "names": {"zh": [f"灯{i}号"], "en": [f"light {i}"]}} for i in range(count)]
-    path = Path(tempfile.mkdtemp(prefix="genie-bench-home-")) / "lights.yaml"
+    path = h.scratch("home") / "lights.yaml"
     path.write_text(yaml.safe_dump({"rooms": rooms, "devices": devices}, allow_unicode=True), encoding="utf-8")
     return path
 
@@ -57,8 +57,7 @@ def lights_home(count: int) -> Path:
 async def group(url: BrokerURL, lights: int) -> dict[str, float]:
     fleet, _ = await h.fleet(url, lights, home=lights_home(lights))
     try:
-        while (await hub_info(url, timeout=30)).online < lights:
-            pass  # each ask is a request/response to the hub (bounded by the fleet coming up)
+        await directory_complete(url, lights, limit=60)
         started = time.perf_counter()
         result = await say(url, "关掉所有的灯", timeout=120)
         elapsed = time.perf_counter() - started
@@ -80,7 +79,8 @@ async def run(kind: str, quick: bool) -> dict:
             grouped = await group(url, 200 if quick else 1000)
         finally:
             await hub.stop()
-    return {"cmds_per_s_by_clients": rates, "throughput_cmds_per_s": max(rates.values()), "group": grouped}
+    return {"broker": kind, "cmds_per_s_by_clients": rates, "throughput_cmds_per_s": max(rates.values()),
+            "group": grouped}
 
 
 def main(argv: list[str]) -> int:
@@ -89,7 +89,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--broker", choices=["amqtt", "mosquitto"], default="mosquitto")
     args = parser.parse_args(argv)
-    result = asyncio.run(run(args.broker, args.quick))
+    result = h.run(run(args.broker, args.quick))
     table = [("clients", "commands/s")]
     table += [(str(c), f"{r:.1f}") for c, r in result["cmds_per_s_by_clients"].items()]
     g = result["group"]

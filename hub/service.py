@@ -103,7 +103,10 @@ class Hub:
                 record.online = False  # until the device answers discovery
             self.directory.load(records)
             self.directory.listeners.append(store.save)
-        self.speaker = Speaker(self.directory, self.send, connected=lambda: self._conn is not None)
+        self.clock = clock or RealClock()
+        """The simulation's clock: timers, the speaker's questions expiring, announcements' times."""
+        self.speaker = Speaker(self.directory, self.send, connected=lambda: self._conn is not None,
+                               clock=self.clock.now)
         self._connect = connect
         self._conn: Connection | None = None
         self._pending: dict[str, asyncio.Future[Response | ErrorResponse]] = {}
@@ -124,7 +127,6 @@ class Hub:
         """Observers of every text command the hub has carried out (the conversation)."""
         self.announcement_listeners: list[Callable[[AnnouncePayload], None]] = []
         """Observers of what the hub says unasked (timers that fired, routines that ran)."""
-        self.clock = clock or RealClock()
         self.automation = Automation(self.speaker, clock=self.clock, config=automations, store=store,
                                      announce=self.announce, connected=self.wait_connected)
 

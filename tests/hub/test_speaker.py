@@ -411,11 +411,9 @@ async def test_each_conversation_remembers_its_own_devices(home: DemoHome) -> No
 
 
 async def test_a_question_left_unanswered_expires(home: DemoHome) -> None:
-    now = [1000.0]
-    speaker = home.hub.speaker
-    speaker.clock = lambda: now[0]
+    speaker = home.hub.speaker  # on the home's simulation clock
     assert not (await speaker.handle("开锁")).ok
-    now[0] += PENDING_TTL + 1
+    await home.clock.advance(PENDING_TTL + 1)
     late = await speaker.handle("123456")
     assert (late.ok, late.actions) == (False, [])
     assert home.requests_to("front-door") == 0
@@ -423,11 +421,9 @@ async def test_a_question_left_unanswered_expires(home: DemoHome) -> None:
 
 
 async def test_a_question_answered_in_time_completes(home: DemoHome) -> None:
-    now = [1000.0]
     speaker = home.hub.speaker
-    speaker.clock = lambda: now[0]
     assert not (await speaker.handle("unlock the door")).ok
-    now[0] += PENDING_TTL - 1
+    await home.clock.advance(PENDING_TTL - 1)
     result = await speaker.handle("123456")
     assert (result.lang, result.reply, result.ok) == ("en", "OK, door lock unlocked.", True)
 
