@@ -368,3 +368,15 @@ async def test_what_comes_before_then_is_done_now_and_it_is_remembered(home: Dem
     await home.clock.advance(600)
     await heard.count(1)
     assert home.state("desk-lamp")["powerstate"] == "off"
+
+
+async def test_a_cleaning_run_announces_low_battery_then_the_end_of_cleaning(home: DemoHome) -> None:
+    heard = Announcements(home.hub)
+    assert (await home.hub.handle_text("开始扫地")).ok
+    await home.clock.advance(45 * 60)  # at standard suction the battery reaches 15 % in 42.5 minutes
+    said = await heard.count(2)
+    assert [(s.id, s.text) for s in said] == [
+        ("vacuum-battery-low", "扫地机器人电量低于20%"),
+        ("cleaning-finished", "扫地机器人打扫完了，已回到基站"),
+    ]
+    assert home.state("vacuum")["status"] == "docked"
