@@ -390,6 +390,8 @@ async def cmd_up(args: argparse.Namespace) -> int:
                       f'  {env}genie say "打开客厅的灯"\n'
                       f'  {env}genie say "set the bedroom air conditioner to 26 degrees"\n'
                       f'  {env}genie say "allume la lampe de bureau"\n'
+                      f'  {env}genie say "晚安"            (a scene)\n'
+                      f'  {env}genie say "turn off the tv in 10 minutes"   (then: {env}genie listen)\n'
                       f"  {env}genie devices list", flush=True)
                 from hub.interop.wiring import neighbour_logins
 
