@@ -132,6 +132,29 @@ async def test_sped_up_time_moves_the_curtain_faster(tmp_path: Path) -> None:
         elapsed = loop.time() - started
         assert curtain.state["position"] == 100
         assert elapsed < 5  # at real speed it takes 10 s
+
+        # timers run on the same clock: "in 2 minutes" comes 2 real seconds later
+        from hub.client import announcements
+
+        listening = asyncio.Event()
+        said = asyncio.get_running_loop().create_future()
+
+        async def listen() -> None:
+            async for payload in announcements(url, listening=listening.set):
+                said.set_result(payload)
+                return
+
+        listener = asyncio.create_task(listen())
+        try:
+            async with asyncio.timeout(10):
+                await listening.wait()
+            assert (await say(url, "in 2 minutes turn off the living room curtains", timeout=10)).ok
+            async with asyncio.timeout(20):  # 120 s of simulated time; at real speed this would time out
+                payload = await said
+            assert payload.source == "timer" and payload.ok
+        finally:
+            listener.cancel()
+            await asyncio.gather(listener, return_exceptions=True)
     finally:
         proc.terminate()
         await proc.wait()
