@@ -78,14 +78,15 @@ async def browser() -> AsyncIterator[Any]:
 
 @pytest.fixture
 async def open_page(browser: Any) -> AsyncIterator[Any]:
-    """``await open_page(url, lang="en")``: a fresh page on ``url``; fails the test on any script error."""
+    """``await open_page(url, lang="en", script="")``: a fresh page on ``url`` (``script`` runs before the
+    page's own); fails the test on any script error."""
     contexts = []
     errors: list[str] = []
 
-    async def opener(url: str, lang: str = "en") -> Any:
+    async def opener(url: str, lang: str = "en", script: str = "") -> Any:
         context = await browser.new_context(viewport={"width": 1440, "height": 900}, locale="en-US")
         contexts.append(context)
-        await context.add_init_script(f"localStorage.setItem('genie-lang', {lang!r})")
+        await context.add_init_script(f"localStorage.setItem('genie-lang', {lang!r}); {script}")
         page = await context.new_page()
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         await page.goto(url)

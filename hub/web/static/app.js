@@ -87,7 +87,8 @@ let source = null;
 function connect() {
   if (source) source.close();
   const url = token() ? `/api/events?token=${encodeURIComponent(token())}` : "/api/events";
-  source = new EventSource(url);
+  const mine = new EventSource(url);
+  source = mine;
   source.addEventListener("snapshot", (e) => onSnapshot(JSON.parse(e.data)));
   source.addEventListener("devices", (e) => {
     const batch = JSON.parse(e.data);
@@ -118,8 +119,9 @@ function connect() {
   source.onopen = () => setLive(true);
   source.onerror = async () => {
     setLive(false);
-    // EventSource retries by itself; find out whether it is the token that is wrong.
-    try { await api("/api/hub"); } catch (err) { if (err.status === 401) source.close(); }
+    // EventSource retries by itself; find out whether it is the token that is wrong. Close this stream, not
+    // `source`: by the time the answer comes the user may have typed the token and connect() opened another.
+    try { await api("/api/hub"); } catch (err) { if (err.status === 401) mine.close(); }
   };
 }
 
