@@ -113,6 +113,11 @@ def _fleet(plt: Any, report: dict[str, Any]) -> Any:
         rss_ax.plot(n, [r["hub_rss_mb"] for r in rows], marker="^", linestyle="--", color=c, label=f"{kind}: hub")
         rss_ax.plot(n, [r["broker_rss_mb"] for r in rows], marker="s", linestyle=":", color=c,
                     label=f"{kind}: broker")
+        last = rows[-1]  # the largest fleet's figures, written beside its points
+        time_ax.annotate(f"{last['online_s']:.1f} s", (last["devices"], last["online_s"]), textcoords="offset points",
+                         xytext=(-6, 6), ha="right", fontsize=8, color=c)
+        rss_ax.annotate(f"{last['fleet_rss_mb']:.0f} MB", (last["devices"], last["fleet_rss_mb"]),
+                        textcoords="offset points", xytext=(-6, 6), ha="right", fontsize=8, color=c)
     largest = max(r["devices"] for r in fleet)
     if largest >= 10000:
         time_ax.axhline(60, color=TARGET, linestyle="-.", linewidth=1, label="target: 10,000 online ≤ 60 s")
@@ -121,8 +126,10 @@ def _fleet(plt: Any, report: dict[str, Any]) -> Any:
         ax.set_xlabel("fleet size (devices)")
         ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _pos: f"{v:,.0f}"))
         ax.grid(alpha=0.3)
-        ax.set_ylim(bottom=0)
-        ax.legend(fontsize=7, loc="upper left")
+        ax.set_ylim(0, ax.get_ylim()[1] * 1.12)
+    # where the lines are not: right of the small fleets for times, above the curves for memory
+    time_ax.legend(fontsize=7, loc="center right" if largest >= 10000 else "upper left")
+    rss_ax.legend(fontsize=7, loc="center left" if largest >= 10000 else "upper left")
     time_ax.set_ylabel("seconds from spawn")
     time_ax.set_title("Fleet start-up")
     rss_ax.set_ylabel("resident memory, RSS (MB)")

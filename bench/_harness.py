@@ -291,9 +291,11 @@ async def broker(kind: str) -> AsyncIterator[tuple[BrokerURL, Proc]]:
         await proc.stop()
 
 
-async def hub(url: BrokerURL) -> Proc:
+async def hub(url: BrokerURL, *, profile: Path | None = None) -> Proc:
+    """`genie hub` on ``url``; under cProfile, writing ``profile`` when it is stopped, if given."""
     db = scratch("db") / "hub.db"
-    proc, _ = await start("hub", *GENIE, "hub", "--broker", f"mqtt://{url.host}:{url.port}", "--db", str(db),
+    python = [sys.executable, "-m", "cProfile", "-o", str(profile), "-m", "genie"] if profile else GENIE
+    proc, _ = await start("hub", *python, "hub", "--broker", f"mqtt://{url.host}:{url.port}", "--db", str(db),
                           ready=b"hub connected")
     return proc
 

@@ -10,7 +10,9 @@ crosses the broker four times). Targets: p50 ≤ 2×, p99 ≤ 4×.
 from __future__ import annotations
 
 import argparse
+import sys
 import time
+from pathlib import Path
 
 from bench import _harness as h
 from bench.floor import measure as floor
@@ -45,13 +47,18 @@ async def commands(url: BrokerURL, rounds: int) -> dict[str, float]:
     return h.summary(times)
 
 
-async def run(brokers: list[str], sizes: list[int], quick: bool) -> dict:
-    rounds = 200 if quick else 1000
+async def run(brokers: list[str], sizes: list[int], quick: bool, profile: Path | None = None,
+              rounds: int | None = None) -> dict:
+    """Per broker and fleet size: command p50/p99 and their ratios to the floor measured on the same broker.
+
+    With ``profile`` (an existing directory), the hub runs under cProfile and writes ``hub-BROKER.prof`` there.
+    """
+    rounds = rounds or (200 if quick else 1000)
     result: dict = {}
     for kind in brokers:
         async with h.broker(kind) as (url, _broker):
             base = await floor(url, rounds)
-            hub = await h.hub(url)
+            hub = await h.hub(url, profile=profile / f"hub-{kind}.prof" if profile else None)
             try:
                 for size in sizes:
                     fleet, _online = await h.fleet(url, size, processes=1 if size <= 1000 else 2, seed=size)
@@ -77,12 +84,21 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--broker", action="append", choices=["amqtt", "mosquitto"], help="default: both")
     parser.add_argument("--devices", type=int, action="append", help="fleet sizes (default: 10 and 1000)")
+    parser.add_argument("--rounds", type=int, help="commands per fleet size (default: 1000, --quick 200)")
+    parser.add_argument("--profile", type=Path, metavar="DIR",
+                        help="run the hub under cProfile; write DIR/hub-BROKER.prof (read: python -m pstats FILE)")
     args = parser.parse_args(argv)
-    result = h.run(run(args.broker or ["amqtt", "mosquitto"], args.devices or [10, 1000], args.quick))
+    if args.profile:
+        args.profile = args.profile.resolve()
+        args.profile.mkdir(parents=True, exist_ok=True)
+    result = h.run(run(args.broker or ["amqtt", "mosquitto"], args.devices or [10, 1000], args.quick, args.profile,
+                       args.rounds))
     table = [("broker", "devices", "command p50 (ms)", "p99 (ms)", "floor p50", "ratio p50", "ratio p99")]
     for kind, sizes in result.items():
         for size, v in sizes.items():
             table.append((kind, size, f"{v['p50']:.2f}", f"{v['p99']:.2f}", f"{v['floor_p50']:.3f}",
                           f"{v['ratio_p50']:.2f}", f"{v['ratio_p99']:.2f}"))
     h.emit({"command": result}, args.json, table)
+    if args.profile:
+        print(f"hub profiles (the profile is written when the hub stops): {args.profile}/hub-*.prof", file=sys.stderr)
     return 0
