@@ -57,7 +57,8 @@ class Directory:
         self._devices: dict[str, DeviceRecord] = {}
         self.listeners: list[Listener] = []
         self.names_version = 0
-        """Grows whenever a device, its names or its room change (what understanding's catalog is built from)."""
+        """Grows whenever a device comes or goes, or its names, room, actions, specs or set of state properties
+        change (what understanding's catalog is built from)."""
 
     def __contains__(self, device_id: object) -> bool:
         return device_id in self._devices
@@ -126,10 +127,14 @@ class Directory:
         if replace:
             if new == record.state:
                 return True
+            if new.keys() != record.state.keys():
+                self.names_version += 1  # what a device can be asked about is in its state too
             record.state = new
         else:
             if all(record.state.get(k) == v for k, v in new.items()):
                 return True
+            if any(k not in record.state for k in new):
+                self.names_version += 1
             record.state.update(new)
         self._changed(record)
         return True

@@ -422,9 +422,11 @@ class Hub:
     async def handle_text(self, text: str, lang: str | None = None, session: str = DEFAULT_SESSION) -> CommandResult:
         """Carry out a text command (what a TextCommand on MQTT does); its outcome is committed to the
         command log, with every directory change it caused, before it is returned."""
-        result = await self.automation.hear(text, lang, session)
+        # the language is found once, for both (a text with no letters keeps the conversation's: "123456")
+        detected = lang or (detect_language(text) if any(c.isalpha() for c in text) else None)
+        result = await self.automation.hear(text, lang, session, detected=detected)
         if result is None:
-            result = await self.speaker.handle(text, lang, session)
+            result = await self.speaker.handle(text, detected, session)
         return await self._logged(result)
 
     async def _logged(self, result: CommandResult) -> CommandResult:

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, cast
 from pydantic import ValidationError
 
 from hub.automation.models import Action, Automations, Repeat, Routine, Scene, Timer, zone
-from hub.automation.voice import Heard, bare, hear, scene_name, words
+from hub.automation.voice import Heard, bare, core, hear, scene_name, words
 from hub.directory import DeviceRecord
 from hub.nlu import Intent, Target, detect_language, load_lexicon, speech, understand
 from hub.nlu.when import When, describe, find_when
@@ -111,6 +111,7 @@ class Automation:
         self.tz = zone(config.timezone)
         self.home_scenes = {s.id: s for s in config.scenes}
         self.user_scenes = {s.id: s for s in (store.scenes() if store is not None else [])}
+        self._index: dict[str, dict[str, Scene]] | None = None
         self.routines = list(config.routines)
         self.timers: dict[int, Timer] = {t.id: t for t in (store.timers() if store is not None else [])}
         self._next_id = max(self.timers, default=0) + 1  # ids when there is no store
@@ -132,12 +133,15 @@ class Automation:
         return datetime.fromtimestamp(self.clock.wall(), self.tz)
 
     # ------------------------------------------------------------------ voice
-    async def hear(self, text: str, lang: str | None = None, session: str = DEFAULT_SESSION) -> CommandResult | None:
-        """Answer ``text`` if it is about scenes or timers or sets one; None to leave it to the speaker."""
+    async def hear(self, text: str, lang: str | None = None, session: str = DEFAULT_SESSION, *,
+                   detected: str | None = None) -> CommandResult | None:
+        """Answer ``text`` if it is about scenes or timers or sets one; None to leave it to the speaker.
+
+        ``lang`` is the language the caller asked for; ``detected``, the one the caller already found."""
         if not any(c.isalpha() for c in text):
             return None  # "123456", "26": an answer to the speaker's question
         forced = lang
-        lang = lang or detect_language(text)
+        lang = lang or detected or detect_language(text)
         scene, said_in = self.find_scene(text, lang)
         if scene is not None:
             # "Bonne nuit" has too few words to tell French by; the name it matched tells it
@@ -186,13 +190,27 @@ class Automation:
 
     def find_scene(self, text: str, lang: str) -> tuple[Scene | None, str]:
         """The scene ``text`` names by any of its names ("晚安", "打开睡眠模式", "start movie time"), and
-        the language of the name it matched (``lang`` when it matched by id or by a name of ``lang``)."""
-        for scene in self.scenes():
-            for name_lang, name in sorted(scene.names.all(), key=lambda item: item[0] != lang):
-                if scene_name(text, name_lang) == bare(name, name_lang):
-                    return scene, name_lang
-        said = scene_name(text, lang)
-        return self.home_scenes.get(said) or self.user_scenes.get(said), lang
+        the language of the name it matched (``lang`` when it matched by id)."""
+        index = self._names()
+        said = core(text, lang)  # once: each language then only drops its own fillers and verbs
+        own = scene_name(text, lang, said=said)
+        found = index.get(lang, {}).get(own) or self.home_scenes.get(own) or self.user_scenes.get(own)
+        if found is not None:
+            return found, lang
+        for name_lang in index:
+            if name_lang != lang and (found := index[name_lang].get(scene_name(text, name_lang, said=said))):
+                return found, name_lang
+        return None, lang
+
+    def _names(self) -> dict[str, dict[str, Scene]]:
+        """Per language, each scene name as ``scene_name`` leaves an utterance -> its scene (built once per
+        change of the scenes: every command is checked against it)."""
+        if self._index is None:
+            self._index = {}
+            for scene in self.scenes():
+                for name_lang, name in scene.names.all():
+                    self._index.setdefault(name_lang, {}).setdefault(bare(name, name_lang), scene)
+        return self._index
 
     def scene(self, key: str) -> Scene | None:
         """A scene by id or by any of its names."""
@@ -257,6 +275,7 @@ class Automation:
         scene_id = existing.id if existing is not None else _slug(name, set(self.home_scenes) | set(self.user_scenes))
         scene = Scene(id=scene_id, names=cast(Any, names), actions=actions, source="user")
         self.user_scenes[scene.id] = scene
+        self._index = None
         if self.store is not None:
             self.store.save_scene(scene)
         key = "scene_updated" if existing is not None else "scene_created"
@@ -270,6 +289,7 @@ class Automation:
         if scene.source == "home":
             return self._said(text, lang, "scene_home_delete", ok=False, scene=scene.names.display(lang))
         del self.user_scenes[scene.id]
+        self._index = None
         if self.store is not None:
             self.store.delete_scene(scene.id)
         return self._said(text, lang, "scene_deleted", scene=scene.names.display(lang))

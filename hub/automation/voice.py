@@ -20,6 +20,7 @@ from hub.nlu.text import BOUNDARY, has_cjk, normalize, normalize_command
 
 _SEPARATOR = re.compile(r"\s*[:：,，;；]\s*|\s+-\s+")
 _DIGITS = re.compile(r"(\d+)")
+_LAST = re.compile(r"最后|(?<![\w'])(?:last|dernier|derniere)(?![\w'])")
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,19 @@ class Words:
     all_words: tuple[str, ...]
     ordinals: dict[str, int]
     replies: dict[str, str]
+    patterns: dict[str, re.Pattern[str]]
+    """Per phrase list: one regex finding any of its phrases (whole words, unless Chinese)."""
+
+    def find(self, key: str, text: str) -> re.Match[str] | None:
+        return self.patterns[key].search(text)
+
+
+def _pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    """One alternation of ``phrases``, longest first; a non-Chinese phrase matches whole words only."""
+    if not phrases:
+        return re.compile(r"(?!)")
+    return re.compile("|".join(re.escape(p) if has_cjk(p) else rf"(?<![\w']){re.escape(p)}(?![\w'])"
+                               for p in phrases))
 
 
 def _longest_first(words: list[str]) -> tuple[str, ...]:
@@ -52,8 +66,10 @@ def words(lang: str) -> Words:
     lists = {key: _longest_first(data.get(key, [])) for key in (
         "run_words", "scene_fillers", "list_scenes", "delete_scene", "create_scene", "name_markers", "list_timers",
         "cancel_timers", "all_words")}
-    return Words(lang=lang, ordinals={normalize(k): int(v) for k, v in data.get("ordinals", {}).items()},
-                 replies=data["replies"], **lists)
+    ordinals = {normalize(k): int(v) for k, v in data.get("ordinals", {}).items()}
+    patterns = {key: _pattern(phrases) for key, phrases in lists.items()}
+    patterns["ordinals"] = _pattern(tuple(sorted(ordinals, key=len, reverse=True)))
+    return Words(lang=lang, ordinals=ordinals, replies=data["replies"], patterns=patterns, **lists)
 
 
 @dataclass(frozen=True)
@@ -75,37 +91,28 @@ def core(text: str, lang: str) -> str:
     return " ".join(body.replace(BOUNDARY, " ").split())
 
 
-def _strip(text: str, phrases: tuple[str, ...], *, cjk: bool) -> str:
-    """``text`` without any of ``phrases`` (whole words unless Chinese), spaces tidied."""
-    for phrase in phrases:
-        text = text.replace(phrase, " ") if cjk else re.sub(rf"(?<![\w']){re.escape(phrase)}(?![\w'])", " ", text)
-    return " ".join(text.split())
-
-
-def _contains(text: str, phrase: str) -> bool:
-    if has_cjk(phrase):
-        return phrase in text
-    return re.search(rf"(?<![\w']){re.escape(phrase)}(?![\w'])", text) is not None
+def _strip(text: str, w: Words, key: str) -> str:
+    """``text`` without any phrase of the list ``key``, spaces tidied."""
+    return " ".join(w.patterns[key].sub(" ", text).split())
 
 
 def bare(name: str, lang: str) -> str:
     """A scene's name as ``scene_name`` leaves an utterance ("mode cinéma" -> "cinema")."""
-    said = normalize(name)
-    return _strip(said, words(lang).scene_fillers, cjk=has_cjk(said))
+    return _strip(normalize(name), words(lang), "scene_fillers")
 
 
-def scene_name(text: str, lang: str) -> str:
+def scene_name(text: str, lang: str, *, said: str | None = None) -> str:
     """What remains of an utterance to compare with scene names (``bare``): run words and fillers dropped
-    ("打开睡眠模式吧" -> "睡眠模式", "please start movie time" -> "movie time")."""
+    ("打开睡眠模式吧" -> "睡眠模式", "please start movie time" -> "movie time"). ``said``: the utterance's
+    ``core`` when the caller has it already."""
     w = words(lang)
-    said = core(text, lang)
+    said = _strip(core(text, lang) if said is None else said, w, "scene_fillers")
     cjk = has_cjk(said)
-    said = _strip(said, w.scene_fillers, cjk=cjk)
     for verb in w.run_words:  # only at the start: "打开客厅的灯" keeps its verb and names no scene
         if said.startswith(verb) and (cjk or said[len(verb):len(verb) + 1] in ("", " ")):
             said = said[len(verb):].strip()
             break
-    return _strip(said, w.scene_fillers, cjk=cjk)
+    return _strip(said, w, "scene_fillers")
 
 
 def hear(text: str, lang: str) -> Heard | None:
@@ -118,22 +125,22 @@ def hear(text: str, lang: str) -> Heard | None:
         return _creation(text, lang, w)
     for phrase in w.delete_scene:
         if said.startswith(phrase):
-            name = _strip(said[len(phrase):], w.scene_fillers, cjk=has_cjk(said))
+            name = _strip(said[len(phrase):], w, "scene_fillers")
             return Heard("delete_scene", name=name)
-    if any(_contains(said, p) for p in w.list_scenes):
+    if w.find("list_scenes", said):
         return Heard("list_scenes")
-    if any(_contains(said, p) for p in w.list_timers):
+    if w.find("list_timers", said):
         return Heard("list_timers")
-    if any(_contains(said, p) for p in w.cancel_timers):
-        return Heard("cancel_timer", index=_index(said, w), every=any(_contains(said, p) for p in w.all_words))
+    if w.find("cancel_timers", said):
+        return Heard("cancel_timer", index=_index(said, w), every=w.find("all_words", said) is not None)
     return None
 
 
 def _index(said: str, w: Words) -> int | None:
-    for word, n in sorted(w.ordinals.items(), key=lambda item: -len(item[0])):
-        if _contains(said, word):
-            return n
-    if _contains(said, normalize("last")) or _contains(said, normalize("dernier")) or "最后" in said:
+    ordinal = w.find("ordinals", said)
+    if ordinal is not None:
+        return w.ordinals[ordinal.group(0)]
+    if _LAST.search(said):
         return -1
     found = _DIGITS.search(said)
     return int(found.group(1)) if found else None

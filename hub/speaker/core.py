@@ -63,15 +63,14 @@ class Speaker:
         self.clock = clock
         self.sessions: OrderedDict[str, Session] = OrderedDict()
         self._catalog: Catalog | None = None
-        self._catalog_infos: list[object] = []
+        self._catalog_version = -1
 
     def catalog(self) -> Catalog:
-        """The NLU's view of the home, rebuilt when a device registers anew (a new ``DeviceInfo``) or goes."""
-        infos = [r.info for r in self.directory.all()]
-        stale = len(infos) != len(self._catalog_infos) or any(
-            a is not b for a, b in zip(infos, self._catalog_infos, strict=True))
-        if self._catalog is None or stale:
-            self._catalog, self._catalog_infos = build_catalog(self.directory), list(infos)
+        """The NLU's view of the home, rebuilt when what it is made of changes (``Directory.names_version``:
+        devices coming or going, their names, rooms, actions and properties) — not on every command."""
+        version = self.directory.names_version
+        if self._catalog is None or version != self._catalog_version:
+            self._catalog, self._catalog_version = build_catalog(self.directory), version
         return self._catalog
 
     def session(self, key: str) -> Session:
