@@ -17,6 +17,7 @@ from hub.protocol import (
     ProtocolError,
     Registration,
     Request,
+    Response,
     StateSnapshot,
     Topics,
     decode,
@@ -47,6 +48,9 @@ class DeviceRunner:
         self._outbox: asyncio.Queue[tuple[str, bytes, bool]] = asyncio.Queue()
         self._dead = False
         self._snapshot_due: asyncio.TimerHandle | None = None
+        self._answering = 0
+        self._after_reply: list[list[Property]] = []
+        """Changes a request made, held until its reply is out: what the reply does not say is reported then."""
         device.listeners.append(self._on_change)
 
     def _topic(self, kind: DeviceTopic) -> str:
@@ -55,13 +59,18 @@ class DeviceRunner:
     def _on_change(self, properties: list[Property], cause: str) -> None:
         if not self.online.is_set():
             return  # nobody to tell: the full state is announced again on reconnect
-        dev = self.device
-        self._outbox.put_nowait((self._topic(DeviceTopic.REPORT),
-                                 encode(PropertyChanged.create(dev.id, properties, cause)), False))
+        if cause == "command" and self._answering:
+            self._after_reply.append(properties)
+        else:
+            self._report(properties, cause)
         # The retained snapshot only serves whoever connects later: one per burst of changes is enough
         # (a moving curtain or a group command would otherwise double the traffic on the hot path).
         if self._snapshot_due is None:
             self._snapshot_due = asyncio.get_running_loop().call_later(SNAPSHOT_DELAY, self._queue_snapshot)
+
+    def _report(self, properties: list[Property], cause: str) -> None:
+        self._outbox.put_nowait((self._topic(DeviceTopic.REPORT),
+                                 encode(PropertyChanged.create(self.device.id, properties, cause)), False))
 
     def _queue_snapshot(self) -> None:
         self._snapshot_due = None
@@ -160,9 +169,25 @@ class DeviceRunner:
                 _LOGGER.warning("%s: ignored malformed message on %s: %s", self.device.id, message.topic, exc)
 
     async def _answer(self, conn: Connection, request: Request) -> None:
-        reply = await self.device.handle(request)
-        if reply is not None:
-            await conn.publish(self._topic(DeviceTopic.REPLY), encode(reply))
+        """Carry out a request and reply. A change the reply states is not reported again (as AliGenie
+        devices do: a report is for what the platform did not ask); one it does not state is reported
+        after the reply, which is what the user is waiting for."""
+        self._answering += 1
+        said: dict[str, object] = {}
+        try:
+            reply = await self.device.handle(request)
+            if isinstance(reply, Response):
+                said = {p.name: p.value for p in reply.payload.properties}
+            if reply is not None:
+                await conn.publish(self._topic(DeviceTopic.REPLY), encode(reply))
+        finally:
+            self._answering -= 1
+            if not self._answering:
+                held, self._after_reply = self._after_reply, []
+                for properties in held:
+                    unsaid = [p for p in properties if p.name not in said or said[p.name] != p.value]
+                    if unsaid:
+                        self._report(unsaid, "command")
 
     async def _drop_off(self, after: float) -> None:
         """The injected fault ``offline_after``: vanish from the network at that moment, for good."""
