@@ -94,6 +94,10 @@ async def _all_online(runners: list[DeviceRunner], progress: Callable[[int, int]
     await asyncio.gather(*(one(r) for r in runners))
 
 
+SECONDS_PER_DEVICE = 0.05
+"""How long a fleet may take to come online, per device, when that is more than ``ready_timeout``."""
+
+
 @contextlib.asynccontextmanager
 async def run_stack(
     *,
@@ -176,8 +180,16 @@ async def run_stack(
                 runner = DeviceRunner(device_class(config.category)(config, clock=clock), connect, topics)
                 runners.append(runner)
                 tasks.append(asyncio.create_task(runner.run(), name=f"device[{config.id}]"))
-            async with asyncio.timeout(ready_timeout):
-                await _all_online(runners, progress)
+            # a big fleet takes longer to connect (amqtt: ~2,000 devices in 25 s on 2 cores)
+            allowed = max(ready_timeout, len(runners) * SECONDS_PER_DEVICE)
+            try:
+                async with asyncio.timeout(allowed):
+                    await _all_online(runners, progress)
+            except TimeoutError:
+                online = sum(1 for r in runners if r.online.is_set())
+                raise TimeoutError(f"only {online} of {len(runners)} devices were online on {url} after "
+                                   f"{allowed:g} s; the broker may be overloaded (a large fleet belongs on "
+                                   f"Mosquitto: docs/scale-out.md)") from None
             if hub is not None:
                 await _wait_directory(hub, {r.device.id for r in runners}, ready_timeout)
         yield Running(url, embedded, creds, hub, runners, time.perf_counter() - started)
