@@ -19,7 +19,7 @@ from fastapi.staticfiles import StaticFiles
 
 from hub.directory import DeviceRecord
 from hub.interop.aligenie import AliGenieGateway
-from hub.protocol import CommandResult, DeviceView
+from hub.protocol import AutomationsPayload, CommandResult, DeviceView
 from hub.service import VERSION, Hub
 from hub.web.access import LoopbackHosts, TokenGuard
 from hub.web.brands import BrandCatalog, RegistryUnavailable, normalize
@@ -168,6 +168,22 @@ def _routes(api: APIRouter, hub: Hub, feed: LiveFeed, catalog: BrandCatalog) -> 
     async def reset() -> CommandResult:
         """Send every device ``Reset``: the home as its home file describes it."""
         return await hub.reset_home()
+
+    @api.get("/automations", tags=["scenes and timers"], response_model_exclude_none=True)
+    async def automations() -> AutomationsPayload:
+        """Scenes (run one by saying its name: POST /api/commands), pending timers and schedules, routines,
+        and the hub's simulated time — what ``genie scenes list`` and ``genie timers list`` show."""
+        scenes, timers, routines = hub.automation.views()
+        return AutomationsPayload(scenes=scenes, timers=timers, routines=routines,
+                                  now=hub.automation.now().isoformat(timespec="seconds"))
+
+    @api.delete("/timers/{timer_id}", tags=["scenes and timers"], status_code=status.HTTP_204_NO_CONTENT,
+                responses={404: {"description": "no pending timer with that id"}})
+    async def cancel_timer(timer_id: int) -> Response:
+        """Cancel a timer or schedule (``genie timers cancel``)."""
+        if not hub.automation.cancel(timer_id):
+            raise HTTPException(status.HTTP_404_NOT_FOUND, f"no pending timer {timer_id}")
+        return Response(status_code=status.HTTP_204_NO_CONTENT)
 
     @api.get("/suggestions", tags=["commands"], response_model_exclude_none=True)
     async def suggestions() -> Suggestions:

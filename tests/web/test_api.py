@@ -183,7 +183,7 @@ async def test_the_openapi_schema_describes_the_api(client: httpx.AsyncClient) -
     paths = schema["paths"]
     for path in ("/api/devices", "/api/devices/{device_id}", "/api/devices/{device_id}/history", "/api/rooms",
                  "/api/messages", "/api/events", "/api/brands", "/api/brands/categories", "/api/brands/{brand_id}",
-                 "/api/suggestions", "/api/hub"):
+                 "/api/suggestions", "/api/hub", "/api/automations"):
         assert "get" in paths[path], path
     assert "post" in paths["/api/commands"] and "get" in paths["/api/commands"]
     posted = paths["/api/commands"]["post"]
@@ -332,3 +332,17 @@ async def test_the_dashboard_speaks_a_reply_in_its_language(client: httpx.AsyncC
         assert response.headers["content-type"] == "audio/wav"
         assert response.content[:4] == b"RIFF" and response.content[8:12] == b"WAVE"
     assert (await client.get("/api/speech", params={"text": "x", "lang": "de"})).status_code == 422
+
+
+async def test_scenes_and_timers_are_listed_and_a_timer_cancelled(client: httpx.AsyncClient) -> None:
+    listed = (await client.get("/api/automations")).json()
+    assert [s["id"] for s in listed["scenes"]] == ["coming-home", "good-night", "movie-time", "leaving-home"]
+    assert listed["timers"] == [] and len(listed["routines"]) == 4 and listed["now"]
+    made = (await client.post("/api/commands", json={"text": "十分钟后关闭台灯"})).json()
+    assert made["ok"], made
+    (timer,) = (await client.get("/api/automations")).json()["timers"]
+    assert (timer["text"], timer["lang"]) == ("关闭台灯", "zh")
+    assert (await client.delete(f"/api/timers/{timer['id']}")).status_code == 204
+    assert (await client.get("/api/automations")).json()["timers"] == []
+    gone = await client.delete(f"/api/timers/{timer['id']}")
+    assert gone.status_code == 404 and "no pending timer" in gone.json()["detail"]

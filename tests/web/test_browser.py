@@ -226,3 +226,20 @@ async def test_a_token_typed_while_the_refusal_is_still_being_read_is_kept(open_
         await bare.locator("#token-input").press("Enter")
         await bare.evaluate("window.releaseBodies()")
         await expect(bare.locator(".card")).to_have_count(19)
+
+
+async def test_a_scene_button_runs_it_and_a_timer_can_be_cancelled(open_page: Any, dashboard: Dashboard,
+                                                                   home: Running) -> None:
+    assert home.hub is not None
+    assert (await home.hub.handle_text("every weekday at 7 open the bedroom curtains")).ok
+    page = await loaded(open_page, dashboard)
+    await expect(page.locator("button.scene")).to_have_count(4)
+    await page.locator("button.scene", has_text="movie time").click()
+    exchange = page.locator("#chat .exchange").last
+    await expect(exchange.locator(".reply")).to_have_text("OK, movie time is on.")
+    await expect(card(page, "tv")).to_have_attribute("data-power", "on")
+    timer = page.locator("li.timer")
+    await expect(timer).to_contain_text("open the bedroom curtains")
+    await timer.locator("button.cancel").click()
+    await expect(page.locator("li.timer")).to_have_count(0)
+    assert home.hub.automation.pending() == []

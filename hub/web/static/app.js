@@ -49,7 +49,7 @@ async function api(path, options = {}) {
     } catch { /* not JSON */ }
     throw new ApiError(response.status, detail);
   }
-  return response.json();
+  return response.status === 204 ? null : response.json();
 }
 
 // ------------------------------------------------------------------------------------------ state
@@ -147,6 +147,7 @@ function onSnapshot(snap) {
   renderHub();
   renderHome();
   renderSuggestions();
+  loadAutomations();
   renderConversation(snap.commands);
   renderMessages();
 }
@@ -378,12 +379,14 @@ function renderConversation(commands) {
 }
 
 function onCommandEvent(event) {
+  loadAutomations(); // a command may have set, cancelled or made something
   if (event.requestId && state.exchanges.has(event.requestId)) return; // ours: the POST answers it
   fillExchange(addExchange(event.result.text, event.result.lang), event.result);
 }
 
 /** What the hub said unasked (a timer fired, a routine ran): a genie bubble with no question before it. */
 function onAnnouncement(said) {
+  if (said.source === "timer") loadAutomations(); // it is gone, or moved to its next time
   const list = $("#chat");
   $(".empty", list)?.remove();
   const li = document.createElement("li");
@@ -410,6 +413,29 @@ async function sendCommand(text, lang = null) {
     $(".reply", genie).textContent = t("chat.error", { e: err.message });
   }
   li.scrollIntoView({ block: "end" });
+}
+
+// ------------------------------------------------------------------------------------------ scenes and timers
+
+let automations = { scenes: [], timers: [] };
+
+async function loadAutomations() {
+  try { automations = await api("/api/automations"); } catch { return; }
+  renderAutomations();
+}
+
+function renderAutomations() {
+  const { scenes, timers } = automations;
+  $("#automations").hidden = !scenes.length && !timers.length;
+  $("#scenes").innerHTML = scenes.map((s) =>
+    `<button class="scene" type="button" data-scene="${escapeHtml(display(s.names))}" title="${escapeHtml(t("scenes.run"))}: ${escapeHtml(s.actions.join(" · "))}">${escapeHtml(display(s.names))}</button>`).join("");
+  $("#timer-row").hidden = !timers.length;
+  $("#timers").innerHTML = timers.map((timer) => {
+    const at = new Date(timer.due * 1000);
+    const when = at.toLocaleString(i18n.lang() === "en" ? "en-GB" : i18n.lang(), { weekday: "short", hour: "2-digit", minute: "2-digit", hour12: false });
+    const repeat = timer.repeat ? ` <em>${escapeHtml(t("timers.every"))} ${escapeHtml(timer.repeat)}</em>` : "";
+    return `<li class="timer" data-timer="${timer.id}"><span class="when">${escapeHtml(when)}</span> ${escapeHtml(timer.text)}${repeat} <button class="cancel" type="button" title="${escapeHtml(t("timers.cancel"))}" aria-label="${escapeHtml(t("timers.cancel"))}">×</button></li>`;
+  }).join("");
 }
 
 function renderSuggestions() {
@@ -675,6 +701,7 @@ function setLanguage(lang) {
   renderHome();
   renderMessages();
   renderBrandCategories();
+  renderAutomations();
   if (brandsView.loaded) renderBrandList();
   if (dialogDevice && $("#dialog").open) { $("#dialog .dialog-body").innerHTML = ""; showDevice(dialogDevice); }
 }
@@ -694,6 +721,16 @@ function wire() {
     const input = $("#command-input");
     sendCommand(input.value);
     input.value = "";
+  });
+  $("#scenes").addEventListener("click", (e) => {
+    const button = e.target.closest("[data-scene]");
+    if (button) sendCommand(button.dataset.scene, i18n.lang()); // said, as a person would: it shows in the conversation
+  });
+  $("#timers").addEventListener("click", async (e) => {
+    const item = e.target.closest(".cancel") && e.target.closest("[data-timer]");
+    if (!item) return;
+    try { await api(`/api/timers/${item.dataset.timer}`, { method: "DELETE" }); } catch { /* already gone */ }
+    loadAutomations();
   });
   $("#suggestions").addEventListener("click", (e) => {
     const chip = e.target.closest(".suggestion");
