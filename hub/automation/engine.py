@@ -311,6 +311,12 @@ class Automation:
         outcomes = [self.speaker.plan(intent, memory) for intent in understanding.intents]
         if any(s.detail == "need_code" or s.kind == "unlock" for o in outcomes for s in o.steps):
             return [], self._said(text, lang, "timer_unlock", ok=False)
+        unclear = next((o for o in outcomes if o.problem == "ambiguous"), None)
+        if unclear is not None:  # no "which one?" here: the answer would be carried out now, not later
+            lex = load_lexicon(lang)
+            options = speech.join(lex, [r.name(lang) for r in unclear.candidates])
+            return [], self._said(text, lang, "timer_which_device", ok=False, count=len(unclear.candidates),
+                                  options=options)
         failed = [o for o in outcomes if o.problem is not None or not o.steps or not all(s.ok for s in o.steps)]
         if failed:
             reply, _ok = compose_reply(load_lexicon(lang), failed, self.speaker.directory)

@@ -288,6 +288,11 @@ async def test_timers_are_listed_and_cancelled_by_voice(home: DemoHome) -> None:
     ("text", "expected"),
     [
         ("十分钟后开锁", "为了安全，门锁不能定时打开。"),
+        ("十分钟后打开灯",
+         "有4个可以选：客厅灯、落地灯、卧室灯和台灯。定时或场景要说清楚是哪一个，例如“十分钟后打开客厅灯”。"),
+        ("turn up the fan speed in 5 minutes",
+         "There are 4 to choose from: living room air conditioner, air purifier, bedroom air conditioner and fan. "
+         'For a timer or a scene, say which one, for example "turn on the living room light in ten minutes".'),
         ("in ten minutes what is the temperature", "Timers can only control devices, not answer questions."),
         ("十分钟后", "要在10分钟后做什么呢？例如“十分钟后关灯”。"),
         ("dans 5 minutes", "Que dois-je faire dans 5 minutes ? Par exemple « éteins la lumière dans dix minutes »."),
