@@ -234,9 +234,15 @@ class MqttConnection:
             timeout=timeout,
             socket_options=_NODELAY,
         )
-        self._paho: Any = self._client._client
-        self._aiomqtt_register_write: Callable[[Any, Any, Any], None] = self._client._on_socket_register_write
-        self._paho.on_socket_register_write = self._register_write
+        # The two per-packet savings use aiomqtt's and paho's internals (aiomqtt 2.5, paho 2.x, pinned in
+        # pyproject.toml); should they change, the connection falls back to the stock behaviour.
+        self._paho: Any = getattr(self._client, "_client", None)
+        self._aiomqtt_register_write: Callable[[Any, Any, Any], None] | None = getattr(
+            self._client, "_on_socket_register_write", None)
+        self._fast = all(hasattr(self._client, name) for name in ("_loop", "_disconnected")) and \
+            self._paho is not None and self._aiomqtt_register_write is not None
+        if self._fast:
+            self._paho.on_socket_register_write = self._register_write
 
     def _register_write(self, client: Any, userdata: Any, sock: Any) -> None:
         """paho has packets to send: on the loop's thread, send them from the next callback."""
@@ -245,6 +251,7 @@ class MqttConnection:
             here = asyncio.get_running_loop() is loop
         except RuntimeError:  # paho's connect runs in an executor thread
             here = False
+        assert self._aiomqtt_register_write is not None
         if here:
             loop.call_soon(self._write, client, userdata, sock)
         else:
@@ -257,7 +264,7 @@ class MqttConnection:
             if not self._client._disconnected.done():
                 self._client._disconnected.set_exception(exc)
             return
-        if client.want_write():  # the socket's buffer is full: aiomqtt waits until it is writable
+        if client.want_write() and self._aiomqtt_register_write is not None:  # buffer full: aiomqtt waits
             self._aiomqtt_register_write(client, userdata, sock)
 
     async def __aenter__(self) -> Self:
@@ -268,11 +275,12 @@ class MqttConnection:
         except aiomqtt.MqttError as exc:
             raise ConnectionFailed(f"cannot reach the MQTT broker at {self.url}: {exc}") from None
         except asyncio.CancelledError:
-            connected = self._client._connected
-            if connected.done() and not connected.cancelled() and connected.exception() is None:
+            connected = getattr(self._client, "_connected", None)
+            if connected is not None and connected.done() and not connected.cancelled() \
+                    and connected.exception() is None:
                 await self.__aexit__(None, None, None)  # connected after all: do not leave the session open
             raise
-        sock = self._paho._sock
+        sock = getattr(self._paho, "_sock", None) if self._fast else None
         if isinstance(sock, socket.socket):
             self._paho._sock = _BufferedSocket(sock)
         return self
@@ -315,7 +323,7 @@ class MqttConnection:
             raise ConnectionFailed(f"{self.client_id}: connection to {self.url} lost: {exc}") from None
 
     async def abort(self) -> None:
-        sock = self._paho.socket()
+        sock = self._paho.socket() if self._paho is not None else None
         if isinstance(sock, _BufferedSocket):
             sock = sock.raw
         if isinstance(sock, socket.socket):  # paho's other kind (a WebSocket wrapper) is never used here
