@@ -241,7 +241,7 @@ class MqttConnection:
             self._client, "_on_socket_register_write", None)
         self._fast = all(hasattr(self._client, name) for name in ("_loop", "_disconnected")) and \
             self._paho is not None and self._aiomqtt_register_write is not None
-        if self._fast:
+        if self._fast and self._paho is not None:
             self._paho.on_socket_register_write = self._register_write
 
     def _register_write(self, client: Any, userdata: Any, sock: Any) -> None:
