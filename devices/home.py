@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -184,7 +185,7 @@ def _registry_specs(dev: DeviceEntry, where: str) -> tuple[PropertySpec, ...] | 
     return product.specs
 
 
-def _loc(error: dict[str, Any]) -> str:
+def _loc(error: Mapping[str, Any]) -> str:
     parts: list[str] = []
     for item in error["loc"]:
         if isinstance(item, int):
@@ -205,7 +206,8 @@ def parse_home(data: Any, source: str = "home file") -> Home:
         loc = _loc(error)
         message = error["msg"].removeprefix("Value error, ")
         if loc and error["type"] != "value_error":
-            devices = data.get("devices") if isinstance(data.get("devices"), list) else []
+            listed = data.get("devices")
+            devices: list[Any] = listed if isinstance(listed, list) else []
             first = error["loc"]
             if len(first) > 1 and first[0] == "devices" and isinstance(first[1], int) and first[1] < len(devices):
                 entry = devices[first[1]]

@@ -176,10 +176,11 @@ async def run_stack(
                 raise TimeoutError(f"the hub did not connect to {url} within {ready_timeout:g}s")
         runners: list[DeviceRunner] = []
         if home is not None:
-            for config in home.device_configs():
-                runner = DeviceRunner(device_class(config.category)(config, clock=clock), connect, topics)
+            for device_config in home.device_configs():
+                device = device_class(device_config.category)(device_config, clock=clock)
+                runner = DeviceRunner(device, connect, topics)
                 runners.append(runner)
-                tasks.append(asyncio.create_task(runner.run(), name=f"device[{config.id}]"))
+                tasks.append(asyncio.create_task(runner.run(), name=f"device[{device_config.id}]"))
             # a big fleet takes longer to connect (amqtt: ~2,000 devices in 25 s on 2 cores)
             allowed = max(ready_timeout, len(runners) * SECONDS_PER_DEVICE)
             try:

@@ -522,6 +522,7 @@ def _fleet(args: argparse.Namespace) -> Any:
         if brand is not None:
             return brand_fleet(registry, brand, category=category, count=args.count, seed=args.seed,
                                prefix=args.prefix)
+        assert count is not None  # --random N, since --brand was not given
         return random_fleet(registry, count, seed=args.seed, prefix=getattr(args, "prefix", None))
     except UnknownBrand as exc:
         raise CliError(str(exc)) from None

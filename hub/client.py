@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator, Callable
+from typing import cast
 
 from hub.paths import credentials_path
 from hub.protocol import (
@@ -86,7 +87,7 @@ async def _ask(url: BrokerURL, name: str, text: str | None, lang: str | None, ti
                     if isinstance(reply, ErrorResponse):
                         raise HubUnavailable(f"the hub refused the request: {reply.payload.error_code}: "
                                              f"{reply.payload.message}")
-                    return reply
+                    return cast(HubReply, reply)
     except TimeoutError:
         if offline_since is not None:
             raise HubUnavailable(f"the hub on {url} is offline — start it with `genie up`") from None

@@ -6,7 +6,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version
-from typing import Protocol
+from typing import Literal, Protocol, cast
 
 from hub.automation.engine import Automation
 from hub.automation.models import Automations
@@ -61,6 +61,7 @@ except PackageNotFoundError:  # running from a source tree that is not installed
     VERSION = "0.0.0"
 
 Connector = Callable[[str, Will | None], Connection]
+Lang = Literal["zh", "en", "fr"]
 
 
 class Extension(Protocol):
@@ -308,7 +309,7 @@ class Hub:
             if isinstance(reply, Response):
                 self.directory.update_state(device_id, reply.payload.properties)
             if not future.done():
-                future.set_result(reply)
+                future.set_result(cast(Response | ErrorResponse, reply))
 
     def _on_own_status(self, payload: bytes) -> None:
         """Keep our retained status true: a previous incarnation's last will may land after we said
@@ -404,7 +405,7 @@ class Hub:
         payload, name = request.payload, request.header.name
         target = (payload.target or "").strip()
         said = payload.text if name == "SaveScene" else target  # the reply's language, unless one is asked for
-        lang = payload.lang or (detect_language(said or "") if name != "CancelTimer" else "en")
+        lang = cast(Lang, payload.lang or (detect_language(said or "") if name != "CancelTimer" else "en"))
         automation = self.automation
         if name == "SaveScene":
             return await self._logged(automation.save_scene(target, payload.text or "", lang, payload.text or ""))

@@ -349,9 +349,9 @@ class DeviceStatus(Message):
 
     @classmethod
     def create(cls, device_id: str, online: bool, reason: str) -> Self:
-        status = "online" if online else "offline"
-        return cls._make("Online" if online else "Offline", StatusPayload(device_id=device_id, status=status,
-                                                                           reason=reason))  # type: ignore[arg-type]
+        status: Literal["online", "offline"] = "online" if online else "offline"
+        payload = StatusPayload(device_id=device_id, status=status, reason=reason)  # type: ignore[arg-type]
+        return cls._make("Online" if online else "Offline", payload)
 
     @property
     def online(self) -> bool:
