@@ -18,7 +18,7 @@ import asyncio
 import logging
 import re
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, cast
 
 from pydantic import ValidationError
@@ -27,6 +27,7 @@ from hub.automation.models import Action, Automations, Repeat, Routine, Scene, T
 from hub.automation.voice import Heard, bare, core, hear, scene_name, words
 from hub.directory import DeviceRecord
 from hub.nlu import Intent, Target, detect_language, load_lexicon, speech, understand
+from hub.nlu.when import Repeat as SpokenRepeat
 from hub.nlu.when import When, describe, find_when
 from hub.protocol import AnnouncePayload, CommandResult, ErrorCode, RoutineView, SceneView, TimerView
 from hub.speaker import (
@@ -372,10 +373,13 @@ class Automation:
         return sorted(self.timers.values(), key=lambda t: (t.due, t.id))
 
     def _when(self, timer: Timer, now: datetime) -> When:
+        """How to say when ``timer`` fires: within the hour as "in N minutes" (to the minute once a minute or
+        more is left: "9分钟后", not "9分钟56秒后"), else as a time of day."""
+        left = timer.due - now.timestamp()
+        relative = timer.repeat is None and left < 3600
         at = datetime.fromtimestamp(timer.due, self.tz)
-        relative = timer.repeat is None and timer.due - now.timestamp() < 3600
-        from hub.nlu.when import Repeat as SpokenRepeat
-
+        if relative and left >= 60:
+            at = now + timedelta(minutes=round(left / 60))
         repeat = (SpokenRepeat(days=timer.repeat.days, hour=timer.repeat.hour, minute=timer.repeat.minute)
                   if timer.repeat is not None else None)
         return When(at=at, repeat=repeat, relative=relative, start=0, end=0)
@@ -391,7 +395,8 @@ class Automation:
         now = self.now()
         items = load_lexicon(lang).replies["partial_join"].join(
             self._item(n, t, lang, now) for n, t in enumerate(timers, 1))
-        return self._said(text, lang, "timers_list", count=len(timers), items=items)
+        return self._said(text, lang, "timers_list_one" if len(timers) == 1 else "timers_list", count=len(timers),
+                          items=items)
 
     def _cancel_timers(self, heard: Heard, text: str, lang: str) -> CommandResult:
         timers = self.pending()
@@ -400,7 +405,8 @@ class Automation:
         if heard.every:
             for timer in timers:
                 self.cancel(timer.id)
-            return self._said(text, lang, "timers_cancelled", count=len(timers))
+            key = "timers_cancelled_one" if len(timers) == 1 else "timers_cancelled"
+            return self._said(text, lang, key, count=len(timers))
         if heard.index is None and len(timers) > 1:
             now = self.now()
             items = load_lexicon(lang).replies["partial_join"].join(

@@ -278,7 +278,7 @@ async def test_timers_are_listed_and_cancelled_by_voice(home: DemoHome) -> None:
     assert (cancelled.reply, cancelled.ok) == ("好的，已取消10分钟后关灯的定时。", True)
     assert [t.text for t in home.hub.automation.pending()] == ["open the bedroom curtains"]
     everything = await home.hub.handle_text("cancel all timers")
-    assert (everything.reply, everything.ok) == ("OK, all 1 timers are cancelled.", True)
+    assert (everything.reply, everything.ok) == ("OK, your one timer is cancelled.", True)
     assert home.store.timers() == []
     none = await home.hub.handle_text("quels minuteurs")
     assert none.reply == "Vous n'avez aucun minuteur."
@@ -385,3 +385,14 @@ async def test_a_cleaning_run_announces_low_battery_then_the_end_of_cleaning(hom
         ("cleaning-finished", "扫地机器人打扫完了，已回到基站"),
     ]
     assert home.state("vacuum")["status"] == "docked"
+
+
+async def test_a_listed_timer_says_the_minutes_left(home: DemoHome) -> None:
+    assert (await home.hub.handle_text("十分钟后关灯")).ok
+    await home.clock.advance(4)  # a few seconds later it is still "in 10 minutes", not "9 minutes 56 seconds"
+    assert (await home.hub.handle_text("我有哪些定时")).reply == "你有1个定时：1. 10分钟后关灯。"
+    await home.clock.advance(8 * 60)
+    assert (await home.hub.handle_text("what timers do I have")).reply == "You have one timer: 1. 关灯 in 2 minutes."
+    await home.clock.advance(60)
+    said = (await home.hub.handle_text("quels minuteurs")).reply
+    assert said == "Vous avez un minuteur : 1. dans 56 secondes : « 关灯 »."
