@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, cast
 from pydantic import ValidationError
 
 from hub.automation.models import Action, Automations, Repeat, Routine, Scene, Timer, zone
-from hub.automation.voice import Heard, bare, core, hear, scene_name, words
+from hub.automation.voice import Heard, bare, core, hear, reminder, scene_name, words
 from hub.directory import DeviceRecord
 from hub.nlu import Intent, Target, detect_language, load_lexicon, speech, understand
 from hub.nlu.when import Repeat as SpokenRepeat
@@ -340,10 +340,11 @@ class Automation:
         if when.repeat is None and when.at <= now:
             return self._said(text, lang, "timer_past", ok=False)
         if len(self.timers) >= MAX_TIMERS:
-            return self._said(text, lang, "timer_what", ok=False, when=said)
-        scene = self.find_scene(rest, lang)[0]
+            return self._said(text, lang, "timers_full", ok=False, count=len(self.timers))
+        remind = reminder(rest, lang)
+        scene = self.find_scene(rest, lang)[0] if remind is None else None
         actions: list[Action] = []
-        if scene is None:
+        if scene is None and remind is None:
             actions, refusal = self._actions(rest, lang, text, session)
             if refusal is not None:
                 return refusal
@@ -352,9 +353,11 @@ class Automation:
         repeat = (Repeat(days=when.repeat.days, hour=when.repeat.hour, minute=when.repeat.minute)
                   if when.repeat is not None else None)
         timer = Timer(due=when.at.timestamp(), repeat=repeat, actions=actions,
-                      scene=scene.id if scene is not None else None, text=rest, lang=cast(Any, lang),
-                      created=self.clock.wall())
+                      scene=scene.id if scene is not None else None, remind=remind, text=rest,
+                      lang=cast(Any, lang), created=self.clock.wall())
         self._add(timer)
+        if remind is not None:
+            return self._said(text, lang, "reminder_set" if remind else "alarm_set", when=said, what=remind)
         key = "schedule_set" if repeat is not None else "timer_set"
         return self._said(text, lang, key, when=said, text=rest)
 
@@ -488,6 +491,12 @@ class Automation:
         self.fired += 1
         lang = timer.lang
         scene = self.scene(timer.scene) if timer.scene else None
+        if timer.remind is not None:
+            replies = words(lang).replies
+            text = (replies["reminder_fired"].format(what=timer.remind) if timer.remind
+                    else replies["alarm_fired"])
+            await self._say(AnnouncePayload(source="timer", id=str(timer.id), lang=lang, text=text, at=timer.due))
+            return
         if scene is not None:
             result = await self.run_scene(scene, lang)
             reply, ok, actions = result.reply, result.ok, result.actions

@@ -113,6 +113,8 @@ class Timer(_Strict):
     repeat: Repeat | None = None
     actions: list[Action] = Field(default_factory=list)
     scene: str | None = None
+    remind: str | None = None
+    """A reminder's words ("关火"; "" for a plain alarm): said when it fires, nothing else done."""
     text: str
     """The order as said ("关灯"): how the timer is listed."""
     lang: Literal["zh", "en", "fr"]
@@ -120,8 +122,8 @@ class Timer(_Strict):
 
     @model_validator(mode="after")
     def _does_something(self) -> Timer:
-        if not self.actions and self.scene is None:
-            raise ValueError("a timer needs actions or a scene")
+        if not self.actions and self.scene is None and self.remind is None:
+            raise ValueError("a timer needs actions, a scene or a reminder")
         return self
 
 

@@ -20,6 +20,7 @@ from hub.nlu.text import BOUNDARY, has_cjk, normalize, normalize_command
 
 _SEPARATOR = re.compile(r"\s*[:：,，;；]\s*|\s+-\s+")
 _DIGITS = re.compile(r"(\d+)")
+_POLITE = re.compile(r"^(?:请你|请|please |s'il te plait )")
 _LAST = re.compile(r"最后|(?<![\w'])(?:last|dernier|derniere)(?![\w'])")
 
 
@@ -36,6 +37,7 @@ class Words:
     name_markers: tuple[str, ...]
     list_timers: tuple[str, ...]
     cancel_timers: tuple[str, ...]
+    remind_words: tuple[str, ...]
     all_words: tuple[str, ...]
     ordinals: dict[str, int]
     replies: dict[str, str]
@@ -65,7 +67,7 @@ def words(lang: str) -> Words:
     data: dict[str, Any] = yaml.safe_load(text)
     lists = {key: _longest_first(data.get(key, [])) for key in (
         "run_words", "scene_fillers", "list_scenes", "delete_scene", "create_scene", "name_markers", "list_timers",
-        "cancel_timers", "all_words")}
+        "cancel_timers", "remind_words", "all_words")}
     ordinals = {normalize(k): int(v) for k, v in data.get("ordinals", {}).items()}
     patterns = {key: _pattern(phrases) for key, phrases in lists.items()}
     patterns["ordinals"] = _pattern(tuple(sorted(ordinals, key=len, reverse=True)))
@@ -176,3 +178,18 @@ def _as_said(head: str, name: str) -> str:
         if normalize(head[start:]).strip(" '\"“”«»") == name:
             return head[start:].strip(" '\"“”«»")
     return name
+
+
+def reminder(rest: str, lang: str) -> str | None:
+    """What to be reminded of, when ``rest`` (a timed order without its time) asks for a reminder
+    ("提醒我关火" -> "关火", "remind me to call mum" -> "call mum", "wake me up" -> ""), as it was written;
+    None when it asks for something else."""
+    w = words(lang)
+    said = core(rest, lang)
+    said = _POLITE.sub("", said)
+    phrase = next((p for p in w.remind_words if said.startswith(p) and (
+        has_cjk(p) or p.endswith("'") or said[len(p):len(p) + 1] in ("", " "))), None)
+    if phrase is None:
+        return None
+    what = said[len(phrase):].strip()
+    return _as_said(rest.rstrip(" ,，。.!！?？"), what) if what else ""

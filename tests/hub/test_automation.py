@@ -396,3 +396,31 @@ async def test_a_listed_timer_says_the_minutes_left(home: DemoHome) -> None:
     await home.clock.advance(60)
     said = (await home.hub.handle_text("quels minuteurs")).reply
     assert said == "Vous avez un minuteur : 1. dans 56 secondes : « 关灯 »."
+
+
+
+@pytest.mark.parametrize(
+    ("text", "reply", "minutes", "said"),
+    [
+        ("十分钟后提醒我关火", "好的，10分钟后提醒你关火。", 10, "提醒：关火"),
+        ("remind me to take the pizza out in 15 minutes", "OK, reminder set in 15 minutes: take the pizza out.", 15,
+         "Reminder: take the pizza out"),
+        ("rappelle-moi d'appeler Marie dans 5 minutes",
+         "D'accord, je vous le rappellerai dans 5 minutes : « appeler Marie ».", 5, "Rappel : appeler Marie"),
+        ("半小时后叫我起床", "好的，半小时后叫你。", 30, "闹钟：时间到了。"),
+    ],
+)
+async def test_a_reminder_or_an_alarm_is_said_when_it_falls_due(home: DemoHome, text: str, reply: str,
+                                                                minutes: int, said: str) -> None:
+    heard = Announcements(home.hub)
+    before = home.states()
+    result = await home.hub.handle_text(text)
+    assert (result.reply, result.ok, result.actions) == (reply, True, [])
+    await home.clock.advance(minutes * 60 - 1)
+    assert heard.said == []
+    await home.clock.advance(1)
+    (announced,) = await heard.count(1)
+    assert (announced.source, announced.text, announced.actions) == ("timer", said, [])
+    changed = {k for k, v in home.states().items() if v != before[k]}
+    assert changed <= {"living-sensor", "living-ac", "bedroom-ac", "humidifier", "water-heater", "air-purifier"}
+    assert home.hub.automation.pending() == []
