@@ -18,6 +18,7 @@ import asyncio
 import logging
 import re
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, cast
 
@@ -27,6 +28,8 @@ from hub.automation.models import Action, Automations, Repeat, Routine, Scene, T
 from hub.automation.voice import Heard, bare, core, hear, reminder, scene_name, words
 from hub.directory import DeviceRecord
 from hub.nlu import Intent, Target, detect_language, load_lexicon, speech, understand
+from hub.nlu.numbers import CN_NUMERAL, chinese_to_number
+from hub.nlu.text import normalize
 from hub.nlu.when import Repeat as SpokenRepeat
 from hub.nlu.when import When, describe, find_when
 from hub.protocol import AnnouncePayload, CommandResult, ErrorCode, RoutineView, SceneView, TimerView
@@ -77,6 +80,29 @@ def _slug(name: str, taken: set[str]) -> str:
     while candidate in taken:
         candidate, n = f"{base}-{n}", n + 1
     return candidate
+
+
+def _said_as_evening(when: When, text: str, lang: str) -> bool | None:
+    """For a clock time in the afternoon or evening: whether the words said so ("pm", "晚上", "19:00",
+    "十九点"); None for a time in the morning or a duration."""
+    hour = when.repeat.hour if when.repeat is not None else when.at.hour
+    if when.relative or hour <= 12:
+        return None
+    span = normalize(text[when.start:when.end])
+    if words(lang).find("evening_words", span):
+        return True
+    numbers = [int(n) for n in re.findall(r"\d+", span)]
+    numbers += [int(v) for n in re.findall(f"[{CN_NUMERAL}]+", span) if (v := chinese_to_number(n)) is not None]
+    return any(12 < n <= 24 for n in numbers)
+
+
+def _morning(when: When, now: datetime) -> When:
+    """``when`` twelve hours earlier: the next such morning (a schedule's hour moves too)."""
+    if when.repeat is not None:
+        repeat = replace(when.repeat, hour=when.repeat.hour - 12)
+        return replace(when, repeat=repeat, at=repeat.next_after(now))
+    morning = when.at - timedelta(hours=12)
+    return replace(when, at=morning if morning > now else morning + timedelta(days=1))
 
 
 def _then_before(text: str, lang: str, position: int) -> tuple[int, int] | None:
@@ -342,6 +368,9 @@ class Automation:
         if len(self.timers) >= MAX_TIMERS:
             return self._said(text, lang, "timers_full", ok=False, count=len(self.timers))
         remind = reminder(rest, lang)
+        if remind == "" and _said_as_evening(when, text, lang) is False:
+            when = _morning(when, now)  # "wake me up at 7" is 07:00, "每天六点叫我" 06:00
+            said = describe(when, lang, now)
         scene = self.find_scene(rest, lang)[0] if remind is None else None
         actions: list[Action] = []
         if scene is None and remind is None:

@@ -38,6 +38,7 @@ class Words:
     list_timers: tuple[str, ...]
     cancel_timers: tuple[str, ...]
     remind_words: tuple[str, ...]
+    evening_words: tuple[str, ...]
     all_words: tuple[str, ...]
     ordinals: dict[str, int]
     replies: dict[str, str]
@@ -67,7 +68,7 @@ def words(lang: str) -> Words:
     data: dict[str, Any] = yaml.safe_load(text)
     lists = {key: _longest_first(data.get(key, [])) for key in (
         "run_words", "scene_fillers", "list_scenes", "delete_scene", "create_scene", "name_markers", "list_timers",
-        "cancel_timers", "remind_words", "all_words")}
+        "cancel_timers", "remind_words", "evening_words", "all_words")}
     ordinals = {normalize(k): int(v) for k, v in data.get("ordinals", {}).items()}
     patterns = {key: _pattern(phrases) for key, phrases in lists.items()}
     patterns["ordinals"] = _pattern(tuple(sorted(ordinals, key=len, reverse=True)))

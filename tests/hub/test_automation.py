@@ -424,3 +424,20 @@ async def test_a_reminder_or_an_alarm_is_said_when_it_falls_due(home: DemoHome, 
     changed = {k for k, v in home.states().items() if v != before[k]}
     assert changed <= {"living-sensor", "living-ac", "bedroom-ac", "humidifier", "water-heater", "air-purifier"}
     assert home.hub.automation.pending() == []
+
+
+@pytest.mark.parametrize(
+    ("text", "reply"),
+    [
+        ("wake me up at 7", "OK, I'll wake you tomorrow at 07:00."),  # it is 08:00: an alarm at 7 is the morning
+        ("réveille-moi à 7h", "D'accord, je vous réveillerai demain à 07:00."),
+        ("每天六点叫我", "好的，每天6:00叫你。"),
+        ("wake me up at 7 pm", "OK, I'll wake you today at 19:00."),
+        ("réveille-moi à 19h", "D'accord, je vous réveillerai aujourd'hui à 19:00."),
+        ("十九点叫我", "好的，今天19:00叫你。"),
+        ("每天晚上十点叫我", "好的，每天22:00叫你。"),
+    ],
+)
+async def test_an_alarm_at_a_bare_hour_is_in_the_morning(home: DemoHome, text: str, reply: str) -> None:
+    result = await home.hub.handle_text(text)
+    assert (result.reply, result.ok) == (reply, True)
