@@ -148,8 +148,6 @@ class Automation:
         self._held: dict[str, bool] = {}
         """Per routine: whether its trigger held at the last state seen (absent: not seen yet)."""
         self._tasks: set[asyncio.Task[Any]] = set()
-        self.fired = 0
-        """Timers and routines fired since start (tests and status)."""
         speaker.directory.listeners.append(self._on_record)
         for record in speaker.directory.all():
             self._on_record(record, fire=False)
@@ -416,17 +414,18 @@ class Automation:
                   if timer.repeat is not None else None)
         return When(at=at, repeat=repeat, relative=relative, start=0, end=0)
 
-    def _item(self, n: int, timer: Timer, lang: str, now: datetime) -> str:
-        return words(lang).replies["timer_item"].format(n=n, when=describe(self._when(timer, now), lang, now),
-                                                        text=timer.text)
+    def _items(self, timers: list[Timer], lang: str) -> str:
+        """The timers as listed to the user, numbered from 1 ("1. 10分钟后关灯；2. …")."""
+        now, item = self.now(), words(lang).replies["timer_item"]
+        return load_lexicon(lang).replies["partial_join"].join(
+            item.format(n=n, when=describe(self._when(t, now), lang, now), text=t.text)
+            for n, t in enumerate(timers, 1))
 
     def _list_timers(self, text: str, lang: str) -> CommandResult:
         timers = self.pending()
         if not timers:
             return self._said(text, lang, "timers_none")
-        now = self.now()
-        items = load_lexicon(lang).replies["partial_join"].join(
-            self._item(n, t, lang, now) for n, t in enumerate(timers, 1))
+        items = self._items(timers, lang)
         return self._said(text, lang, "timers_list_one" if len(timers) == 1 else "timers_list", count=len(timers),
                           items=items)
 
@@ -440,9 +439,7 @@ class Automation:
             key = "timers_cancelled_one" if len(timers) == 1 else "timers_cancelled"
             return self._said(text, lang, key, count=len(timers))
         if heard.index is None and len(timers) > 1:
-            now = self.now()
-            items = load_lexicon(lang).replies["partial_join"].join(
-                self._item(n, t, lang, now) for n, t in enumerate(timers, 1))
+            items = self._items(timers, lang)
             return self._said(text, lang, "timer_which", ok=False, count=len(timers), items=items)
         index = heard.index if heard.index is not None else 1
         if index == -1:
@@ -450,7 +447,8 @@ class Automation:
         if not 1 <= index <= len(timers):
             return self._said(text, lang, "timer_no_such", ok=False, n=index, count=len(timers))
         timer = timers[index - 1]
-        said = describe(self._when(timer, self.now()), lang, self.now())
+        now = self.now()
+        said = describe(self._when(timer, now), lang, now)
         self.cancel(timer.id)
         return self._said(text, lang, "timer_cancelled", when=said, text=timer.text)
 
@@ -517,7 +515,6 @@ class Automation:
             self.timers.pop(timer.id, None)
             if self.store is not None:
                 self.store.delete_timer(timer.id)
-        self.fired += 1
         lang = timer.lang
         scene = self.scene(timer.scene) if timer.scene else None
         if timer.remind is not None:
@@ -557,7 +554,6 @@ class Automation:
                 self._start(self._run_routine(routine))
 
     async def _run_routine(self, routine: Routine) -> None:
-        self.fired += 1
         started = self.clock.wall()
         lang = self.language
         lex = load_lexicon(lang)

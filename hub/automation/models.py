@@ -7,12 +7,13 @@ spoken command: offline devices, ranges and refusals are reported the same way.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, datetime, tzinfo
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from hub.nlu.when import Repeat as SpokenRepeat
 from hub.protocol import Names, PropertyValue
 
 ACTION_KINDS = ("on", "off", "set", "up", "down", "lock", "pause", "continue", "mute", "unmute", "next",
@@ -94,13 +95,9 @@ class Repeat(_Strict):
         return tuple(sorted(set(value)))
 
     def next_after(self, moment: datetime) -> datetime:
-        """The first firing strictly after ``moment`` (an aware datetime; the answer has its tzinfo)."""
-        day = moment.replace(hour=self.hour, minute=self.minute, second=0, microsecond=0)
-        for offset in range(8):
-            candidate = day + timedelta(days=offset)
-            if candidate > moment and candidate.weekday() in self.days:
-                return candidate
-        raise AssertionError("unreachable: every week has each weekday")
+        """The first firing strictly after ``moment`` (an aware datetime; the answer has its tzinfo), on the
+        wall clock, as the spoken schedule it came from computes it."""
+        return SpokenRepeat(days=self.days, hour=self.hour, minute=self.minute).next_after(moment)
 
 
 class Timer(_Strict):
