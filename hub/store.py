@@ -12,8 +12,10 @@ Durability rules (docs/reliability.md):
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
+import os
 import sqlite3
 import time
 from pathlib import Path
@@ -68,6 +70,26 @@ FLUSH_DELAY = 0.2
 """Seconds a change may wait so that a burst (a discovery storm) becomes one transaction."""
 
 
+QUICK_CHECK_ERRORS = 1
+"""How many problems ``PRAGMA quick_check`` looks for before it stops (the first one is all we report)."""
+
+
+def _create_private(path: Path) -> None:
+    """Create an empty database file readable by its owner only (SQLite gives -wal and -shm its mode)."""
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
+def _make_private(path: Path) -> None:
+    """Owner-only modes for the database and its -wal and -shm (a database an older hub left 0644)."""
+    for file in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        try:
+            if file.stat().st_mode & 0o077:
+                file.chmod(0o600)
+        except FileNotFoundError:
+            continue
+
+
 class StoreError(RuntimeError):
     """The database cannot be used as it is; the message says why and what to do."""
 
@@ -77,17 +99,24 @@ class Store:
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
-        if str(path) != ":memory:":
+        on_disk = str(path) != ":memory:"
+        if on_disk:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            _create_private(self.path)
         try:
             self._db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
             self._check_version()  # before anything writes: a database we cannot use stays byte-identical
+            self._check_integrity()
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._migrate()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"hub database {self.path} is not usable ({exc}); "
                              f"move it aside or pass --db with another path") from None
+        if on_disk:
+            _make_private(self.path)
+        self.failure: str | None = None
+        """Why the last write failed (None once a write succeeds again); logged once per failure."""
         self._dirty: dict[str, DeviceRecord | None] = {}
         self._known: set[str] = set()
         self._closed = False
@@ -102,6 +131,18 @@ class Store:
             raise StoreError(f"hub database {self.path} has schema {version}, newer than this hub "
                              f"({SCHEMA_VERSION}); upgrade genie-sim or use another --db")
         return version
+
+    def _check_integrity(self) -> None:
+        """Refuse a damaged file (a torn write, a stray overwrite) before anything writes to it.
+
+        ``quick_check`` reads every page once (5 ms for 1,000 devices and 10,000 commands, 2 MB) and skips
+        ``integrity_check``'s index-versus-table comparisons, which grow faster than the file."""
+        problems = [row[0] for row in self._db.execute(f"PRAGMA quick_check({QUICK_CHECK_ERRORS})")]
+        if problems != ["ok"]:
+            self._db.close()
+            found = " ".join(problems[0].replace("*** in database main ***", "").split())
+            raise StoreError(f"hub database {self.path} is damaged ({found}); it was left as it is: "
+                             f"move it aside (or restore a copy) and start again, or pass --db with another path")
 
     def _migrate(self) -> None:
         version = self._check_version()
@@ -143,9 +184,9 @@ class Store:
         if soon and not self._flush_soon:
             if self._flush_handle is not None:
                 self._flush_handle.cancel()
-            self._flush_handle, self._flush_soon = loop.call_soon(self.flush), True
+            self._flush_handle, self._flush_soon = loop.call_soon(self.flush_later), True
         elif self._flush_handle is None:
-            self._flush_handle = loop.call_later(FLUSH_DELAY, self.flush)
+            self._flush_handle = loop.call_later(FLUSH_DELAY, self.flush_later)
 
     def flush(self, command: CommandResult | None = None) -> None:
         """Write every queued change, and ``command`` if given, in one committed transaction."""
@@ -155,6 +196,19 @@ class Store:
         if (not self._dirty and command is None) or self._closed:
             return
         dirty, self._dirty = self._dirty, {}
+        try:
+            self._write(dirty, command)
+        except sqlite3.Error as exc:
+            for device_id, record in dirty.items():  # kept for the next write: nothing the hub knows is lost
+                self._dirty.setdefault(device_id, record)
+            self._failed(exc)
+        else:
+            if self.failure is not None:
+                _LOGGER.warning("hub database writable again (%s); what could not be written before is now",
+                                self.path)
+                self.failure = None
+
+    def _write(self, dirty: dict[str, DeviceRecord | None], command: CommandResult | None) -> None:
         rows = [
             (r.id, r.info.model_dump_json(by_alias=True), int(r.online), json.dumps(r.state, ensure_ascii=False),
              r.updated)
@@ -171,6 +225,19 @@ class Store:
                     (time.time(), command.text, command.lang, command.reply, int(command.ok),
                      json.dumps([a.model_dump(exclude_none=True) for a in command.actions], ensure_ascii=False)),
                 )
+
+    def _failed(self, exc: sqlite3.Error) -> None:
+        """Raise a one-line StoreError; log the first failure of a run of them (not one line per command)."""
+        if self.failure is None:
+            _LOGGER.error("could not write to hub database %s: %s; the hub goes on, without recording",
+                          self.path, exc)
+        self.failure = str(exc)
+        raise StoreError(f"could not write to hub database {self.path}: {exc}") from None
+
+    def flush_later(self) -> None:
+        """``flush`` from a timer: a failure is logged (once) rather than raised into the event loop."""
+        with contextlib.suppress(StoreError):
+            self.flush()
 
     def commands(self, limit: int = 100) -> list[CommandResult]:
         """The most recent commands, oldest first."""
@@ -230,6 +297,6 @@ class Store:
     def close(self) -> None:
         if self._flush_handle is not None:
             self._flush_handle.cancel()
-        self.flush()
+        self.flush_later()
         self._closed = True
         self._db.close()
