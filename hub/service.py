@@ -47,7 +47,7 @@ from hub.protocol import (
 from hub.protocol.messages import DirectoryPayload, reply_header
 from hub.protocol.mqtt import Backoff, Connection, Will
 from hub.speaker import DEFAULT_SESSION, Speaker
-from hub.store import Store
+from hub.store import Store, StoreError
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -77,6 +77,13 @@ class Extension(Protocol):
         """A message on one of ``filters`` (must not block; start a task for slow work)."""
 
 NOT_CONNECTED = "the hub is not connected to the broker"
+NOT_RECORDED: dict[str, dict[bool, str]] = {
+    "zh": {True: "（已执行，但未能记入记录：{}）", False: "（未能记入记录：{}）"},
+    "en": {True: " (done, but the hub could not record it: {})", False: " (the hub could not record this: {})"},
+    "fr": {True: " (fait, mais le hub n'a pas pu l'enregistrer : {})",
+           False: " (le hub n'a pas pu l'enregistrer : {})"},
+}
+"""Added to a reply when the command log could not be written (the store says why, and logs it once)."""
 
 
 class Hub:
@@ -433,7 +440,11 @@ class Hub:
     async def _logged(self, result: CommandResult) -> CommandResult:
         self.commands_done += 1
         if self.store is not None:
-            self.store.flush(command=result)
+            try:
+                self.store.flush(command=result)
+            except StoreError:  # logged once by the store; what was done is done, and the reply says both
+                note = NOT_RECORDED[result.lang][result.ok].format(self.store.failure)
+                result = result.model_copy(update={"reply": result.reply + note})
         for listener in list(self.command_listeners):
             try:
                 listener(result)

@@ -104,3 +104,37 @@ def test_a_failed_write_says_so_keeps_the_changes_and_recovers(tmp_path: Path,
     assert [r.id for r in store.load()] == ["lamp"]  # the device change that failed with the command was kept
     assert "hub database writable again" in caplog.text
     store.close()
+
+
+@pytest.mark.e2e
+async def test_a_command_done_but_not_recorded_says_both(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """The store fails after open (another process makes every insert into the log fail): `genie say`'s
+    path over the real broker reports the command carried out, and that it could not be recorded."""
+    from devices.home import load_home
+    from genie.app import run_stack
+    from hub.client import say
+    from hub.security import CLIENT_USER, Credentials
+    from tests.brokers import amqtt_broker
+
+    path = tmp_path / "hub.db"
+    async with amqtt_broker(Credentials.generate()) as broker, \
+            run_stack(home=load_home(), broker_url=str(broker.url), credentials=broker.credentials, db=path,
+                      ready_timeout=20) as running:
+        assert running.hub is not None
+        with sqlite3.connect(path) as other:
+            other.execute("CREATE TRIGGER full BEFORE INSERT ON commands "
+                          "BEGIN SELECT RAISE(ABORT, 'disk is full'); END")
+        client = broker.as_user(CLIENT_USER)
+        first = await say(client, "打开台灯", timeout=10)
+        assert first.ok and [a.result for a in first.actions] == ["SUCCESS"]
+        assert first.reply.startswith("好的") and "已执行，但未能记入记录" in first.reply
+        assert running.hub.directory.get("desk-lamp").state["powerstate"] == "on"  # type: ignore[union-attr]
+        second = await say(client, "turn off the desk lamp", timeout=10)
+        assert second.ok and "done, but the hub could not record it" in second.reply
+        errors = [r for r in caplog.records if r.levelname == "ERROR"]
+        assert len(errors) == 1 and "could not write to hub database" in errors[0].getMessage()
+        with sqlite3.connect(path) as other:
+            other.execute("DROP TRIGGER full")
+        third = await say(client, "allume la lampe de bureau", timeout=10)
+        assert third.ok and "enregistr" not in third.reply
+        assert [c.text for c in running.hub.store.commands()] == ["allume la lampe de bureau"]  # type: ignore[union-attr]
