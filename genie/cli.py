@@ -87,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     _interop_args(hub)
     _http_args(hub, default=None)
 
-    devices = sub.add_parser("devices", help="spawn simulated devices, or list the hub's directory",
+    devices = sub.add_parser("devices", help="spawn simulated devices; list or remove those the hub knows",
                              description="Simulated devices and the hub's directory.")
     dsub = devices.add_subparsers(dest="devices_command", metavar="ACTION", required=True)
     spawn = dsub.add_parser("spawn", help="run the devices of a home file, or of the brand registry, against a broker",
@@ -116,6 +116,15 @@ def build_parser() -> argparse.ArgumentParser:
     _broker_arg(dlist)
     dlist.add_argument("--json", action="store_true", help="print JSON")
     dlist.add_argument("--timeout", type=float, default=10.0, metavar="S", help="seconds to wait for the hub")
+    dremove = dsub.add_parser("remove", help="remove a device from the hub for good",
+                              description="Remove a device from the hub's directory and database, and clear its "
+                                          "retained messages on the broker, so that it does not come back at the "
+                                          "next start. This is not a ban: a device that is still running comes "
+                                          "back when it registers again (stop it, or change its credentials).")
+    dremove.add_argument("id", help="the device's id (see `genie devices list`)")
+    _broker_arg(dremove)
+    dremove.add_argument("--json", action="store_true", help="print JSON")
+    dremove.add_argument("--timeout", type=float, default=10.0, metavar="S", help="seconds to wait for the hub")
 
     say = sub.add_parser("say", help="send a text command to the hub and print its reply",
                          description="Send a text command (Chinese, English or French) to the running hub.")
@@ -717,6 +726,12 @@ def _width(text: str) -> int:
     return sum(2 if "\u2e80" <= c <= "\uffef" else 1 for c in text)
 
 
+async def cmd_remove(args: argparse.Namespace) -> int:
+    from hub.client import remove_device
+
+    return _print_result(args, await remove_device(_url(args), args.id, timeout=args.timeout))
+
+
 async def cmd_say(args: argparse.Namespace) -> int:
     from hub.client import say
 
@@ -884,7 +899,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], Coroutine[Any, Any, int]]] = 
 
 def _command(args: argparse.Namespace) -> Callable[[argparse.Namespace], Coroutine[Any, Any, int]]:
     if args.command == "devices":
-        return cmd_spawn if args.devices_command == "spawn" else cmd_list
+        return {"spawn": cmd_spawn, "list": cmd_list, "remove": cmd_remove}[args.devices_command]
     if args.command == "home":
         return cmd_reset if args.home_command == "reset" else cmd_check
     return COMMANDS[args.command]

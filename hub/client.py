@@ -115,6 +115,14 @@ async def list_devices(url: BrokerURL, *, timeout: float = 10.0, topics: Topics 
     return reply.payload.devices
 
 
+async def remove_device(url: BrokerURL, device_id: str, *, timeout: float = 10.0,
+                        topics: Topics | None = None) -> CommandResult:
+    """Have the hub forget a device for good (``ok`` False when it does not know it)."""
+    reply = await _ask(url, "RemoveDevice", None, None, timeout, topics or Topics(), target=device_id)
+    assert isinstance(reply, TextCommandResponse)
+    return reply.payload
+
+
 async def reset_home(url: BrokerURL, *, timeout: float = 10.0, topics: Topics | None = None) -> CommandResult:
     """Put every device back to its initial state."""
     reply = await _ask(url, "ResetHome", None, None, timeout, topics or Topics())

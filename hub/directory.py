@@ -17,6 +17,9 @@ class DeviceRecord:
     online: bool = False
     state: dict[str, PropertyValue] = field(default_factory=dict)
     updated: float = field(default_factory=time.time)
+    registered: float | None = None
+    """When the hub first heard this device register (seconds since the epoch), kept across its
+    re-registrations and restarts; set anew only after the device was removed."""
 
     @property
     def id(self) -> str:
@@ -44,6 +47,7 @@ class DeviceRecord:
             category=self.category,
             online=self.online,
             state=dict(self.state),
+            first_registered=self.registered,
         )
 
 
@@ -105,6 +109,8 @@ class Directory:
                     or old.property_specs != info.property_specs):
                 self.names_version += 1
             record.info = info
+        if record.registered is None:  # new, or stored by a hub that did not record it
+            record.registered = time.time()
         for prop in info.properties:
             record.state[prop.name] = prop.value
         self._changed(record)

@@ -394,6 +394,9 @@ class Hub:
             elif name in ("RunScene", "SaveScene", "DeleteScene", "CancelTimer"):
                 result = await self._automation_request(request)
                 reply = TextCommandResponse(header=reply_header(request), payload=result)
+            elif name == "RemoveDevice":
+                result = await self.remove_device((request.payload.target or "").strip())
+                reply = TextCommandResponse(header=reply_header(request), payload=result)
             elif name == "ListDevices":
                 devices = sorted((r.view() for r in self.directory.all()), key=lambda v: (v.room, v.id))
                 reply = ListDevicesResponse(header=reply_header(request), payload=DirectoryPayload(devices=devices))
@@ -451,6 +454,34 @@ class Hub:
             except Exception:
                 _LOGGER.exception("command listener failed")
         return result
+
+    async def remove_device(self, device_id: str) -> CommandResult:
+        """Forget a device for good: from the directory and the store (committed before this returns), and
+        its retained registration, status and state cleared on the broker so that no restart brings it
+        back. Not a ban: a device that registers again is back (``ok`` False: it was not in the directory)."""
+        text = f"remove device {device_id}"
+        if device_id not in self.directory:
+            return CommandResult(text=text, lang="en", ok=False,
+                                 reply=f"no device {device_id!r} in the hub's directory; "
+                                       f"`genie devices list` shows the ids")
+        self.directory.remove(device_id)
+        notes = []
+        if self.store is not None:
+            self.store.delete(device_id)
+            try:
+                self.store.flush()
+            except StoreError:
+                notes.append(f"the hub database could not record it ({self.store.failure})")
+        try:
+            for kind in (DeviceTopic.REGISTER, DeviceTopic.STATUS, DeviceTopic.STATE):
+                await self.publish(self.topics.device(device_id, kind), b"", retain=True)
+        except ConnectionError:
+            notes.append(f"its retained messages could not be cleared: {NOT_CONNECTED}")
+        reply = (f"removed {device_id} from the hub's directory" + "".join(f"; but {n}" for n in notes)
+                 + ". This is not a ban: if the device is still running it comes back when it registers again "
+                   "(at its next reconnection or the hub's next start); stop it, or change its credentials.")
+        return CommandResult(text=text, lang="en", ok=True, reply=reply,
+                             actions=[ActionResult(device=device_id, action="Remove")])
 
     async def reset_home(self) -> CommandResult:
         """Send every online device ``Reset`` (back to the home file's initial state)."""

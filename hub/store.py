@@ -64,6 +64,10 @@ MIGRATIONS: tuple[str, ...] = (
         timer TEXT NOT NULL
     );
     """,
+    # 4: when each device first registered (NULL for those stored before: set at their next registration)
+    """
+    ALTER TABLE devices ADD COLUMN registered REAL;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 FLUSH_DELAY = 0.2
@@ -154,12 +158,12 @@ class Store:
     def load(self) -> list[DeviceRecord]:
         """Every stored record; a row that no longer validates is skipped with a warning."""
         records = []
-        for device_id, info, online, state, updated in self._db.execute(
-            "SELECT id, info, online, state, updated FROM devices"
+        for device_id, info, online, state, updated, registered in self._db.execute(
+            "SELECT id, info, online, state, updated, registered FROM devices"
         ):
             try:
                 records.append(DeviceRecord(info=DeviceInfo.model_validate_json(info), online=bool(online),
-                                            state=json.loads(state), updated=updated))
+                                            state=json.loads(state), updated=updated, registered=registered))
             except (ValidationError, ValueError) as exc:
                 _LOGGER.warning("hub database: skipped device %s: %s", device_id, exc)
         return records
@@ -211,13 +215,14 @@ class Store:
     def _write(self, dirty: dict[str, DeviceRecord | None], command: CommandResult | None) -> None:
         rows = [
             (r.id, r.info.model_dump_json(by_alias=True), int(r.online), json.dumps(r.state, ensure_ascii=False),
-             r.updated)
+             r.updated, r.registered)
             for r in dirty.values() if r is not None
         ]
         gone = [(device_id,) for device_id, r in dirty.items() if r is None]
         with self._db:
             self._db.execute("BEGIN")
-            self._db.executemany("INSERT OR REPLACE INTO devices VALUES (?, ?, ?, ?, ?)", rows)
+            self._db.executemany("INSERT OR REPLACE INTO devices (id, info, online, state, updated, registered) "
+                                 "VALUES (?, ?, ?, ?, ?, ?)", rows)
             self._db.executemany("DELETE FROM devices WHERE id = ?", gone)
             if command is not None:
                 self._db.execute(

@@ -544,18 +544,18 @@ class HubRequestPayload(WireModel):
 
 
 _NEEDS = {"TextCommand": ("text",), "RunScene": ("target",), "DeleteScene": ("target",),
-          "CancelTimer": ("target",), "SaveScene": ("target", "text")}
+          "CancelTimer": ("target",), "SaveScene": ("target", "text"), "RemoveDevice": ("target",)}
 
 
 class HubRequest(Message):
     """Client -> hub on ``hub/command``: ``TextCommand`` (payload.text), ``ListDevices``, ``ResetHome``,
     ``HubInfo`` (counts only: cheap to ask of a hub with thousands of devices), ``ListAutomations``,
-    ``RunScene`` / ``DeleteScene`` (target: a scene), ``SaveScene`` (target: its name, text: its orders)
-    and ``CancelTimer`` (target: a timer id)."""
+    ``RunScene`` / ``DeleteScene`` (target: a scene), ``SaveScene`` (target: its name, text: its orders),
+    ``CancelTimer`` (target: a timer id) and ``RemoveDevice`` (target: a device id)."""
 
     NAMESPACE = Namespace.HUB
     NAMES = frozenset({"TextCommand", "ListDevices", "ResetHome", "HubInfo", "ListAutomations", "RunScene",
-                       "SaveScene", "DeleteScene", "CancelTimer"})
+                       "SaveScene", "DeleteScene", "CancelTimer", "RemoveDevice"})
     payload: HubRequestPayload
 
     @model_validator(mode="after")
@@ -605,6 +605,8 @@ class DeviceView(WireModel):
     category: str
     online: bool
     state: dict[str, PropertyValue] = Field(default_factory=dict)
+    first_registered: float | None = None
+    """When the hub first heard this device register (seconds since the epoch; kept across re-registrations)."""
 
 
 class DirectoryPayload(WireModel):
@@ -613,11 +615,11 @@ class DirectoryPayload(WireModel):
 
 class TextCommandResponse(Message):
     """Hub -> client on ``hub/reply/{clientId}``: the outcome of a TextCommand, ResetHome, RunScene,
-    SaveScene, DeleteScene or CancelTimer."""
+    SaveScene, DeleteScene, CancelTimer or RemoveDevice."""
 
     NAMESPACE = Namespace.HUB
     NAMES = frozenset({"TextCommandResponse", "ResetHomeResponse", "RunSceneResponse", "SaveSceneResponse",
-                       "DeleteSceneResponse", "CancelTimerResponse"})
+                       "DeleteSceneResponse", "CancelTimerResponse", "RemoveDeviceResponse"})
     payload: CommandResult
 
 

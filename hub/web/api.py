@@ -126,6 +126,14 @@ def _routes(api: APIRouter, hub: Hub, feed: LiveFeed, catalog: BrandCatalog) -> 
         """One device: names, room, brand, model, availability and state."""
         return _device_or_404(hub, device_id).view()
 
+    @api.delete("/devices/{device_id}", tags=["home"], response_model_exclude_none=True,
+                responses={404: {"description": "no device with that id in the directory"}})
+    async def remove_device(device_id: str) -> CommandResult:
+        """Remove a device for good (``genie devices remove``): from the directory, the database and the
+        broker's retained messages. Not a ban: a device still running comes back when it registers again."""
+        _device_or_404(hub, device_id)
+        return await hub.remove_device(device_id)
+
     @api.get("/devices/{device_id}/history", tags=["home"], response_model_exclude_none=True)
     async def history(device_id: str, limit: Annotated[int, Query(ge=1, le=HISTORY_LENGTH)] = HISTORY_LENGTH
                       ) -> list[HistoryEntry]:

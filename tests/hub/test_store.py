@@ -74,3 +74,21 @@ def test_a_command_and_the_changes_before_it_commit_together(tmp_path: Path) -> 
         assert db.execute("SELECT id FROM devices").fetchall() == [("lamp",)]
     assert Store(path).commands() == [result]
     store.close()
+
+
+def test_first_registration_is_stored_and_an_older_database_gains_the_column(tmp_path: Path) -> None:
+    path = tmp_path / "hub.db"
+    with sqlite3.connect(path) as db:  # what a hub of schema 3 left: no first-registration column
+        from hub.store import MIGRATIONS
+
+        db.executescript("".join(MIGRATIONS[:3]) + "PRAGMA user_version = 3;")
+        rec = record("old-lamp")
+        db.execute("INSERT INTO devices VALUES (?, ?, 1, '{}', 0)", (rec.id, rec.info.model_dump_json(by_alias=True)))
+    store = Store(path)
+    (old,) = store.load()
+    assert (old.id, old.registered) == ("old-lamp", None)  # unknown, not made up
+    new = record("new-lamp")
+    new.registered = 1_700_000_000.5
+    store.save(new)
+    store.close()
+    assert {r.id: r.registered for r in Store(path).load()} == {"old-lamp": None, "new-lamp": 1_700_000_000.5}
