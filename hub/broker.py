@@ -9,7 +9,13 @@
   (Yakifo/amqtt#308), so a hung device would never be declared dead; we drop a client that is silent for
   1.5 × its keepalive (the MQTT spec's limit), and its last will fires;
 - **our authentication and topic ACL** (``hub.security``) instead of amqtt's plugins, whose ACL config
-  is broken in 0.12.1 and has no per-client patterns.
+  is broken in 0.12.1 and has no per-client patterns;
+- **authentication before the session lookup**: amqtt 0.12.1 looks a CONNECT's client id up — deleting
+  the live session of that id (clean session) or overwriting its credentials and taking it over
+  (persistent session) — before it checks the password, so a refused CONNECT left the live session dead
+  while both ends believed they were connected (issue 13). Ours refuses first, with CONNACK 5, touching
+  nothing; an accepted CONNECT that names a live session closes that connection first (its client sees
+  it and reconnects, its will fires), where amqtt left it open but cut off.
 """
 
 from __future__ import annotations
@@ -26,11 +32,14 @@ from typing import Any
 import yaml
 from amqtt.broker import Action as AmqttAction
 from amqtt.broker import Broker
+from amqtt.errors import AMQTTError, MQTTError, NoDataError
+from amqtt.mqtt.connack import NOT_AUTHORIZED, ConnackPacket
 from amqtt.mqtt.protocol.broker_handler import BrokerProtocolHandler
 from amqtt.session import Session
+from amqtt.utils import gen_client_id
 
 from hub.protocol.topics import topic_matches
-from hub.security import Action, Credentials, Policy
+from hub.security import Action, Credentials, Policy, session_client_id
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -46,6 +55,9 @@ class BrokerConfigError(ValueError):
 class BrokerStartError(RuntimeError):
     """The broker could not start (port in use, address not available...)."""
 
+
+TAKEOVER_TIMEOUT = 5.0
+"""Seconds an accepted CONNECT waits for the connection it replaces to close (it takes milliseconds)."""
 
 KEEPALIVE_FACTOR = 1.5
 """MQTT 3.1.1 §3.1.2.10: the server drops a client silent for one and a half keepalive periods."""
@@ -79,6 +91,10 @@ class GenieBroker(Broker):
         self.policy = policy or Policy()
         self._wildcards: set[str] = set()
         """Subscription filters with + or # (few: the hub's); every other filter is found by dict lookup."""
+        self._serving: dict[str, asyncio.Task[Any]] = {}
+        """The task serving each client id's accepted connection."""
+        self._connecting: dict[str, tuple[asyncio.Lock, int]] = {}
+        """Accepted CONNECTs of one client id are handled one at a time (the lock, and how many hold or await it)."""
 
     # amqtt 0.12.1 matches every published message against every subscription filter in turn (with a
     # debug f-string each): O(subscriptions) per message, 3,000 filters with 1,000 devices. Devices
@@ -146,12 +162,90 @@ class GenieBroker(Broker):
             _LOGGER.warning("refused %s of %s by %r", _ACTIONS[action].value, topic, session.client_id)
         return allowed
 
-    async def _initialize_client_session(self, *args: Any, **kwargs: Any) -> tuple[BrokerProtocolHandler, Session]:
-        handler, session = await super()._initialize_client_session(*args, **kwargs)
+    async def _initialize_client_session(self, reader: Any, writer: Any, remote_address: str,
+                                         remote_port: int) -> tuple[BrokerProtocolHandler, Session]:
+        """Read the CONNECT, authenticate it, and only then look its client id up (see the module's doc)."""
+        try:
+            handler, session = await BrokerProtocolHandler.init_from_connect(reader, writer, self.plugins_manager)
+        except (AMQTTError, MQTTError, NoDataError) as exc:  # amqtt logs, closes and re-raises likewise
+            _LOGGER.info("connection from %s:%s: no valid CONNECT (%s)", remote_address, remote_port, exc)
+            if isinstance(exc, MQTTError):
+                await writer.close()
+            raise AMQTTError(exc) from exc
+        if self.credentials is not None and session.client_id:
+            session.client_id = session_client_id(session.username, session.client_id)
+        if not await self._authenticate(session, None):
+            await ConnackPacket.build(0, NOT_AUTHORIZED).to_stream(writer)
+            await writer.close()
+            raise AMQTTError(f"refused {session.client_id!r}")  # amqtt's caller logs it and lets the socket go
+        client_id = session.client_id
+        if client_id:
+            lock, waiting = self._connecting.get(client_id, (asyncio.Lock(), 0))
+            self._connecting[client_id] = (lock, waiting + 1)
+            try:
+                async with lock:
+                    await self._close_previous(client_id)
+                    task = asyncio.current_task()
+                    if task is not None:
+                        self._serving[client_id] = task
+                        task.add_done_callback(lambda done: self._forget(client_id, done))
+            finally:
+                lock, waiting = self._connecting[client_id]
+                if waiting > 1:
+                    self._connecting[client_id] = (lock, waiting - 1)
+                else:
+                    del self._connecting[client_id]
+        return await self._lookup_session(handler, session)
+
+    async def _close_previous(self, client_id: str) -> None:
+        """Close the live connection of ``client_id``, if any, and wait until its session has ended."""
+        previous = self._serving.get(client_id)
+        if previous is None or previous.done() or previous is asyncio.current_task():
+            return
+        entry = self._sessions.get(client_id)
+        if entry is not None:
+            _LOGGER.info("%s: connected again, closing the previous connection", client_id)
+            _abort(entry[1])
+        done, _pending = await asyncio.wait({previous}, timeout=TAKEOVER_TIMEOUT)
+        if not done:
+            _LOGGER.warning("%s: the previous connection did not close within %gs", client_id, TAKEOVER_TIMEOUT)
+
+    def _forget(self, client_id: str, task: asyncio.Task[Any]) -> None:
+        if self._serving.get(client_id) is task:
+            del self._serving[client_id]
+
+    async def _lookup_session(self, handler: BrokerProtocolHandler,
+                              session: Session) -> tuple[BrokerProtocolHandler, Session]:
+        """amqtt 0.12.1's session lookup (Broker._initialize_client_session after reading the CONNECT),
+        run once the CONNECT is authenticated and any previous connection of its id is closed."""
+        if session.clean_session:
+            if session.client_id:
+                await self._delete_session(session.client_id)
+            else:
+                session.client_id = gen_client_id()
+            session.parent = 0
+        elif session.client_id in self._sessions:
+            existing, _handler = self._sessions[session.client_id]
+            for name in ("will_flag", "will_message", "will_topic", "will_qos", "keep_alive", "username",
+                         "password"):
+                setattr(existing, name, getattr(session, name))
+            session = existing
+            session.parent = 1
+        else:
+            session.parent = 0
+        delay = self.config.get("timeout-disconnect-delay", 0)
         if session.keep_alive > 0:
-            session.keep_alive = math.ceil(session.keep_alive * KEEPALIVE_FACTOR)
+            session.keep_alive = math.ceil(session.keep_alive * KEEPALIVE_FACTOR) + (delay if isinstance(delay, int)
+                                                                                     else 0)
         return handler, session
 
+
+def _abort(handler: BrokerProtocolHandler) -> None:
+    """Cut a client's TCP connection at once, as if its network went: its reader ends and its will fires."""
+    stream = getattr(getattr(handler, "writer", None), "_writer", None)
+    transport = getattr(stream, "transport", None)
+    if transport is not None:
+        transport.abort()
 
 
 def default_config_path() -> Path | None:
@@ -284,10 +378,7 @@ class EmbeddedBroker:
                 if instance is not None:
                     instance.close()
             for _session, handler in list(broker._sessions.values()):
-                stream = getattr(getattr(handler, "writer", None), "_writer", None)
-                transport = getattr(stream, "transport", None)
-                if transport is not None:
-                    transport.abort()
+                _abort(handler)
             try:
                 await asyncio.wait_for(broker.shutdown(), timeout=5)
             except (TimeoutError, Exception) as exc:  # shutting down: report, never mask the caller's error

@@ -29,7 +29,7 @@ from hub.protocol import (
     encode,
 )
 from hub.protocol.mqtt import BrokerURL, MqttConnection
-from hub.security import CLIENT_USER, Credentials
+from hub.security import CLIENT_ID_PREFIX, CLIENT_USER, Credentials
 
 REPLY_MAX_BYTES = 64 * 1024 * 1024
 """A directory of 10,000 devices is a few MB; the hub is trusted with more than a device is."""
@@ -56,7 +56,7 @@ HubReply = TextCommandResponse | ListDevicesResponse | HubInfoResponse | Automat
 
 async def _ask(url: BrokerURL, name: str, text: str | None, lang: str | None, timeout: float,
                topics: Topics, session: str | None = None, target: str | None = None) -> HubReply:
-    client_id = f"genie-cli-{uuid.uuid4().hex[:12]}"
+    client_id = f"{CLIENT_ID_PREFIX}{uuid.uuid4().hex[:12]}"
     offline_since: float | None = None
     started = asyncio.get_running_loop().time()
     url = with_client_credentials(url)
@@ -160,7 +160,7 @@ async def announcements(url: BrokerURL, *, topics: Topics | None = None,
     """What the hub says unasked, as it says it (until the caller stops iterating); ``listening`` is
     called once the subscription is in place."""
     topics = topics or Topics()
-    client_id = f"genie-listen-{uuid.uuid4().hex[:12]}"
+    client_id = f"{CLIENT_ID_PREFIX}listen-{uuid.uuid4().hex[:12]}"
     try:
         async with MqttConnection(with_client_credentials(url), client_id) as conn:
             await conn.subscribe(topics.announce)

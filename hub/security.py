@@ -35,6 +35,38 @@ CLIENT_USER = "genie-client"
 CREDENTIALS_FILE = "credentials.json"
 RESERVED_CLIENT_IDS = frozenset({HUB_USER, CLIENT_USER})
 """Client ids no one but their owner may use (a device named so could otherwise kick the hub off)."""
+HUB_ID_PREFIX = f"{HUB_USER}-"
+CLIENT_ID_PREFIX = f"{CLIENT_USER}-"
+"""Text clients connect as ``genie-client-<something>``, so that several can run at once."""
+
+
+def owns_client_id(username: str, client_id: str | None) -> bool:
+    """Is ``client_id`` one of ``username``'s? A broker drops the older of two connections with one client
+    id, so a user holding another's id could cut that session off (issue 13):
+
+    - the hub: ``genie-hub``, or ``genie-hub-<something>`` (tools with the hub's rights);
+    - a text client: ``genie-client-<something>``;
+    - a Home Assistant or Hermes user: its user name (the broker gives it that id whatever it asked for,
+      see ``session_client_id``);
+    - a device: its own id, which may not look like the hub's or a text client's.
+    """
+    cid = client_id or ""
+    if username == HUB_USER:
+        return cid == HUB_USER or (cid.startswith(HUB_ID_PREFIX) and len(cid) > len(HUB_ID_PREFIX))
+    if username == CLIENT_USER:
+        return cid.startswith(CLIENT_ID_PREFIX) and len(cid) > len(CLIENT_ID_PREFIX)
+    if cid.startswith((HUB_ID_PREFIX, CLIENT_ID_PREFIX)) or cid in RESERVED_CLIENT_IDS:
+        return False
+    return cid == username
+
+
+def session_client_id(username: str | None, client_id: str) -> str:
+    """The client id the broker gives a connection: the interop users' is their user name, whatever they
+    asked for (as Mosquitto's ``use_username_as_clientid``), so a Home Assistant with a random client id
+    works; everyone else keeps theirs (and is refused unless it is theirs)."""
+    if username is not None and username in INTEROP_USERS:
+        return username
+    return client_id
 
 
 class CredentialsError(RuntimeError):
@@ -76,20 +108,14 @@ class Credentials:
         return None
 
     def check(self, username: str | None, password: str | None, client_id: str | None) -> bool:
-        """True if ``username``/``password`` are valid, and a device connects under its own id."""
+        """True if ``username``/``password`` are valid and ``client_id`` is one of that user's (see
+        ``owns_client_id``): nobody may take another user's session."""
         if not username or password is None:
             return False
         expected = self.password_for(username)
         if expected is None or not hmac.compare_digest(expected.encode(), password.encode()):
             return False
-        if username == HUB_USER:
-            return True
-        if username in INTEROP_USERS:
-            return client_id not in RESERVED_CLIENT_IDS
-        if username == CLIENT_USER:
-            # a client must not take over the hub's session (a broker drops the older of two same-id clients)
-            return client_id not in RESERVED_CLIENT_IDS and not (client_id or "").startswith("genie-hub")
-        return client_id == username and username not in RESERVED_CLIENT_IDS
+        return owns_client_id(username, client_id)
 
     # --- file -------------------------------------------------------------------------
     def save(self, path: Path) -> None:

@@ -15,13 +15,16 @@ import pytest
 
 from hub.broker import EmbeddedBroker, load_config
 from hub.protocol.mqtt import BrokerURL
-from hub.security import Credentials, export_mosquitto
+from hub.security import HUB_USER, Credentials, export_mosquitto, mosquitto_hash
 
 MOSQUITTO = shutil.which("mosquitto") or next(
     (p for p in ("/usr/sbin/mosquitto", "/usr/local/sbin/mosquitto") if os.path.exists(p)), None
 )
 REQUIRE_MOSQUITTO = os.environ.get("GENIE_REQUIRE_MOSQUITTO") == "1"
 """Set by .ci/run: a missing Mosquitto is then a failure, not a skip."""
+OBSERVER_ID = "genie-hub-observer"
+OBSERVER_USER = "genie-test-observer"
+"""Mosquitto only: a login of the tests, not of the product, that may read and write everything."""
 
 
 @dataclass
@@ -31,6 +34,16 @@ class BrokerUnderTest:
     kind: str
     url: BrokerURL
     credentials: Credentials | None
+
+    def observer(self) -> tuple[BrokerURL, str]:
+        """URL and client id of a test observer that may read and write every topic without taking the
+        hub's session: the hub's user under an id of its own prefix on the embedded broker; on Mosquitto
+        (where every client id is its user name) a test-only user added to the exported files."""
+        if self.credentials is None:
+            return self.url, OBSERVER_ID
+        if self.kind == "mosquitto":
+            return BrokerURL(self.url.host, self.url.port, OBSERVER_USER, self.credentials.secret), OBSERVER_USER
+        return self.as_user(HUB_USER), OBSERVER_ID
 
     def as_user(self, username: str) -> BrokerURL:
         """The broker URL logged in as ``username`` (hub, client or a device id)."""
@@ -65,6 +78,11 @@ async def mosquitto_broker(directory: Path, credentials: Credentials | None,
         pytest.skip("Mosquitto is not installed (apt-get install -y mosquitto)")
     port = port or _free_port()
     conf = export_mosquitto(directory, credentials, device_ids, port=port)[0]
+    if credentials is not None:
+        with (directory / "passwd").open("a", encoding="utf-8") as file:
+            file.write(f"{OBSERVER_USER}:{mosquitto_hash(credentials.secret)}\n")
+        with (directory / "acl").open("a", encoding="utf-8") as file:
+            file.write(f"\n# added by the tests\nuser {OBSERVER_USER}\ntopic readwrite #\n")
     with conf.open("a", encoding="utf-8") as file:
         file.write("log_dest stderr\nlog_type error\nlog_type warning\nlog_type notice\nlog_type information\n")
     proc = await asyncio.create_subprocess_exec(MOSQUITTO, "-c", str(conf), stdout=asyncio.subprocess.PIPE,

@@ -25,6 +25,12 @@ def client(broker: BrokerUnderTest, user: str | None, password: str | None, clie
     return aiomqtt.Client(url.host, url.port, username=user, password=password, identifier=client_id)
 
 
+def observing(broker: BrokerUnderTest) -> aiomqtt.Client:
+    """A client that may read and write every topic, without taking the hub's session."""
+    url, client_id = broker.observer()
+    return client(broker, url.username, url.password, client_id)
+
+
 def login(broker: BrokerUnderTest, user: str, client_id: str | None = None) -> aiomqtt.Client:
     assert broker.credentials is not None
     return client(broker, user, broker.credentials.password_for(user), client_id or user)
@@ -53,7 +59,7 @@ async def test_a_client_without_valid_credentials_is_refused(any_broker: BrokerU
 
 async def test_a_device_may_not_speak_for_another_or_send_directives(any_broker: BrokerUnderTest,
                                                                      stack: Running) -> None:
-    async with login(any_broker, HUB_USER, "observer") as observer, login(any_broker, "rogue-plug") as rogue:
+    async with observing(any_broker) as observer, login(any_broker, "rogue-plug") as rogue:
         await observer.subscribe("genie/#", qos=1)
         await rogue.publish("genie/dev/tv/state", b'{"spoofed": true}', qos=1)
         await rogue.publish("genie/dev/tv/request", b'{"directive": true}', qos=1)
@@ -67,7 +73,7 @@ async def test_a_device_may_not_speak_for_another_or_send_directives(any_broker:
 
 
 async def test_a_device_may_not_read_another_devices_requests(any_broker: BrokerUnderTest, stack: Running) -> None:
-    async with login(any_broker, "rogue-plug") as rogue, login(any_broker, HUB_USER, "observer") as hub_like:
+    async with login(any_broker, "rogue-plug") as rogue, observing(any_broker) as hub_like:
         await rogue.subscribe("genie/dev/tv/request", qos=1)  # amqtt refuses it; Mosquitto never delivers
         await rogue.subscribe("genie/dev/rogue-plug/request", qos=1)
         result = await say(any_broker.as_user(CLIENT_USER), "打开电视", timeout=5)  # a request goes to the tv
@@ -79,8 +85,8 @@ async def test_a_device_may_not_read_another_devices_requests(any_broker: Broker
 
 async def test_a_text_client_may_only_use_the_command_topics(any_broker: BrokerUnderTest, stack: Running) -> None:
     async with (
-        login(any_broker, HUB_USER, "observer") as observer,
-        login(any_broker, CLIENT_USER, "script-1") as script,
+        observing(any_broker) as observer,
+        login(any_broker, CLIENT_USER, "genie-client-script-1") as script,
     ):
         await observer.subscribe("genie/#", qos=1)
         await script.subscribe("genie/dev/+/state", qos=1)
@@ -88,13 +94,13 @@ async def test_a_text_client_may_only_use_the_command_topics(any_broker: BrokerU
         await script.publish("genie/dev/tv/request", b"x", qos=1)
         await observer.publish("genie/dev/tv/state", b"not for the script", qos=1)
         await observer.publish("genie/hub/reply/other", b"not for the script", qos=1)
-        await observer.publish("genie/hub/reply/script-1", b"marker", qos=1)
-        await script.subscribe("genie/hub/reply/script-1", qos=1)
-        await observer.publish("genie/hub/reply/script-1", b"marker", qos=1)
-        seen = await live_until_marker(script, "genie/hub/reply/script-1")
+        await observer.publish("genie/hub/reply/genie-client-script-1", b"marker", qos=1)
+        await script.subscribe("genie/hub/reply/genie-client-script-1", qos=1)
+        await observer.publish("genie/hub/reply/genie-client-script-1", b"marker", qos=1)
+        seen = await live_until_marker(script, "genie/hub/reply/genie-client-script-1")
         await script.publish("genie/hub/command", b"marker", qos=1)
         seen_by_observer = await live_until_marker(observer, "genie/hub/command")
-    assert seen == ["genie/hub/reply/script-1"]
+    assert seen == ["genie/hub/reply/genie-client-script-1"]
     assert "genie/dev/tv/request" not in seen_by_observer
 
 

@@ -1,0 +1,173 @@
+"""Session takeovers, on the embedded broker and on Mosquitto (issue 13, items 1-3).
+
+A broker drops the older of two connections with one client id. So a CONNECT that names a live session
+must be authenticated before it touches that session, and a client id belongs to one user: nobody else
+may take the hub's or a device's session. A device whose session its own credentials took over comes
+back. CONNECTs are written by hand on a raw socket, as an attacker would, so that each CONNACK code is seen.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import struct
+from collections.abc import AsyncIterator
+
+import pytest
+
+from genie.app import Running
+from hub.client import say
+from hub.interop.roles import HERMES_USER, HOMEASSISTANT_USER
+from hub.protocol import DeviceStatus, DeviceTopic, HubRequest, TextCommandResponse, Topics, decode, encode
+from hub.protocol.mqtt import Inbound, MqttConnection
+from hub.security import CLIENT_USER, HUB_USER
+from hub.service import HUB_ID
+from tests.brokers import BrokerUnderTest
+
+pytestmark = pytest.mark.e2e
+
+ACCEPTED, REFUSED = 0, 5
+"""CONNACK return codes (MQTT 3.1.1 §3.2.2.3): 5 is "not authorized"."""
+TOPICS = Topics()
+
+
+def _connect_packet(client_id: str, user: str | None, password: str | None, clean: bool) -> bytes:
+    def text(value: str) -> bytes:
+        return struct.pack("!H", len(value.encode())) + value.encode()
+
+    flags = (0x02 if clean else 0) | (0x80 if user is not None else 0) | (0x40 if password is not None else 0)
+    body = text("MQTT") + bytes([4, flags]) + struct.pack("!H", 30) + text(client_id)
+    body += (text(user) if user is not None else b"") + (text(password) if password is not None else b"")
+    length, remaining = bytearray(), len(body)
+    while True:  # MQTT's variable-length "remaining length"
+        digit, remaining = remaining % 128, remaining // 128
+        length.append(digit | (0x80 if remaining else 0))
+        if not remaining:
+            return bytes([0x10]) + bytes(length) + body
+
+
+async def connack(broker: BrokerUnderTest, client_id: str, user: str | None, password: str | None, *,
+                  clean: bool = True) -> int:
+    """CONNECT as ``client_id``; the CONNACK's return code. An accepted connection says DISCONNECT at once."""
+    reader, writer = await asyncio.open_connection(broker.url.host, broker.url.port)
+    try:
+        writer.write(_connect_packet(client_id, user, password, clean))
+        async with asyncio.timeout(5):
+            await writer.drain()
+            head = await reader.readexactly(4)
+        assert head[:2] == b"\x20\x02", f"not a CONNACK: {head!r}"
+        if head[3] == ACCEPTED:
+            writer.write(b"\xe0\x00")
+            await writer.drain()
+        return head[3]
+    finally:
+        writer.close()
+        with contextlib.suppress(ConnectionError):  # the broker closed first: it refused us
+            await writer.wait_closed()
+
+
+def password(broker: BrokerUnderTest, user: str) -> str:
+    assert broker.credentials is not None
+    password = broker.credentials.password_for(user)
+    assert password is not None
+    return password
+
+
+def tv_power(stack: Running) -> object:
+    return next(r.device for r in stack.runners if r.device.id == "tv").state["powerstate"]
+
+
+async def commands_work(broker: BrokerUnderTest, stack: Running) -> None:
+    """The hub hears a command and the tv carries it out, both ways."""
+    for text, power in (("打开电视", "on"), ("关闭电视", "off")):
+        result = await say(broker.as_user(CLIENT_USER), text, timeout=8)
+        assert result.ok, result.reply
+        assert tv_power(stack) == power
+
+
+@pytest.mark.parametrize("victim", [HUB_ID, "tv"])
+async def test_a_refused_connect_leaves_the_live_session_alone(any_broker: BrokerUnderTest, stack: Running,
+                                                               victim: str) -> None:
+    """Issue 13, item 1: on amqtt 0.12.1 a refused CONNECT with a live client id left that session dead."""
+    owner = HUB_USER if victim == HUB_ID else victim
+    for clean in (True, False):
+        assert await connack(any_broker, victim, None, None, clean=clean) == REFUSED
+        assert await connack(any_broker, victim, owner, "wrong", clean=clean) == REFUSED
+    await commands_work(any_broker, stack)
+
+
+def impostors(victim: str) -> list[str]:
+    owner = HUB_USER if victim == HUB_ID else victim
+    users = [HUB_USER, CLIENT_USER, HOMEASSISTANT_USER, HERMES_USER, "rogue-plug", "tv"]
+    return [u for u in users if u != owner]
+
+
+@pytest.mark.parametrize("victim", [HUB_ID, "tv"])
+async def test_no_user_may_take_another_users_client_id(any_broker: BrokerUnderTest, stack: Running,
+                                                        victim: str) -> None:
+    """Issue 13, item 2: genie-client and the interop users took a device's session with CONNACK 0.
+
+    The embedded broker refuses them (CONNACK 5), except the interop users, whose client id it replaces by
+    their user name (as Mosquitto's use_username_as_clientid does for everyone): either way the live
+    session is untouched."""
+    codes = {user: await connack(any_broker, victim, user, password(any_broker, user)) for user in impostors(victim)}
+    if any_broker.kind == "amqtt":
+        replaced = {HOMEASSISTANT_USER, HERMES_USER}
+        assert codes == {u: ACCEPTED if u in replaced else REFUSED for u in codes}
+    else:  # use_username_as_clientid: each got its own user name as client id
+        assert codes == dict.fromkeys(codes, ACCEPTED)
+    await commands_work(any_broker, stack)
+
+
+async def ask_batch(broker: BrokerUnderTest, texts: list[str], timeout: float = 15) -> list[TextCommandResponse]:
+    """Send ``texts`` at once on one text-client connection; the hub's replies, in order."""
+    client_id = "genie-client-batch"
+    reply_topic = TOPICS.command_reply(client_id)
+    async with MqttConnection(broker.as_user(CLIENT_USER), client_id) as conn:
+        await conn.subscribe(reply_topic)
+        requests = [HubRequest.create("TextCommand", client_id, text) for text in texts]
+        replies: dict[str, TextCommandResponse] = {}
+        messages: AsyncIterator[Inbound] = conn.messages()
+        for request in requests:
+            await conn.publish(TOPICS.command, encode(request))
+        async with asyncio.timeout(timeout):
+            while len(replies) < len(requests):
+                reply = decode((await anext(messages)).payload, TextCommandResponse)
+                replies[reply.header.message_id] = reply
+    return [replies[r.header.message_id] for r in requests]
+
+
+async def test_the_hub_keeps_working_through_forty_takeover_attempts(any_broker: BrokerUnderTest,
+                                                                     stack: Running) -> None:
+    """Issue 13, item 3: on the exported Mosquitto policy any credential took genie-hub's id (40 attempts
+    made 1 of 10 concurrent commands fail)."""
+    attempts = [(victim, user, password(any_broker, user)) for victim in (HUB_ID, "tv") for user in impostors(victim)]
+    attempts += [(victim, None, None) for victim in (HUB_ID, "tv")]
+    attempts += [(HUB_ID, HUB_USER, "wrong"), ("tv", "tv", "wrong")]
+    attempts = (attempts * 4)[:40]
+    texts = ["打开电视", "打开台灯", "关闭电视", "关闭台灯", "打开电视"] * 2
+    takeovers = asyncio.gather(*(connack(any_broker, v, u, p) for v, u, p in attempts))
+    replies, codes = await asyncio.gather(ask_batch(any_broker, texts), takeovers)
+    assert len(codes) == 40
+    assert [r.payload.ok for r in replies] == [True] * len(texts), [r.payload.reply for r in replies]
+    await commands_work(any_broker, stack)
+
+
+async def test_a_device_taken_over_by_its_own_credentials_comes_back(any_broker: BrokerUnderTest,
+                                                                     stack: Running) -> None:
+    """Issue 13, item 2: after ten short connections with its own credentials the tv never came back on
+    the embedded broker."""
+    assert stack.hub is not None
+    observer_url, observer_id = any_broker.observer()
+    async with MqttConnection(observer_url, observer_id) as observer:
+        await observer.subscribe(TOPICS.device("tv", DeviceTopic.STATUS))
+        messages = observer.messages()
+        async with asyncio.timeout(5):
+            assert decode((await anext(messages)).payload, DeviceStatus).online  # the retained one
+        for _ in range(10):
+            assert await connack(any_broker, "tv", "tv", password(any_broker, "tv")) == ACCEPTED
+        async with asyncio.timeout(15):
+            while not (decode((message := await anext(messages)).payload, DeviceStatus).online
+                       and not message.retain):
+                pass
+    await commands_work(any_broker, stack)
