@@ -44,6 +44,7 @@ from hub.protocol import (
     encode,
     topic_matches,
 )
+from hub.protocol.codec import clip
 from hub.protocol.messages import DirectoryPayload, reply_header
 from hub.protocol.mqtt import Backoff, Connection, Will
 from hub.speaker import DEFAULT_SESSION, Speaker
@@ -262,7 +263,7 @@ class Hub:
                 try:
                     ext.on_message(topic, payload)
                 except Exception:  # an extension must never take the hub down
-                    _LOGGER.exception("extension %s failed on %s", type(ext).__name__, topic)
+                    _LOGGER.exception("extension %s failed on %s", type(ext).__name__, clip(topic))
                 return
         try:
             if topic == self.topics.command:
@@ -284,9 +285,9 @@ class Hub:
             self._on_device(device_id, kind, payload)
         except ProtocolError as exc:
             self.malformed += 1
-            _LOGGER.warning("dropped malformed message on %s: %s", topic, exc.reason)
+            _LOGGER.warning("dropped malformed message on %s: %s", clip(topic), exc.reason)
         except Exception:  # a bug must never take the hub down; it is logged in full
-            _LOGGER.exception("error handling message on %s", topic)
+            _LOGGER.exception("error handling message on %s", clip(topic))
 
     def _on_device(self, device_id: str, kind: DeviceTopic, payload: bytes) -> None:
         message: Message

@@ -4,8 +4,9 @@ A Hermes front end (Rhasspy's wake word + speech-to-text + dialogue manager, or 
 ``{"input": "打开客厅的灯", "siteId": "kitchen", "sessionId": "…", "id": "…"}`` on ``hermes/nlu/query``; the
 hub understands it with its own NLU against the live directory and answers, per intent it found,
 ``hermes/nlu/intentParsed`` and ``hermes/intent/<intentName>`` (as Rhasspy's NLU service does), or
-``hermes/nlu/intentNotRecognized``; a query that is not a JSON object with a text ``input`` gets
-``hermes/error/nlu``. ``id``, ``siteId``, ``sessionId`` and ``customData`` are carried through.
+``hermes/nlu/intentNotRecognized``; a query that is not a JSON object with a text ``input`` (or is nested
+deeper than the codec's ``MAX_JSON_DEPTH``) gets ``hermes/error/nlu``; a query over the protocol's 256 KiB
+is dropped unread, with one log line. ``id``, ``siteId``, ``sessionId`` and ``customData`` are carried through.
 
 Recognition only, as a Hermes NLU service: acting on the intent is the intent handler's job (Rhasspy's
 dialogue manager forwards ``hermes/intent/#`` to one); to have the hub act, send the same text to
@@ -23,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from hub.interop.worker import SerialWorker
 from hub.nlu import LANGUAGES, Catalog, Intent, load_lexicon, understand
+from hub.protocol.codec import ProtocolError, check_size, clip, parse_json
 from hub.speaker import build_catalog
 
 if TYPE_CHECKING:
@@ -201,9 +203,15 @@ class HermesNlu:
 
     def on_message(self, topic: str, payload: bytes) -> None:
         try:
-            query: Any = json.loads(payload)
-        except ValueError:
-            _LOGGER.warning("hermes: %s is not JSON; answering on %s", topic, ERROR_TOPIC)
+            check_size(payload)
+        except ProtocolError as exc:  # never parsed, not answered: nothing in it can be trusted to reply to
+            _LOGGER.warning("hermes: dropped a query on %s: %s", clip(topic), exc.reason)
+            return
+        try:
+            query: Any = parse_json(payload)
+        except ProtocolError as exc:
+            _LOGGER.warning("hermes: malformed query on %s (%s); answering on %s", clip(topic), exc.reason,
+                            ERROR_TOPIC)
             query = None
         for reply_topic, body in answer(query, self._catalog()):
             self._out.submit(functools.partial(self.hub.publish, reply_topic,

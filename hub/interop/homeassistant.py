@@ -7,6 +7,8 @@ and publishes its commands under ``genie/ha/<id>/…/set``: the bridge, on the h
 into directives sent with ``hub.send`` — checked, acknowledged and logged like any other. When Home Assistant
 announces itself (``homeassistant/status`` = ``online``) the bridge republishes everything and asks every
 device to re-announce, so Home Assistant gets the state even from a broker without retained messages.
+A message over the protocol's 256 KiB on any of these topics is dropped unread, with one short log line;
+a log line quotes at most ``LOG_QUOTE_CHARS`` of what Home Assistant sent.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from hub.directory import DeviceRecord
 from hub.interop.ha_mapping import CommandError, DeviceMapping, HaTopics, map_device
 from hub.interop.worker import SerialWorker
 from hub.protocol import DeviceInfo, DiscoveryRequest, ErrorResponse, encode
+from hub.protocol.codec import ProtocolError, check_size, clip, quote
 from hub.service import VERSION
 
 if TYPE_CHECKING:
@@ -55,6 +58,11 @@ class HomeAssistantBridge:
             self._changed(record)
 
     def on_message(self, topic: str, payload: bytes) -> None:
+        try:
+            check_size(payload)
+        except ProtocolError as exc:
+            _LOGGER.warning("home assistant: dropped a message on %s: %s", clip(topic), exc.reason)
+            return
         if topic == self.ha.birth:
             if payload.strip() == b"online":
                 self._published.clear()
@@ -65,7 +73,7 @@ class HomeAssistantBridge:
             return
         entry = self._commands.get(topic)
         if entry is None:
-            _LOGGER.info("home assistant: no device listens on %s", topic)
+            _LOGGER.info("home assistant: no device listens on %s", clip(topic))
             return
         text = payload.decode("utf-8", "replace")
         self._work.submit(lambda: self._execute(topic, text))
@@ -136,15 +144,19 @@ class HomeAssistantBridge:
         try:
             requests = mapping.commands[topic](text, state)
         except CommandError as exc:
-            self._failed(f"{topic} {text!r}: {exc}")
+            self._failed(topic, text, str(exc))
+            return
+        except RecursionError:  # a JSON command nested deeper than the parser goes
+            self._failed(topic, text, "JSON nested too deeply")
             return
         for request in requests:
             response = await self.hub.send(request)
             if isinstance(response, ErrorResponse):
-                self._failed(f"{topic} {text!r}: {request.action} -> {response.payload.error_code}: "
-                             f"{response.payload.message}")
+                self._failed(topic, text, f"{request.action} -> {response.payload.error_code}: "
+                                          f"{response.payload.message}")
                 return
 
-    def _failed(self, what: str) -> None:
+    def _failed(self, topic: str, text: str, why: str) -> None:
+        what = f"{clip(topic)} {quote(text)}: {clip(why)}"
         _LOGGER.warning("home assistant command failed: %s", what)
         self.failures = [*self.failures[-19:], what]

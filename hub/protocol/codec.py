@@ -1,9 +1,11 @@
-"""The one codec: typed messages <-> bytes on the wire (compact UTF-8 JSON)."""
+"""The one codec: typed messages <-> bytes on the wire (compact UTF-8 JSON), and the limits every reader of a
+peer's payload keeps: at most ``MAX_PAYLOAD_BYTES``, nested at most ``MAX_JSON_DEPTH`` deep, and at most
+``LOG_QUOTE_CHARS`` of it quoted in a log line (``quote``, ``clip``)."""
 
 from __future__ import annotations
 
 import json
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
@@ -14,11 +16,38 @@ M = TypeVar("M", bound=Message)
 MAX_PAYLOAD_BYTES = 256 * 1024
 """Largest message a peer accepts from another (a hub's directory reply to a client may be larger)."""
 
+MAX_JSON_DEPTH = 32
+"""Deepest nesting of arrays and objects accepted (ours go 5 deep; Python's parser gives up near 1,000)."""
+
+LOG_QUOTE_CHARS = 200
+"""Most characters of a payload, topic or reason a peer chose that one log line quotes."""
+
+
+def clip(text: str, limit: int = LOG_QUOTE_CHARS) -> str:
+    """``text`` (a topic, a reason) as a log line may show it: cut after ``limit`` characters, saying how long."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text)} characters)"
+
+
+def quote(data: bytes | bytearray | str, limit: int = LOG_QUOTE_CHARS) -> str:
+    """The ``repr`` of a payload as a log line may show it: at most ``limit`` characters of it, then
+    ``… (N bytes)`` when it is longer. Undecodable bytes show as U+FFFD."""
+    if isinstance(data, str):
+        size, text = len(data.encode("utf-8", "surrogatepass")), data[:limit + 1]
+    else:
+        size, text = len(data), bytes(data[:4 * (limit + 1)]).decode("utf-8", "replace")
+    shown = repr(text[:limit])
+    if len(text) <= limit and len(shown) <= limit + 2:
+        return shown
+    return f"{shown[:limit]}… ({size} bytes)"
+
 
 class ProtocolError(ValueError):
     """A payload that is not a valid message; ``reason`` names the offending field."""
 
     def __init__(self, reason: str) -> None:
+        reason = clip(reason, 2 * LOG_QUOTE_CHARS)  # a reason may quote what it refused: never all of it
         super().__init__(reason)
         self.reason = reason
 
@@ -38,15 +67,48 @@ def _reason(exc: ValidationError, prefix: str = "") -> str:
     return "; ".join(parts)
 
 
-def decode_json(data: bytes | bytearray | str, max_bytes: int = MAX_PAYLOAD_BYTES) -> dict:
-    """Parse the JSON object of a payload, or raise ProtocolError."""
-    size = len(data.encode()) if isinstance(data, str) else len(data)
+def check_size(data: bytes | bytearray | str, max_bytes: int = MAX_PAYLOAD_BYTES) -> None:
+    """Raise ProtocolError if ``data`` is over ``max_bytes`` (check before parsing or even decoding it)."""
+    size = len(data.encode("utf-8", "surrogatepass")) if isinstance(data, str) else len(data)
     if size > max_bytes:
         raise ProtocolError(f"message: payload of {size} bytes exceeds {max_bytes}")
+
+
+def _nested_deeper(data: bytes | bytearray | str, obj: Any, limit: int) -> bool:
+    """True if ``obj`` (parsed from ``data``) nests arrays and objects more than ``limit`` deep."""
+    opening = (b"[", b"{") if not isinstance(data, str) else ("[", "{")
+    if data.count(opening[0]) + data.count(opening[1]) <= limit:  # type: ignore[arg-type]
+        return False  # too few brackets to be that deep: the usual case, decided in C
+    stack: list[tuple[Any, int]] = [(obj, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > limit:
+            return True
+        children = value.values() if isinstance(value, dict) else value
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False
+
+
+def parse_json(data: bytes | bytearray | str, max_bytes: int = MAX_PAYLOAD_BYTES,
+               max_depth: int = MAX_JSON_DEPTH) -> Any:
+    """Parse the JSON value of a payload, or raise ProtocolError: over ``max_bytes`` (never parsed), not UTF-8
+    JSON, or nested deeper than ``max_depth``."""
+    check_size(data, max_bytes)
+    too_deep = ProtocolError(f"message: JSON nested deeper than {max_depth} levels")
     try:
         obj = json.loads(data)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ProtocolError(f"message: not valid UTF-8 JSON ({exc})") from None
+    except RecursionError:  # deeper than the parser itself can go
+        raise too_deep from None
+    if isinstance(obj, dict | list) and _nested_deeper(data, obj, max_depth):
+        raise too_deep
+    return obj
+
+
+def decode_json(data: bytes | bytearray | str, max_bytes: int = MAX_PAYLOAD_BYTES) -> dict:
+    """Parse the JSON object of a payload (see ``parse_json``), or raise ProtocolError."""
+    obj = parse_json(data, max_bytes)
     if not isinstance(obj, dict):
         raise ProtocolError(f"message: expected a JSON object, got {type(obj).__name__}")
     return obj

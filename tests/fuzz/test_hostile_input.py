@@ -35,7 +35,7 @@ from hub.protocol import (
     Topics,
     encode,
 )
-from hub.protocol.codec import MAX_PAYLOAD_BYTES
+from hub.protocol.codec import MAX_JSON_DEPTH, MAX_PAYLOAD_BYTES
 from hub.protocol.vocabulary import ACTIONS, QUERY_ACTIONS
 from hub.service import Hub
 from hub.speaker import Speaker
@@ -85,7 +85,7 @@ def corrupted(draw: st.DrawFn) -> tuple[str, bytes]:
     """A message that must be refused, on a topic the hub reads."""
     device_id = draw(st.sampled_from(DEVICE_IDS))
     kind, message = draw(st.sampled_from(valid_messages(device_id)))
-    how = draw(st.sampled_from(["drop", "retype", "spoof", "rename", "bytes", "json", "huge", "version"]))
+    how = draw(st.sampled_from(["drop", "retype", "spoof", "rename", "bytes", "json", "huge", "version", "deep"]))
     topic = TOPICS.device(device_id, kind)
     if how == "bytes":  # (an empty payload is not hostile: it clears a retained message, i.e. deregisters)
         return topic, draw(st.binary(min_size=1, max_size=300))
@@ -93,6 +93,9 @@ def corrupted(draw: st.DrawFn) -> tuple[str, bytes]:
         return topic, json.dumps(draw(json_values)).encode()
     if how == "huge":
         return topic, b'{"header": {}, "payload": "' + b"x" * (MAX_PAYLOAD_BYTES + 1) + b'"}'
+    if how == "deep":  # nested past the codec's depth limit, or past Python's recursion limit
+        depth = draw(st.sampled_from([MAX_JSON_DEPTH + 1, 900, 5000, 100_000]))
+        return topic, b'{"header": ' + b"[" * depth + b"]" * depth + b"}"
     if how == "drop":
         part = draw(st.sampled_from(["header", "payload"]))
         keys = sorted(message[part]) if isinstance(message[part], dict) else []
