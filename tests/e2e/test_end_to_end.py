@@ -12,7 +12,7 @@ from genie.app import Running
 from hub.client import list_devices, reset_home, say
 from hub.protocol import ErrorCode, HubRequest, Topics, encode
 from hub.protocol.mqtt import BrokerURL, MqttConnection
-from hub.security import CLIENT_USER, HUB_USER
+from hub.security import CLIENT_USER
 from tests.brokers import BrokerUnderTest
 from tests.conftest import wait_for
 
@@ -96,7 +96,7 @@ async def test_malformed_payloads_are_dropped_and_the_hub_keeps_serving(
     client_url: BrokerURL, any_broker: BrokerUnderTest, stack: Running) -> None:
     assert stack.hub is not None
     before = {r.id: (r.online, dict(r.state)) for r in stack.hub.directory.all()}
-    async with MqttConnection(any_broker.as_user(HUB_USER), "rogue") as rogue:
+    async with MqttConnection(*any_broker.observer()) as rogue:
         for topic, payload in MALFORMED:
             await rogue.publish(topic, payload)
     # The hub handles messages in order; a command sent afterwards is answered after all of them.
@@ -145,7 +145,7 @@ async def test_a_device_never_receives_another_devices_messages(
                               identifier="newcomer") as client:
         await client.subscribe(own, qos=1)
         await client.subscribe("genie/discover", qos=1)
-        async with MqttConnection(any_broker.as_user(HUB_USER), "marker-sender") as hub_like:
+        async with MqttConnection(*any_broker.observer()) as hub_like:
             await hub_like.publish(own, b"marker")
         async with asyncio.timeout(5):
             async for message in client.messages:

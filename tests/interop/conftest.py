@@ -1,6 +1,6 @@
-"""Fixtures of the interop tests: the demo home's registrations, and the demo home running on a secured
-embedded broker that also knows the interop users (Home Assistant, Hermes) — wired exactly as
-docs/interop.md asks ``hub.security`` to be — with the Home Assistant bridge and Hermes NLU on the hub.
+"""Fixtures of the interop tests: the demo home's registrations, and the demo home running on the product's
+own secured embedded broker (``hub.broker.GenieBroker`` with ``hub.security``'s credentials and ACL, which
+know the interop users Home Assistant and Hermes) with the Home Assistant bridge and Hermes NLU on the hub.
 
 Synchronisation is by events only (runner ``online``, ``hub.ready``, directory listeners, awaited MQTT
 messages); every task is cancelled and awaited at teardown.
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hmac
 import json
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
@@ -20,19 +19,16 @@ from typing import Any
 import aiomqtt
 import pytest
 
-import hub.broker
 from devices.categories import device_class
 from devices.home import load_home
 from devices.runner import DeviceRunner
 from genie.app import connector
-from hub.broker import GenieBroker
 from hub.clock import RealClock
 from hub.directory import Directory
 from hub.interop.hermes import HermesNlu
 from hub.interop.homeassistant import HomeAssistantBridge
-from hub.interop.roles import interop_roles, role_password
 from hub.protocol import DeviceInfo
-from hub.security import Action, Credentials, Policy
+from hub.security import Credentials
 from hub.service import Hub
 from hub.store import Store
 from tests.brokers import BrokerUnderTest, amqtt_broker
@@ -40,41 +36,6 @@ from tests.conftest import wait_for
 
 SAFETY = 20.0
 """Upper bound on any wait for an event; a correct run never gets near it."""
-
-ROLES = interop_roles()
-
-
-@dataclass(frozen=True)
-class RoleCredentials(Credentials):
-    """Credentials that also know the interop users (what docs/interop.md asks of hub.security)."""
-
-    def password_for(self, username: str) -> str | None:
-        if username in ROLES:
-            return role_password(self.secret, username)
-        return super().password_for(username)
-
-    def check(self, username: str | None, password: str | None, client_id: str | None) -> bool:
-        if username in ROLES:
-            expected = self.password_for(username) or ""
-            return password is not None and hmac.compare_digest(expected.encode(), password.encode())
-        return super().check(username, password, client_id)
-
-
-class RolePolicy(Policy):
-    """The broker's ACL with the interop roles (what docs/interop.md asks of hub.security.Policy)."""
-
-    def allowed(self, username: str | None, client_id: str | None, action: Action, topic: str) -> bool:
-        role = ROLES.get(username or "")
-        if role is not None:
-            return role.allowed(action, topic)
-        return super().allowed(username, client_id, action, topic)
-
-
-class RoleBroker(GenieBroker):
-    def __init__(self, config: dict[str, Any], *, credentials: Credentials | None = None,
-                 policy: Policy | None = None) -> None:
-        super().__init__(config, credentials=credentials, policy=RolePolicy())
-
 
 @pytest.fixture
 def demo_infos() -> dict[str, DeviceInfo]:
@@ -121,9 +82,8 @@ class InteropHome:
 
 
 @pytest.fixture
-async def interop_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[InteropHome]:
-    monkeypatch.setattr(hub.broker, "GenieBroker", RoleBroker)
-    credentials = RoleCredentials.generate()
+async def interop_home(tmp_path: Path) -> AsyncIterator[InteropHome]:
+    credentials = Credentials.generate()
     async with amqtt_broker(credentials) as broker:
         connect = connector(broker.url, credentials)
         store = Store(tmp_path / "hub.db")

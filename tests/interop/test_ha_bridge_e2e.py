@@ -83,7 +83,7 @@ async def test_the_vacuum_state_is_mirrored_for_home_assistant(interop_home: Int
 
 async def test_removing_a_device_clears_its_discovery_message(interop_home: InteropHome) -> None:
     async with subscribed(interop_home.client(HOMEASSISTANT_USER, "ha-removal"), DISCOVERY) as ha, \
-            interop_home.client(HUB_USER, "remover") as remover:
+            interop_home.client(HUB_USER, "genie-hub-remover") as remover:
         await next_message(ha, lambda m: str(m.topic) == "homeassistant/device/kitchen-switch/config")
         await interop_home.stop_device("kitchen-switch")
         await remover.publish("genie/dev/kitchen-switch/register", b"", qos=1, retain=True)  # deregistration
@@ -111,7 +111,7 @@ async def test_home_assistant_coming_online_gets_the_home_again(interop_home: In
 
 async def test_home_assistant_cannot_send_directives_or_speak_for_devices(interop_home: InteropHome) -> None:
     async with interop_home.client(HOMEASSISTANT_USER, "ha-rogue") as ha, \
-            subscribed(interop_home.client(HUB_USER, "observer"), "genie/#", "homeassistant/#") as observer:
+            subscribed(interop_home.client(HUB_USER, "genie-hub-observer"), "genie/#", "homeassistant/#") as observer:
         await ha.publish("genie/dev/tv/request", b'{"directive": true}', qos=1)
         await ha.publish("genie/dev/tv/state", b'{"spoofed": true}', qos=1)
         await ha.publish("homeassistant/device/tv/config", b"", qos=1, retain=True)
