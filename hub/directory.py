@@ -2,11 +2,31 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from hub.protocol import DeviceInfo, DeviceView, Names, Property, PropertyValue
+
+_LOGGER = logging.getLogger(__name__)
+
+
+def _fits(info: DeviceInfo, prop: Property) -> bool:
+    """Whether ``prop`` keeps within what the device registered for it (a property it did not declare is
+    taken as it comes); one that does not is logged and dropped, the previous value kept."""
+    spec = info.spec(prop.name)
+    if spec is None:
+        return True
+    try:
+        if spec.data_type in ("int", "float") and isinstance(prop.value, str):
+            raise ValueError(f"{prop.name} must be a number, got {prop.value!r}")
+        spec.coerce(prop.value)
+    except ValueError as exc:
+        _LOGGER.warning("%s: dropped %s=%.40r outside its registration: %s", info.device_id, prop.name,
+                        prop.value, exc)
+        return False
+    return True
 
 
 @dataclass
@@ -112,7 +132,8 @@ class Directory:
         if record.registered is None:  # new, or stored by a hub that did not record it
             record.registered = time.time()
         for prop in info.properties:
-            record.state[prop.name] = prop.value
+            if _fits(info, prop):
+                record.state[prop.name] = prop.value
         self._changed(record)
         return record
 
@@ -129,8 +150,10 @@ class Directory:
         record = self._devices.get(device_id)
         if record is None:
             return False
-        new = {p.name: p.value for p in properties}
+        new = {p.name: p.value for p in properties if _fits(record.info, p)}
         if replace:
+            kept = {p.name: record.state[p.name] for p in properties if p.name not in new and p.name in record.state}
+            new = {**new, **kept}  # a dropped value: the last good one stays
             if new == record.state:
                 return True
             if new.keys() != record.state.keys():

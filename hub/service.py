@@ -12,6 +12,7 @@ from hub.automation.engine import Automation
 from hub.automation.models import Automations
 from hub.clock import Clock, RealClock
 from hub.directory import Directory
+from hub.lockout import Lockout, refusal
 from hub.nlu import detect_language
 from hub.protocol import (
     SUCCESS,
@@ -48,6 +49,7 @@ from hub.protocol.codec import clip
 from hub.protocol.messages import DirectoryPayload, reply_header
 from hub.protocol.mqtt import Backoff, Connection, Will
 from hub.speaker import DEFAULT_SESSION, Speaker
+from hub.speaker.redact import redact, star
 from hub.store import Store, StoreError
 
 _LOGGER = logging.getLogger(__name__)
@@ -78,6 +80,17 @@ class Extension(Protocol):
         """A message on one of ``filters`` (must not block; start a task for slow work)."""
 
 NOT_CONNECTED = "the hub is not connected to the broker"
+
+
+class _WentOffline(Exception):
+    """A pending directive's device went offline before it answered."""
+
+
+def _starred(request: Request) -> bytes:
+    """An Unlock directive as observers may see it: its code as stars (the device gets the real one)."""
+    value = request.payload.value
+    shown = request.payload.model_copy(update={"value": None if value is None else star(value)})
+    return encode(request.model_copy(update={"payload": shown}))
 NOT_RECORDED: dict[str, dict[bool, str]] = {
     "zh": {True: "（已执行，但未能记入记录：{}）", False: "（未能记入记录：{}）"},
     "en": {True: " (done, but the hub could not record it: {})", False: " (the hub could not record this: {})"},
@@ -119,6 +132,11 @@ class Hub:
         self._connect = connect
         self._conn: Connection | None = None
         self._pending: dict[str, asyncio.Future[Response | ErrorResponse]] = {}
+        self._pending_for: dict[str, str] = {}
+        """messageId -> the device a pending directive went to (its last will answers them all at once)."""
+        self.lockout = Lockout(self.clock.now)
+        """Wrong unlock codes per lock, on every channel; see ``hub.lockout``."""
+        self._unlocking: dict[str, asyncio.Lock] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self.ready = asyncio.Event()
         """Set once the hub has connected and asked every device to announce itself."""
@@ -246,6 +264,19 @@ class Hub:
             except Exception:  # an observer must never break the hub
                 _LOGGER.exception("message tap failed")
 
+    def _shown(self, payload: bytes) -> bytes:
+        """A text command as observers may see it: any unlock code it says starred."""
+        try:
+            request = decode(payload, HubRequest)
+        except ProtocolError:
+            return payload  # not read, not carried out: shown as it came
+        text = request.payload.text
+        codes = self.speaker.codes_in(text, request.payload.lang) if text else set()
+        if not text or not codes:
+            return payload
+        said = request.payload.model_copy(update={"text": redact(text, codes)})
+        return encode(request.model_copy(update={"payload": said}))
+
     async def publish(self, topic: str, payload: bytes, *, retain: bool = False) -> None:
         """Publish as the hub (and show it to the taps); ConnectionError when not connected."""
         conn = self._conn
@@ -257,7 +288,7 @@ class Hub:
     def _dispatch(self, topic: str, payload: bytes) -> None:
         """Handle one inbound message; a malformed one is logged with its topic and dropped."""
         if self.taps:
-            self._tap(topic, payload, "in")
+            self._tap(topic, self._shown(payload) if topic == self.topics.command else payload, "in")
         for ext in self.extensions:
             if any(topic_matches(topic, f) for f in ext.filters):
                 try:
@@ -299,6 +330,8 @@ class Hub:
             message = decode(payload, DeviceStatus)
             self._same_device(device_id, message.payload.device_id, kind)
             self.directory.set_online(device_id, message.online)
+            if not message.online:
+                self._went_offline(device_id)
         elif kind is DeviceTopic.STATE:
             message = decode(payload, StateSnapshot)
             self._same_device(device_id, message.payload.device_id, kind)
@@ -336,9 +369,37 @@ class Hub:
         if topic_id != payload_id:
             raise ProtocolError(f"payload.deviceId: {payload_id!r} does not match the topic's device {topic_id!r}")
 
+    def _went_offline(self, device_id: str) -> None:
+        """A device said goodbye or its last will came: what it was asked will never be answered."""
+        for message_id, target in list(self._pending_for.items()):
+            future = self._pending.get(message_id)
+            if target == device_id and future is not None and not future.done():
+                future.set_exception(_WentOffline(device_id))
+
     # ------------------------------------------------------------------ directives
     async def send(self, request: Request) -> Response | ErrorResponse:
-        """Send a directive and await its reply; offline, silent or unknown devices answer an error."""
+        """Send a directive and await its reply; offline, silent or unknown devices answer an error.
+
+        An ``Unlock`` with a code, from whatever channel, goes through ``lockout``: one try at a time per
+        lock, and none at all (nothing sent) while the lock is locked out after too many wrong codes."""
+        if request.action != "Unlock" or request.payload.value is None:
+            return await self._send(request)
+        device_id = request.payload.device_id
+        async with self._unlocking.setdefault(device_id, asyncio.Lock()):
+            wait = self.lockout.wait(device_id)
+            if wait > 0:
+                return ErrorResponse.to(request, ErrorCode.INVALIDATE_PARAMS, refusal(device_id, wait))
+            response = await self._send(request)
+            if isinstance(response, Response):
+                self.lockout.succeeded(device_id)
+            elif response.payload.error_code == ErrorCode.INVALIDATE_PARAMS:
+                wait = self.lockout.failed(device_id)
+                if wait:
+                    _LOGGER.warning("%s: %d wrong unlock codes in a row; refusing tries for %gs", device_id,
+                                    self.lockout.free_tries, wait)
+            return response
+
+    async def _send(self, request: Request) -> Response | ErrorResponse:
         device_id = request.payload.device_id
         record = self.directory.get(device_id)
         if record is None:
@@ -350,11 +411,12 @@ class Hub:
             return ErrorResponse.to(request, ErrorCode.SERVICE_ERROR, NOT_CONNECTED)
         future: asyncio.Future[Response | ErrorResponse] = asyncio.get_running_loop().create_future()
         self._pending[request.header.message_id] = future
+        self._pending_for[request.header.message_id] = device_id
         try:
             payload = encode(request)
             topic = self.topics.device(device_id, DeviceTopic.REQUEST)
             if self.taps:
-                self._tap(topic, payload, "out")
+                self._tap(topic, _starred(request) if request.action == "Unlock" else payload, "out")
             await conn.publish(topic, payload)
             async with asyncio.timeout(self.request_timeout):
                 return await future
@@ -362,10 +424,13 @@ class Hub:
             _LOGGER.info("%s did not answer %s within %.1fs", device_id, request.action, self.request_timeout)
             return ErrorResponse.to(request, ErrorCode.IOT_DEVICE_OFFLINE,
                                     f"no answer within {self.request_timeout:g}s")
+        except _WentOffline:
+            return ErrorResponse.to(request, ErrorCode.IOT_DEVICE_OFFLINE, f"{device_id} went offline")
         except ConnectionError:
             return ErrorResponse.to(request, ErrorCode.SERVICE_ERROR, NOT_CONNECTED)
         finally:
             self._pending.pop(request.header.message_id, None)
+            self._pending_for.pop(request.header.message_id, None)
 
     # ------------------------------------------------------------------ hub requests
     def _on_command(self, payload: bytes) -> None:
@@ -438,7 +503,10 @@ class Hub:
         detected = lang or (detect_language(text) if any(c.isalpha() for c in text) else None)
         result = await self.automation.hear(text, lang, session, detected=detected)
         if result is None:
-            result = await self.speaker.handle(text, detected, session)
+            result = await self.speaker.handle(text, detected, session)  # starred by the speaker
+        elif codes := self.speaker.codes_in(text, detected):
+            result = result.model_copy(update={"text": redact(result.text, codes),
+                                               "reply": redact(result.reply, codes)})
         return await self._logged(result)
 
     async def _logged(self, result: CommandResult) -> CommandResult:

@@ -26,6 +26,7 @@ from hub.protocol import (
     Request,
 )
 from hub.protocol.vocabulary import QUERY_ACTIONS, adjust_action_for, set_action_for
+from hub.speaker.choice import chosen
 from hub.speaker.model import (
     ACTION_CATEGORIES,
     ASKING,
@@ -35,6 +36,7 @@ from hub.speaker.model import (
     MODE_FALLBACK,
     PENDING_TTL,
     READING,
+    SECURE_CATEGORIES,
     SENSED,
     SWITCHABLE_IN_ROOM,
     UNIT_ATTRIBUTE,
@@ -47,6 +49,7 @@ from hub.speaker.model import (
     build_catalog,
     has,
 )
+from hub.speaker.redact import redact
 from hub.speaker.replies import action_results, compose_reply, room_name
 
 _LOGGER = logging.getLogger(__name__)
@@ -82,17 +85,30 @@ class Speaker:
         return found
 
     async def handle(self, text: str, lang: str | None = None, session: str = DEFAULT_SESSION) -> CommandResult:
-        """Understand ``text``, carry it out, and say what happened; ``session`` keys the conversation."""
+        """Understand ``text``, carry it out, and say what happened; ``session`` keys the conversation.
+
+        The result's text has any unlock code it held starred: it is what the hub logs, stores and shows."""
         memory = self.session(session)
         if lang is None and memory.lang is not None and not any(c.isalpha() for c in text):
             lang = memory.lang  # "123456", "26": no words to tell the language by
         understanding = understand(text, self.catalog(), lang)
+        result = await self._respond(text, understanding, memory)
+        codes = _codes(understanding)
+        if not codes:
+            return result
+        return result.model_copy(update={"text": redact(result.text, codes), "reply": redact(result.reply, codes)})
+
+    def codes_in(self, text: str, lang: str | None = None) -> set[str]:
+        """The unlock codes ``text`` says (to star them wherever the text is shown)."""
+        return _codes(understand(text, self.catalog(), lang))
+
+    async def _respond(self, text: str, understanding: Understanding, memory: Session) -> CommandResult:
         lex = load_lexicon(understanding.lang)
         memory.lang = understanding.lang
         pending = memory.pending
         if pending is not None and self.clock() - pending.asked > PENDING_TTL:
             memory.pending = pending = None
-        intents = self._answered(pending, understanding) if pending else None
+        intents = self._answered(pending, understanding, text) if pending else None
         if intents is not None or understanding.intents:
             memory.pending = None
         intents = intents if intents is not None else understanding.intents
@@ -118,11 +134,15 @@ class Speaker:
         return outcomes
 
     # ------------------------------------------------------------------ dialogue
-    @staticmethod
-    def _answered(pending: Pending, understanding: Understanding) -> list[Intent] | None:
+    def _answered(self, pending: Pending, understanding: Understanding, text: str) -> list[Intent] | None:
         """The intents that an answer to the pending question completes, or None if it is no answer."""
         fragment = understanding.fragment
         intent = pending.intent
+        if pending.need == "which" and pending.candidates:  # "the first one", "front-door", "玄关的"
+            named = [r for d in pending.candidates if (r := self.directory.get(d)) is not None]
+            picked = chosen(text, understanding, named)
+            if picked is not None:
+                return [replace(intent, target=Target(devices=(picked.id,)))]
         if pending.need == "code":
             code = fragment.code if fragment is not None else None
             return [replace(intent, code=code)] if code else None
@@ -167,7 +187,8 @@ class Speaker:
         for outcome in outcomes:
             need = outcome.need
             if need is not None:
-                memory.pending = Pending(outcome.intent, need, self.clock())
+                memory.pending = Pending(outcome.intent, need, self.clock(),
+                                         tuple(r.id for r in outcome.candidates) if need == "which" else ())
             devices = tuple(s.device.id for s in outcome.steps) or tuple(r.id for r in outcome.candidates
                                                                           if need == "value")
             if devices:
@@ -317,6 +338,9 @@ class Speaker:
         devices = self.resolve(intent, outcome, memory)
         if outcome.problem is not None:
             return outcome
+        if len(devices) > 1 and _opens_a_lock(intent, devices):  # never the code to several devices at once
+            outcome.problem, outcome.candidates = "which_lock", devices
+            return outcome
         if intent.action == "set" and intent.value is None:
             outcome.problem, outcome.candidates = "no_value", devices
             return outcome
@@ -449,3 +473,18 @@ class Speaker:
                 step.error, step.detail = response.payload.error_code, response.payload.message
 
         await asyncio.gather(*(run(s) for s in outcome.steps if s.ok))
+
+
+def _codes(understanding: Understanding) -> set[str]:
+    """Every unlock code an utterance says (in an order, or alone as an answer)."""
+    codes = {i.code for i in understanding.intents if i.code}
+    if understanding.fragment is not None and understanding.fragment.code:
+        codes.add(understanding.fragment.code)
+    return codes
+
+
+def _opens_a_lock(intent: Intent, devices: list[DeviceRecord]) -> bool:
+    """Whether an order would open a lock among ``devices`` (or hand any of them a code)."""
+    if intent.code:
+        return True
+    return intent.action in ("unlock", "on") and any(r.category in SECURE_CATEGORIES for r in devices)

@@ -65,6 +65,10 @@ ASKING = frozenset({"on", "set", "up", "down", "unlock", "pause", "continue", "m
 """Actions that ask "which one?" when a bare category matches several devices ("打开灯"); turning off,
 locking and questions apply to them all."""
 
+SECURE_CATEGORIES = frozenset({"fingerprintlock"})
+"""Devices an order may open only one at a time: "unlock" or "open" with several of them asks which one
+(a device posing under the front door's names must never hear its code)."""
+
 SENSED = ("temperature", "humidity", "pm2.5")
 """Readings a room's sensor gives; asked of a room, they come from its sensor, not from an AC."""
 READING = {"temperature": "currentTemperature", "humidity": "currentHumidity"}
@@ -113,7 +117,7 @@ class Outcome:
     @property
     def need(self) -> str | None:
         """What answer the speaker now waits for: "which", "code", "value", or nothing."""
-        if self.problem == "ambiguous":
+        if self.problem in ("ambiguous", "which_lock"):
             return "which"
         if self.problem == "no_value":
             return "value"
@@ -129,6 +133,8 @@ class Pending:
     intent: Intent
     need: str
     asked: float
+    candidates: tuple[str, ...] = ()
+    """The devices a "which one?" named, in the order it named them ("the first one", "第二个")."""
 
 
 @dataclass

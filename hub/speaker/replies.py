@@ -4,9 +4,12 @@ agreement and units; and the per-device results clients see."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from hub.directory import DeviceRecord, Directory
+from hub.lockout import refused_for
 from hub.nlu import Lexicon, speech
+from hub.nlu.when import When, describe
 from hub.protocol import (
     COLORS,
     SUCCESS,
@@ -279,6 +282,11 @@ def error_sentence(lex: Lexicon, code: ErrorCode, steps: list[Step], directory: 
     if step.detail == "need_code":
         return lex.replies["need_code"]
     if code == ErrorCode.INVALIDATE_PARAMS and step.kind == "unlock":
+        wait = refused_for(step.detail)
+        if wait is not None:  # too many wrong codes: the hub did not even try
+            return lex.replies["locked_out"].format(**named, wait=_in(lex, wait))
+        if step.device.state.get("lockstate") == "unlocked":  # it was open already: do not say it stays locked
+            return lex.replies["wrong_code_unlocked"].format(**named)
         return lex.replies["wrong_code"].format(**named)
     if code == ErrorCode.DEVICE_NOT_SUPPORT_FUNCTION and step.attribute and step.attribute != "powerstate" \
             and not has(step.device, step.attribute):
@@ -293,9 +301,23 @@ def error_sentence(lex: Lexicon, code: ErrorCode, steps: list[Step], directory: 
     return template.format(**named, detail=detail)
 
 
+def _in(lex: Lexicon, seconds: int) -> str:
+    """"30秒后", "in 2 minutes", "dans 30 secondes": a wait said as the time words say a delay."""
+    now = datetime.now(UTC)
+    return describe(When(at=now + timedelta(seconds=seconds), repeat=None, relative=True, start=0, end=0),
+                    lex.lang, now)
+
+
+def _labels(lex: Lexicon, records: list[DeviceRecord]) -> list[str]:
+    """Each device named so that the user can tell them apart, even under the same name: "门锁（front-door）"."""
+    return [lex.replies["which_label"].format(name=r.name(lex.lang), id=r.id) for r in records]
+
+
 def problem_sentence(lex: Lexicon, outcome: Outcome, directory: Directory) -> str:
     replies = lex.replies
     args = outcome.problem_args
+    if outcome.problem == "which_lock":
+        return replies["which_lock"].format(options=speech.join(lex, _labels(lex, outcome.candidates)))
     category = args.get("category", "")
     what = lex.noun(category) if category else ""
     if outcome.problem == "ambiguous":

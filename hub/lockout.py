@@ -1,0 +1,70 @@
+"""Unlock codes: after a few wrong ones in a row, a lock refuses every further try for a growing time.
+
+``Hub.send`` consults one ``Lockout`` for every ``Unlock`` directive, whatever channel it came from (the
+speaker, the web API, the AliGenie gateway, the Home Assistant bridge): a refused try never reaches the
+device, and the refusal says how long is left (``refusal`` / ``refused_for``).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+
+FREE_TRIES = 5
+"""Wrong codes in a row a lock takes before it refuses further tries."""
+FIRST_WAIT = 30.0
+"""Seconds refused after the last free try; each further wrong code doubles it."""
+MAX_WAIT = 900.0
+"""The longest refusal (15 minutes)."""
+
+_REFUSAL = "too many wrong codes for {device}: unlocking is refused; try again in {seconds} s"
+_REFUSED = re.compile(r"^too many wrong codes for .*: unlocking is refused; try again in (\d+) s$")
+
+
+class Lockout:
+    """Counts each lock's wrong codes in a row and says how long it refuses to be tried again."""
+
+    def __init__(self, now: Callable[[], float], *, free_tries: int = FREE_TRIES, first_wait: float = FIRST_WAIT,
+                 max_wait: float = MAX_WAIT) -> None:
+        self._now = now
+        self.free_tries = free_tries
+        self.first_wait = first_wait
+        self.max_wait = max_wait
+        self._wrong: dict[str, int] = {}
+        self._until: dict[str, float] = {}
+
+    def wait(self, device_id: str) -> float:
+        """Seconds before ``device_id`` may be tried again (0: now)."""
+        until = self._until.get(device_id)
+        return 0.0 if until is None else max(0.0, until - self._now())
+
+    def failed(self, device_id: str) -> float:
+        """Count a wrong code; returns the wait it starts (0 while tries are left)."""
+        wrong = self._wrong.get(device_id, 0) + 1
+        self._wrong[device_id] = wrong
+        if wrong < self.free_tries:
+            return 0.0
+        wait = min(self.max_wait, self.first_wait * 2 ** (wrong - self.free_tries))
+        self._until[device_id] = self._now() + wait
+        return wait
+
+    def succeeded(self, device_id: str) -> None:
+        """The right code: the count starts afresh."""
+        self._wrong.pop(device_id, None)
+        self._until.pop(device_id, None)
+
+    def forget(self, device_id: str) -> None:
+        """A device removed from the home leaves no count behind."""
+        self.succeeded(device_id)
+
+
+def refusal(device_id: str, wait: float) -> str:
+    """The error detail of a try refused for ``wait`` more seconds (whole seconds, rounded up)."""
+    return _REFUSAL.format(device=device_id, seconds=max(1, math.ceil(wait)))
+
+
+def refused_for(message: str | None) -> int | None:
+    """The seconds a ``refusal`` message says are left, or None if ``message`` is no refusal."""
+    match = _REFUSED.match(message or "")
+    return int(match.group(1)) if match else None

@@ -1,0 +1,62 @@
+"""The answer to "which one?" when the speaker named the devices it could mean: "the first one", "第二个",
+"la première", a device's id ("front-door"), or a name or room only one of them has."""
+
+from __future__ import annotations
+
+import re
+
+from hub.directory import DeviceRecord
+from hub.nlu import Understanding
+from hub.nlu.text import normalize
+
+_ORDINALS = {
+    "zh": re.compile(r"第\s*(?P<n>[一二两三四五六七八九十\d]+)|(?P<last>最后)"),
+    "en": re.compile(r"\b(?:(?P<n>first|second|third|fourth|fifth|\d+(?:st|nd|rd|th))|number (?P<k>\d+)"
+                     r"|(?P<last>last))\b"),
+    "fr": re.compile(r"\b(?:(?P<n>premier|premiere|1er|1re|second|seconde|deuxieme|troisieme|quatrieme|"
+                     r"cinquieme|\d+e|\d+eme)|numero (?P<k>\d+)|(?P<last>dernier|derniere))\b"),
+}
+_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "premier": 1, "premiere": 1, "seconde": 2,
+          "deuxieme": 2, "troisieme": 3, "quatrieme": 4, "cinquieme": 5, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
+          "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+
+def _ordinal(text: str, lang: str) -> int | None:
+    """The place said ("the second one" -> 1, "le dernier" -> -1), 0-based; None if none is said."""
+    pattern = _ORDINALS.get(lang)
+    match = pattern.search(normalize(text)) if pattern else None
+    if match is None:
+        return None
+    if match.group("last"):
+        return -1
+    word = match.group("n") or match.groupdict().get("k") or ""
+    digits = re.match(r"\d+", word)
+    number = int(digits.group(0)) if digits else _WORDS.get(word)
+    return number - 1 if number else None
+
+
+def _ids_said(text: str, candidates: list[DeviceRecord]) -> list[DeviceRecord]:
+    said = f" {normalize(text).replace('-', ' ').replace('_', ' ')} "
+    return [r for r in candidates if f" {normalize(r.id).replace('-', ' ').replace('_', ' ')} " in said]
+
+
+def chosen(text: str, understanding: Understanding, candidates: list[DeviceRecord]) -> DeviceRecord | None:
+    """The one of ``candidates`` an answer picks, or None if it picks none or several."""
+    if not candidates:
+        return None
+    by_id = _ids_said(text, candidates)
+    if len(by_id) == 1:
+        return by_id[0]
+    place = _ordinal(text, understanding.lang)
+    if place is not None and -len(candidates) <= place < len(candidates):
+        return candidates[place]
+    targets = [understanding.fragment.target] if understanding.fragment is not None else []
+    targets += [i.target for i in understanding.intents]
+    for target in targets:
+        named = [r for r in candidates if r.id in target.devices]
+        if len(named) == 1:
+            return named[0]
+        in_rooms = [r for r in (named or candidates) if r.room in target.rooms]
+        if len(in_rooms) == 1:
+            return in_rooms[0]
+    return None
