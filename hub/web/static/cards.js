@@ -2,7 +2,7 @@
 // only touches what changed (text, CSS variables, classes), so CSS transitions run smoothly:
 // a curtain's panels slide, a light's glow fades, a battery bar moves.
 
-import { category, display, number, t, value } from "./i18n.js";
+import { category, display, number, t, value, when } from "./i18n.js";
 
 const svg = (body) =>
   `<svg viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="1.7" stroke-linecap="round" stroke-linejoin="round">${body}</svg>`;
@@ -214,7 +214,7 @@ const renderer = (cat) => RENDERERS[cat] ?? RENDERERS.generic;
 export function cardHtml(d) {
   const cat = d.category;
   return `<article class="card cat-${escapeHtml(cat)}" data-device="${escapeHtml(d.id)}" tabindex="0">
-  <header><span class="icon">${icon(cat)}</span><div class="titles"><h3 data-slot="name"></h3><p data-slot="meta"></p></div><span class="badge" data-slot="badge"></span></header>
+  <header><span class="icon">${icon(cat)}</span><div class="titles"><h3 data-slot="name"></h3><p data-slot="meta"></p><p class="since" data-slot="since"></p></div><span class="badge" data-slot="badge"></span></header>
   <div class="viz">${renderer(cat).skeleton}</div>
 </article>`;
 }
@@ -223,6 +223,12 @@ export function cardHtml(d) {
 export function applyState(el, d) {
   setText(el, "name", display(d.names, d.id));
   setText(el, "meta", `${d.brand} · ${category(d.category)}`);
+  // when the device first registered: a newcomer posing as a known device stands out
+  const since = el.querySelector('[data-slot="since"]');
+  const first = typeof d.firstRegistered === "number" ? d.firstRegistered : null;
+  setText(el, "since", first === null ? "" : t("device.since", { v: when(first) }));
+  const iso = first === null ? "" : new Date(first * 1000).toISOString();
+  if (since && since.title !== iso) since.title = iso;
   const online = d.online ? "true" : "false";
   if (el.dataset.online !== online) el.dataset.online = online;
   setText(el, "badge", d.online ? "" : t("device.offline"));

@@ -25,6 +25,7 @@ const UI = {
   "home.noroom": { zh: "未分配房间", en: "No room", fr: "Sans pièce" },
   "device.offline": { zh: "离线", en: "Offline", fr: "Hors ligne" },
   "device.online": { zh: "在线", en: "Online", fr: "En ligne" },
+  "device.since": { zh: "首次注册 {v}", en: "First registered {v}", fr: "Inscrit le {v}" },
   "device.now": { zh: "当前 {v}", en: "now {v}", fr: "actuel {v}" },
   "device.battery": { zh: "电量 {v}%", en: "battery {v}%", fr: "batterie {v} %" },
   "device.volume": { zh: "音量 {v}", en: "volume {v}", fr: "volume {v}" },
@@ -238,6 +239,13 @@ export function number(n, digits = 0) {
     formatters.set(key, new Intl.NumberFormat(current === "zh" ? "zh-CN" : current, { maximumFractionDigits: digits }));
   }
   return formatters.get(key).format(n);
+}
+
+/** A moment (seconds since the epoch) as a date and time to the minute, in the UI language. */
+export function when(seconds) {
+  const locale = current === "zh" ? "zh-CN" : current === "en" ? "en-GB" : current;
+  return new Date(seconds * 1000).toLocaleString(locale, { year: "numeric", month: "short", day: "numeric",
+    hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
 }
 
 export function ago(seconds) {
