@@ -34,7 +34,10 @@ CONTROL = "AliGenie.Iot.Device.Control"
 QUERY = "AliGenie.Iot.Device.Query"
 NAMESPACES = (DISCOVERY, CONTROL, QUERY)
 MAX_BODY = 256 * 1024
-"""Bytes of request body accepted (the size limit of every message on our own bus)."""
+"""Bytes of request body accepted (the size limit of every message on our own bus). Over HTTP, the
+dashboard's server refuses a larger body with 413 before reading it (``hub.web.limits``)."""
+GATEWAY_PATH = "/aligenie/gateway"
+"""Where the dashboard's server answers AliGenie requests."""
 TOKEN_ENV = "GENIE_ALIGENIE_TOKEN"
 TOKEN_FILE = "aligenie-token"
 ICON_BASE = "https://genie-sim.invalid/icons"

@@ -1,8 +1,10 @@
 """Who may use the dashboard: loopback by default; anywhere else only with an access token.
 
 - ``check_binding`` refuses a non-loopback address without a token, before anything listens;
-- ``TokenGuard`` checks the token on every API request (``Authorization: Bearer``, ``X-Genie-Token``
-  or ``?token=``, for EventSource, which cannot set headers);
+- ``TokenGate`` checks the token on every API request (``Authorization: Bearer``, ``X-Genie-Token``
+  or ``?token=``, for EventSource, which cannot set headers) before anything else happens: a request
+  without it is answered 401 and its body is never read; ``TokenGuard`` is the same check as a FastAPI
+  dependency (what the OpenAPI schema describes);
 - ``LoopbackHosts`` answers 421 to a request whose ``Host`` is not a loopback name when the server is
   bound to loopback: a web page elsewhere cannot reach the hub by pointing its own name at 127.0.0.1
   (DNS rebinding).
@@ -16,6 +18,8 @@ import secrets
 from fastapi import HTTPException, Request, status
 from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+from hub.web.limits import refuse
 
 MIN_TOKEN_LENGTH = 16
 LOOPBACK_NAMES = ("localhost", "localhost.")
@@ -64,14 +68,41 @@ class TokenGuard:
             return header[7:].strip()
         return request.headers.get("x-genie-token") or request.query_params.get("token")
 
-    async def __call__(self, request: Request) -> None:
+    def refusal(self, request: Request) -> str | None:
+        """Why ``request`` may not pass (reads headers and query only), or None if it may."""
         if self.token is None:
-            return
+            return None
         given = self.presented(request)
-        if given is None or not secrets.compare_digest(given.encode(), self.token.encode()):
-            detail = ("this dashboard needs its access token: send 'Authorization: Bearer <token>' "
-                      "or add ?token=<token> to the address") if given is None else "wrong access token"
-            raise HTTPException(status.HTTP_401_UNAUTHORIZED, detail, headers={"WWW-Authenticate": "Bearer"})
+        if given is None:
+            return ("this dashboard needs its access token: send 'Authorization: Bearer <token>' "
+                    "or add ?token=<token> to the address")
+        return None if secrets.compare_digest(given.encode(), self.token.encode()) else "wrong access token"
+
+    async def __call__(self, request: Request) -> None:
+        refused = self.refusal(request)
+        if refused is not None:
+            raise HTTPException(status.HTTP_401_UNAUTHORIZED, refused, headers={"WWW-Authenticate": "Bearer"})
+
+
+class TokenGate:
+    """ASGI middleware: ``TokenGuard``'s check on every request under ``prefix``, before any of it is read."""
+
+    def __init__(self, app: ASGIApp, token: str | None, prefix: str = "/api") -> None:
+        self.app = app
+        self.guard = TokenGuard(token)
+        self.prefix = prefix
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and _under(scope["path"], self.prefix):
+            refused = self.guard.refusal(Request(scope))
+            if refused is not None:
+                await refuse(receive, send, status.HTTP_401_UNAUTHORIZED, refused, {"WWW-Authenticate": "Bearer"})
+                return
+        await self.app(scope, receive, send)
+
+
+def _under(path: str, prefix: str) -> bool:
+    return path == prefix or path.startswith(prefix + "/")
 
 
 class LoopbackHosts:

@@ -18,7 +18,7 @@ from fastapi.security import APIKeyHeader, APIKeyQuery, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 
 from hub.directory import DeviceRecord
-from hub.interop.aligenie import AliGenieGateway
+from hub.interop.aligenie import GATEWAY_PATH, AliGenieGateway
 from hub.protocol import AutomationsPayload, CommandResult, DeviceView
 from hub.service import VERSION, Hub
 from hub.web.access import LoopbackHosts, TokenGuard
@@ -63,7 +63,7 @@ def build_app(hub: Hub, feed: LiveFeed, catalog: BrandCatalog, *, token: str | N
 
     if aligenie is not None:
         # Not under /api: AliGenie sends no dashboard token; its envelope carries its own (docs/interop.md).
-        @app.post("/aligenie/gateway", include_in_schema=False)
+        @app.post(GATEWAY_PATH, include_in_schema=False)
         async def aligenie_gateway(request: Request) -> JSONResponse:
             return JSONResponse(await aligenie.handle(await request.body()))
 

@@ -20,12 +20,14 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 import uvicorn
+from fastapi.exceptions import RequestValidationError
 
-from hub.interop.aligenie import AliGenieGateway
+from hub.interop.aligenie import GATEWAY_PATH, MAX_BODY, AliGenieGateway
 from hub.service import Hub
-from hub.web.access import DashboardError, check_binding, is_loopback
+from hub.web.access import DashboardError, TokenGate, check_binding, is_loopback
 from hub.web.api import build_app
 from hub.web.brands import BrandCatalog, BrandRegistry
+from hub.web.limits import API_BODY_LIMIT, BodyLimit, invalid_request
 from hub.web.live import HISTORY_LENGTH, INTERVAL, LiveFeed
 from hub.web.models import Suggestions
 from hub.web.suggest import suggestions
@@ -96,9 +98,10 @@ async def serve_dashboard(
     """Serve the dashboard and API of ``hub`` on ``host:port`` while the block runs.
 
     ``host`` other than loopback needs ``token`` (DashboardError otherwise); with a token, every API
-    request must carry it. ``brands`` returns the brand registry (read on first use; without it the
-    brands panel says the registry is not available). ``history``: changes kept per device;
-    ``interval``: seconds between live batches.
+    request must carry it. Request bodies are bounded (``hub.web.limits``: 64 KiB; the AliGenie gateway's
+    256 KiB). ``brands`` returns the brand registry (read on first use; without it the brands panel says
+    the registry is not available). ``history``: changes kept per device; ``interval``: seconds between
+    live batches.
     """
     check_binding(host, token)
     sock = _bind(host, port)
@@ -106,7 +109,10 @@ async def serve_dashboard(
                     interval=interval)
     app = build_app(hub, feed, BrandCatalog(brands), token=token, loopback_only=is_loopback(host) and token is None,
                     aligenie=aligenie)
-    config = uvicorn.Config(app, log_config=None, access_log=False, lifespan="off", ws="none",
+    app.add_exception_handler(RequestValidationError, invalid_request)  # never repeats what was sent
+    # In front of everything: bodies bounded before they are read, the token checked before the body is.
+    guarded = BodyLimit(TokenGate(app, token), API_BODY_LIMIT, {GATEWAY_PATH: MAX_BODY})
+    config = uvicorn.Config(guarded, log_config=None, access_log=False, lifespan="off", ws="none",
                             timeout_graceful_shutdown=STOP_TIMEOUT, timeout_keep_alive=5)
     server = uvicorn.Server(config)  # run piecewise below: no signal handlers, no second event loop
     config.load()

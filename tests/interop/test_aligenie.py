@@ -3,16 +3,17 @@ discovery, control and query envelopes (reference/protocols.md §1) answered as 
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
+import httpx
 import pytest
 
-from hub.interop.aligenie import AliGenieGateway
+from hub.interop.aligenie import GATEWAY_PATH, MAX_BODY, AliGenieGateway
+from hub.web import serve_dashboard
 from tests.interop.conftest import InteropHome
 
 pytestmark = pytest.mark.e2e
@@ -154,51 +155,34 @@ async def test_a_failure_inside_the_gateway_is_a_service_error(gateway: AliGenie
 
 
 @contextlib.asynccontextmanager
-async def http_gateway(gateway: AliGenieGateway) -> AsyncIterator[int]:
-    """A minimal HTTP/1.1 server with the one route docs/interop.md asks the hub's web server for."""
-
-    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        request_line = (await reader.readline()).decode()
-        headers = {}
-        while (line := (await reader.readline()).decode().strip()):
-            key, _, value = line.partition(":")
-            headers[key.strip().lower()] = value.strip()
-        data = await reader.readexactly(int(headers.get("content-length", "0")))
-        if request_line.split()[:2] == ["POST", "/aligenie/gateway"]:
-            status, answer = "200 OK", json.dumps(await gateway.handle(data), ensure_ascii=False).encode()
-        else:
-            status, answer = "404 Not Found", b"{}"
-        writer.write(f"HTTP/1.1 {status}\r\nContent-Type: application/json; charset=utf-8\r\n"
-                     f"Content-Length: {len(answer)}\r\nConnection: close\r\n\r\n".encode() + answer)
-        await writer.drain()
-        writer.close()
-
-    server = await asyncio.start_server(serve, "127.0.0.1", 0)
-    try:
-        yield server.sockets[0].getsockname()[1]
-    finally:
-        server.close()
-        await server.wait_closed()
-
-
-async def post(port: int, path: str, data: bytes) -> tuple[int, dict[str, Any]]:
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    writer.write(f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                 f"Content-Length: {len(data)}\r\n\r\n".encode() + data)
-    await writer.drain()
-    raw = await reader.read()
-    writer.close()
-    await writer.wait_closed()
-    head, _, payload = raw.partition(b"\r\n\r\n")
-    return int(head.split()[1]), json.loads(payload)
+async def http_gateway(gateway: AliGenieGateway) -> AsyncIterator[httpx.AsyncClient]:
+    """The hub's own web server (the dashboard's, as `genie up` runs it) with the gateway, on 127.0.0.1."""
+    async with serve_dashboard(gateway.hub, "127.0.0.1", 0, aligenie=gateway) as dashboard, \
+            httpx.AsyncClient(base_url=dashboard.base_url, timeout=10) as http:
+        yield http
 
 
 async def test_a_skill_request_replayed_over_http(gateway: AliGenieGateway, interop_home: InteropHome) -> None:
-    async with http_gateway(gateway) as port:
+    async with http_gateway(gateway) as http:
         request = envelope("Control", "TurnOn", deviceId="floor-lamp", deviceType="light", attribute="powerstate",
                            value="on")
-        status, response = await post(port, "/aligenie/gateway", json.dumps(request).encode())
-        assert (status, response["header"]["name"]) == (200, "TurnOnResponse")
-        status, response = await post(port, "/aligenie/gateway", b"garbage")
-        assert (status, response["payload"]["errorCode"]) == (200, "INVALIDATE_CONTROL_ORDER")
+        response = await http.post(GATEWAY_PATH, content=json.dumps(request).encode())
+        assert (response.status_code, response.json()["header"]["name"]) == (200, "TurnOnResponse")
+        response = await http.post(GATEWAY_PATH, content=b"garbage")
+        assert (response.status_code, response.json()["payload"]["errorCode"]) == (200, "INVALIDATE_CONTROL_ORDER")
     assert interop_home.state("floor-lamp")["powerstate"] == "on"
+
+
+async def test_a_request_over_the_limit_is_refused_before_it_is_read(gateway: AliGenieGateway,
+                                                                   interop_home: InteropHome) -> None:
+    """At MAX_BODY a request is answered; one byte more is a 413 from the server, the gateway never sees it."""
+    request = envelope("Control", "TurnOn", deviceId="tv")
+    data = json.dumps(request).encode()
+    async with http_gateway(gateway) as http:
+        refused = await http.post(GATEWAY_PATH, content=data + b" " * (MAX_BODY + 1 - len(data)))
+        assert refused.status_code == 413
+        assert refused.json() == {"detail": f"request body over {MAX_BODY} bytes"}
+        assert interop_home.state("tv")["powerstate"] == "off"
+        answered = await http.post(GATEWAY_PATH, content=data + b" " * (MAX_BODY - len(data)))
+        assert answered.json()["header"]["name"] == "TurnOnResponse", answered.text
+    assert interop_home.state("tv")["powerstate"] == "on"
