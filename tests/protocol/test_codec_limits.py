@@ -40,6 +40,19 @@ def test_nesting_up_to_the_limit_is_accepted() -> None:
     assert parse_json(wide) == {"x": [[1]] * 5000}
 
 
+def test_brackets_in_strings_and_other_encodings_are_read_as_the_parser_reads_them() -> None:
+    inside = {"a": "[" * 1000 + '\\"{' * 100, "[[[[": ["]]]]"]}
+    assert parse_json(json.dumps(inside).encode()) == inside
+    assert parse_json(json.dumps(inside)) == inside
+    deep = "[" * (MAX_JSON_DEPTH + 1) + "]" * (MAX_JSON_DEPTH + 1)
+    for encoding in ("utf-16", "utf-32-le", "utf-8-sig"):
+        assert parse_json(json.dumps(inside).encode(encoding)) == inside
+        with pytest.raises(ProtocolError, match="nested deeper"):
+            parse_json(deep.encode(encoding))
+    # a character whose UTF-16 form holds the byte of '[' (U+5B5B) is not a bracket
+    assert parse_json(json.dumps(["\u5b5b" * 100], ensure_ascii=False).encode("utf-16-le")) == ["\u5b5b" * 100]
+
+
 def test_an_over_limit_payload_is_refused_before_it_is_parsed() -> None:
     with pytest.raises(ProtocolError, match=f"payload of {TEN_MB} bytes exceeds {MAX_PAYLOAD_BYTES}"):
         parse_json(b"[" * TEN_MB)  # would be a RecursionError if it were parsed
