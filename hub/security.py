@@ -151,11 +151,13 @@ class Credentials:
 class Policy:
     """The topic ACL: may ``username`` (connected as ``client_id``) do ``action`` on ``topic``?"""
 
+    DEVICE_PUBLISH = ("register", "status", "state", "report", "reply")
+    """What a device publishes under its own ``{prefix}/dev/{id}/``."""
+
     def __init__(self, topics: Topics | None = None) -> None:
         self.topics = topics or Topics()
         t = self.topics
         self._broadcast = (t.discover, t.hub_status)
-        self._device_publish = ("register", "status", "state", "report", "reply")
         self._roles = interop_roles(self.topics)
 
     def allowed(self, username: str | None, client_id: str | None, action: Action, topic: str) -> bool:
@@ -178,7 +180,7 @@ class Policy:
             return False
         own = f"{t.prefix}/dev/{username}/"
         if action is Action.PUBLISH:
-            return topic.startswith(own) and topic[len(own):] in self._device_publish
+            return topic.startswith(own) and topic[len(own):] in self.DEVICE_PUBLISH
         if topic in self._broadcast:
             return True
         return topic == own + "request" or (action is Action.RECEIVE and topic_matches(topic, own + "request"))
@@ -192,6 +194,30 @@ def mosquitto_hash(password: str, *, iterations: int = 101, salt: bytes | None =
     salt = salt or secrets.token_bytes(12)
     digest = hashlib.pbkdf2_hmac("sha512", password.encode(), salt, iterations)
     return f"$7${iterations}${base64.b64encode(salt).decode()}${base64.b64encode(digest).decode()}"
+
+
+def mosquitto_acl(device_ids: list[str], topics: Topics | None = None) -> str:
+    """Our ``Policy`` as a Mosquitto acl_file, one ``user`` section per login and no ``pattern`` line
+    (Mosquitto applies patterns to every user: a text client would get a device's rights under its own name).
+
+    Every client id is the user's name there (``use_username_as_clientid``), so a text client's replies,
+    which the hub sends to the id it named in its request, are readable on ``{prefix}/hub/reply/+``: by
+    holders of the text clients' password, as on the embedded broker."""
+    t = topics or Topics()
+    p = t.prefix
+    sections = [f"user {HUB_USER}\ntopic readwrite #\n",
+                f"user {CLIENT_USER}\ntopic write {t.command}\ntopic read {t.hub_status}\ntopic read {t.announce}\n"
+                f"topic read {p}/hub/reply/+\n"]
+    sections += [role.mosquitto_acl() for role in interop_roles(t).values()]
+    for device_id in device_ids:
+        if not owns_client_id(device_id, device_id):
+            continue  # a name the broker reserves for the hub, a text client or a neighbour: no device's
+        own = f"{p}/dev/{device_id}/"
+        sections.append(f"user {device_id}\n"
+                        + "".join(f"topic write {own}{kind}\n" for kind in Policy.DEVICE_PUBLISH)
+                        + f"topic read {own}request\ntopic read {t.discover}\ntopic read {t.hub_status}\n")
+    return "# Genie Sim topic ACL (see hub/security.py): one section per user, no pattern lines\n\n" + \
+        "\n".join(sections)
 
 
 def export_mosquitto(directory: Path, credentials: Credentials | None, device_ids: list[str], *,
@@ -218,25 +244,18 @@ def export_mosquitto(directory: Path, credentials: Credentials | None, device_id
         passwd, acl = directory / "passwd", directory / "acl"
         lines += ["allow_anonymous false", f"password_file {passwd.resolve()}", f"acl_file {acl.resolve()}"]
         users = [(HUB_USER, credentials.hub_password), (CLIENT_USER, credentials.client_password)]
-        users += [(d, credentials.device_password(d)) for d in device_ids]
+        users += [(d, credentials.device_password(d)) for d in device_ids if owns_client_id(d, d)]
         users += [(u, role_password(credentials.secret, u)) for u in sorted(INTEROP_USERS)]
         fd = os.open(passwd, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as file:
             file.writelines(f"{user}:{mosquitto_hash(pw)}\n" for user, pw in users)
-        p = t.prefix
-        acl.write_text(
-            "# Genie Sim topic ACL (see hub/security.py)\n"
-            f"user {HUB_USER}\ntopic readwrite {p}/#\n\n"
-            f"user {CLIENT_USER}\ntopic write {p}/hub/command\ntopic read {p}/hub/status\n"
-            f"topic read {p}/hub/announce\n\n"
-            + "".join(role.mosquitto_acl() + "\n" for role in interop_roles(t).values())
-            + "# every other user is a device named by its id (username = client id)\n"
-            + "".join(f"pattern write {p}/dev/%u/{kind}\n" for kind in ("register", "status", "state", "report",
-                                                                         "reply"))
-            + f"pattern read {p}/dev/%u/request\npattern read {p}/hub/reply/%c\n"
-            f"pattern read {p}/discover\npattern read {p}/hub/status\n",
-            encoding="utf-8",
-        )
+        lines += [
+            "# Every client id is its user name (hub genie-hub, a device its id, ...): no login can take over",
+            "# another's session. Text clients (genie-client) therefore share one session: two at once take it",
+            "# from each other (docs/reliability.md, Mosquitto).",
+            "use_username_as_clientid true",
+        ]
+        acl.write_text(mosquitto_acl(device_ids, t), encoding="utf-8")
         written += [passwd, acl]
     conf.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return written

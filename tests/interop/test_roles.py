@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
+import aiomqtt
 import pytest
 
 from hub.interop.aligenie import TOKEN_ENV, AliGenieGateway, load_or_create_token
 from hub.interop.roles import HERMES_USER, HOMEASSISTANT_USER, hermes_role, homeassistant_role, role_password
 from hub.protocol import Topics
-from hub.security import Action, Credentials
+from hub.protocol.mqtt import BrokerURL
+from hub.security import CLIENT_USER, HUB_USER, Action, Credentials
+from tests.brokers import BrokerUnderTest
 
 HA = homeassistant_role()
 
@@ -97,3 +101,71 @@ def test_the_composition_root_helpers() -> None:
     (line,) = neighbour_logins(InteropOptions(ha_discovery=True), secret)
     assert HOMEASSISTANT_USER in line and role_password(secret, HOMEASSISTANT_USER) in line
     assert neighbour_logins(InteropOptions(hermes=True), None) == ["Rhasspy (Hermes over MQTT): no credentials needed"]
+
+
+# --- every user's rights, on the product's own broker and on the exported Mosquitto policy ---------------
+
+PROBED = [
+    "genie/dev/tv/register", "genie/dev/tv/status", "genie/dev/tv/state", "genie/dev/tv/report", "genie/dev/tv/reply",
+    "genie/dev/tv/request", "genie/dev/desk-lamp/register", "genie/dev/desk-lamp/request",
+    # a device named after a login: Mosquitto `pattern` lines gave each login these rights (issue 13, item 3)
+    "genie/dev/genie-client/register", "genie/dev/genie-client/request", "genie/dev/genie-homeassistant/register",
+    "genie/dev/genie-hermes/state",
+    "genie/hub/command", "genie/hub/status", "genie/hub/announce", "genie/hub/reply/genie-client-me", "genie/discover",
+    "genie/ha/tv/power/set", "genie/ha/tv/power/state", "homeassistant/status", "homeassistant/device/tv/config",
+    "hermes/nlu/query", "rhasspy/asr/text",
+]
+TV_OWN = {f"genie/dev/tv/{kind}" for kind in ("register", "status", "state", "report", "reply")}
+RIGHTS: dict[str, tuple[str, set[str], set[str]]] = {
+    # user: (client id, may publish, may read) among PROBED
+    HUB_USER: (HUB_USER, set(PROBED), set(PROBED)),
+    CLIENT_USER: ("genie-client-me", {"genie/hub/command"},
+                  {"genie/hub/status", "genie/hub/announce", "genie/hub/reply/genie-client-me"}),
+    HOMEASSISTANT_USER: ("a-random-ha-id", {"genie/ha/tv/power/set", "homeassistant/status"},
+                         {"genie/dev/tv/state", "genie/dev/tv/status", "genie/dev/genie-hermes/state",
+                          "genie/hub/status", "genie/ha/tv/power/set",
+                          "genie/ha/tv/power/state", "homeassistant/status", "homeassistant/device/tv/config"}),
+    HERMES_USER: ("rhasspy", {"hermes/nlu/query", "rhasspy/asr/text"}, {"hermes/nlu/query", "rhasspy/asr/text"}),
+    "tv": ("tv", TV_OWN, {"genie/dev/tv/request", "genie/discover", "genie/hub/status"}),
+}
+
+
+async def _probes_until_marker(client: aiomqtt.Client) -> set[str]:
+    seen: set[str] = set()
+    async with asyncio.timeout(5):
+        async for message in client.messages:
+            if message.payload == b"marker":
+                return seen
+            if message.payload == b"probe" and not message.retain:
+                seen.add(str(message.topic))
+    raise AssertionError("the connection ended first")
+
+
+def _client(url: BrokerURL, client_id: str) -> aiomqtt.Client:
+    return aiomqtt.Client(url.host, url.port, username=url.username, password=url.password, identifier=client_id)
+
+
+@pytest.mark.parametrize("user", list(RIGHTS))
+async def test_each_users_rights_on_a_real_broker(any_broker: BrokerUnderTest, user: str) -> None:
+    """hub.security's Credentials and Policy in GenieBroker, and the Mosquitto files export_mosquitto writes:
+    what each login may publish and read, wrong password refused."""
+    client_id, may_publish, may_read = RIGHTS[user]
+    assert any_broker.credentials is not None
+    with pytest.raises(aiomqtt.MqttError):
+        async with _client(BrokerURL(any_broker.url.host, any_broker.url.port, user, "wrong"), client_id):
+            pass
+    async with _client(*any_broker.observer()) as observer, _client(any_broker.as_user(user), client_id) as login:
+        await observer.subscribe("#", qos=1)
+        for topic in PROBED:
+            await login.publish(topic, b"probe", qos=1)
+        await login.publish(sorted(may_publish)[0], b"marker", qos=1)
+        published = await _probes_until_marker(observer)
+
+        for topic_filter in [*PROBED, "#", "genie/#", "genie/dev/+/request"]:
+            await login.subscribe(topic_filter, qos=1)
+        for topic in PROBED:
+            await observer.publish(topic, b"probe", qos=1)
+        await observer.publish(sorted(may_read)[0], b"marker", qos=1)
+        read = await _probes_until_marker(login)
+    assert published == may_publish
+    assert read == may_read
