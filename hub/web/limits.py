@@ -93,8 +93,8 @@ class _Cut:
             message = await receive()
             if message["type"] == "http.request":
                 self.read += len(message.get("body", b""))
-                if self.started and self.read <= self.limit + DISCARD:
-                    return message  # the route has answered (TokenGate's 401): this is ``refuse`` discarding
+                if self.started:
+                    return message  # answered already (TokenGate's 401): ``refuse`` discards, within its bounds
                 if self.read > self.limit:
                     if not self.started and not self.answered:
                         self.answered = True

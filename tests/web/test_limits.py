@@ -30,6 +30,8 @@ API_LIMIT = 64 * 1024
 GATEWAY_LIMIT = 256 * 1024
 """docs/interop.md: AliGenie requests are at most 256 KiB."""
 GATEWAY_TOKEN = "token-of-the-test-account"
+DISCARD = 32 * 1024 * 1024
+"""docs/dashboard.md: after a refusal, at most 32 MiB more are read (and dropped) before the connection is closed."""
 GIB = 1 << 30
 STREAM = 20 * 1024 * 1024
 CHUNK = 64 * 1024
@@ -62,9 +64,10 @@ async def _read_answer(reader: asyncio.StreamReader) -> tuple[int, dict[str, str
 
 
 async def exchange(port: int, method: str, path: str, chunks: Iterable[bytes], *, length: int | None = None,
-                   headers: dict[str, str] | None = None, timeout: float = 10) -> Answer:
+                   headers: dict[str, str] | None = None, timeout: float = 10, blind: bool = False) -> Answer:
     """Send a request whose body is ``chunks`` (chunked, unless ``length`` gives a Content-Length to claim) while
-    reading the answer; stop sending once it arrives. Waits at most ``timeout`` seconds for it."""
+    reading the answer; stop sending once it arrives, or (``blind``) go on until all is sent or the server cuts
+    the connection (``Answer.sent`` then counts everything sent). Waits at most ``timeout`` seconds."""
     sock = socket.socket()
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, CHUNK)  # what was sent is close to what was received
     sock.connect(("127.0.0.1", port))
@@ -91,6 +94,10 @@ async def exchange(port: int, method: str, path: str, chunks: Iterable[bytes], *
         async with asyncio.timeout(timeout):
             status, answer_headers, body = await _read_answer(reader)
         sent_by_then = sent
+        if blind:
+            async with asyncio.timeout(timeout):
+                await sender
+            return Answer(status, answer_headers, body, sent, closed=True)
         sender.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await sender
@@ -108,10 +115,10 @@ async def exchange(port: int, method: str, path: str, chunks: Iterable[bytes], *
             await writer.wait_closed()
 
 
-def stream(total: int, filler: bytes = b" ") -> Iterable[bytes]:
-    """``total`` bytes of JSON-ish filler in CHUNK pieces (generated as sent, never held whole)."""
-    for start in range(0, total, CHUNK):
-        yield filler * min(CHUNK, total - start)
+def stream(total: int, chunk: int = CHUNK) -> Iterable[bytes]:
+    """``total`` bytes of JSON-ish filler (spaces) in ``chunk`` pieces (made as sent, never held whole)."""
+    for start in range(0, total, chunk):
+        yield b" " * min(chunk, total - start)
 
 
 def envelope(device: str = "living-light") -> dict[str, object]:
@@ -200,6 +207,18 @@ async def test_without_the_token_nothing_of_the_body_is_read(guarded: Dashboard)
     # malformed JSON without the token: 401, not a 422 that would show the body was parsed first
     answer = await exchange(guarded.port, "POST", "/api/commands", [b'{"text": '], length=9)
     assert answer.status == 401
+
+
+async def test_a_client_that_never_stops_sending_is_cut_off(guarded: Dashboard,
+                                                            caplog: pytest.LogCaptureFixture) -> None:
+    """After a refusal the server discards at most DISCARD more bytes, then closes under the client."""
+    total = 4 * DISCARD
+    for path, headers, status in (("/api/commands", {}, 401), ("/api/commands", auth(guarded), 413),
+                                  ("/aligenie/gateway", {}, 413)):
+        answer = await exchange(guarded.port, "POST", path, stream(total, 1 << 20), headers=headers, blind=True)
+        assert answer.status == status
+        assert answer.sent < 2 * DISCARD, (path, answer.sent)  # DISCARD, the limit, and socket buffers
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text
 
 
 async def test_an_ordinary_client_streaming_too_much_gets_413(served: Dashboard,
