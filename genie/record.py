@@ -51,6 +51,8 @@ class Recorder:
         self._write({"kind": "home", "home": home.model_dump(mode="json", exclude_defaults=True),
                      "wall": round(self.wall, 3)})
         hub.command_listeners.append(self._on_command)
+        hub.said_listeners.append(self._on_said)
+        self._said: tuple[CommandResult, str] | None = None
         hub.announcement_listeners.append(self._on_announcement)
         hub.taps.append(self._on_message)
         hub.directory.listeners.append(self._on_record)
@@ -62,8 +64,15 @@ class Recorder:
         self._file.flush()
         self.lines += 1
 
+    def _on_said(self, text: str, result: CommandResult) -> None:
+        self._said = (result, text)
+
     def _on_command(self, result: CommandResult) -> None:
-        self._write({"kind": "command", **result.model_dump(mode="json", exclude_none=True)})
+        entry = result.model_dump(mode="json", exclude_none=True)
+        if self._said is not None and self._said[0] is result:  # as said, code and all: the replay unlocks
+            entry["text"] = self._said[1]  # (the file holds the home, codes included, anyway)
+        self._said = None
+        self._write({"kind": "command", **entry})
 
     def _on_announcement(self, said: AnnouncePayload) -> None:
         # at the simulated moment it is about (the timer's due time), not when the directives came back
@@ -90,6 +99,7 @@ class Recorder:
 
     def close(self) -> None:
         self.hub.command_listeners.remove(self._on_command)
+        self.hub.said_listeners.remove(self._on_said)
         self.hub.announcement_listeners.remove(self._on_announcement)
         self.hub.taps.remove(self._on_message)
         self.hub.directory.listeners.remove(self._on_record)

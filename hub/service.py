@@ -151,7 +151,11 @@ class Hub:
         self.extensions: list[Extension] = []
         """Add before ``run``; see ``Extension``."""
         self.command_listeners: list[Callable[[CommandResult], None]] = []
-        """Observers of every text command the hub has carried out (the conversation)."""
+        """Observers of every text command the hub has carried out (the conversation); an unlock code in it
+        is starred."""
+        self.said_listeners: list[Callable[[str, CommandResult], None]] = []
+        """Observers of a text command as it was said, code and all, told just before ``command_listeners``:
+        only for what holds the home's codes anyway (a recording, which must replay the unlock)."""
         self.announcement_listeners: list[Callable[[AnnouncePayload], None]] = []
         """Observers of what the hub says unasked (timers that fired, routines that ran)."""
         self.automation = Automation(self.speaker, clock=self.clock, config=automations, store=store,
@@ -382,9 +386,9 @@ class Hub:
 
         An ``Unlock`` with a code, from whatever channel, goes through ``lockout``: one try at a time per
         lock, and none at all (nothing sent) while the lock is locked out after too many wrong codes."""
-        if request.action != "Unlock" or request.payload.value is None:
-            return await self._send(request)
         device_id = request.payload.device_id
+        if request.action != "Unlock" or request.payload.value is None or device_id not in self.directory:
+            return await self._send(request)
         async with self._unlocking.setdefault(device_id, asyncio.Lock()):
             wait = self.lockout.wait(device_id)
             if wait > 0:
@@ -507,6 +511,11 @@ class Hub:
         elif codes := self.speaker.codes_in(text, detected):
             result = result.model_copy(update={"text": redact(result.text, codes),
                                                "reply": redact(result.reply, codes)})
+        for listener in list(self.said_listeners):
+            try:
+                listener(text, result)
+            except Exception:
+                _LOGGER.exception("said listener failed")
         return await self._logged(result)
 
     async def _logged(self, result: CommandResult) -> CommandResult:

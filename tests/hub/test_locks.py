@@ -31,6 +31,7 @@ from hub.protocol import (
     TextCommandResponse,
     encode,
 )
+from hub.speaker.redact import redact
 from tests.hub.conftest import SAFETY, TOPICS, Client, DemoHome, until
 
 CODE = "123456"
@@ -287,3 +288,13 @@ async def test_a_command_to_a_device_whose_last_will_arrives_answers_offline_at_
     assert isinstance(response, ErrorResponse)
     assert response.payload.error_code == ErrorCode.IOT_DEVICE_OFFLINE
     assert home.hub._pending == {}
+
+
+@pytest.mark.parametrize(("text", "code", "shown"), [
+    ("开锁，密码是幺二三四五六", "23456", "开锁，密码是******"),
+    ("unlock, code 1 2 3 4 5 6", "1", "unlock, code * * * * * *"),
+    ("code １２３４５６ then set the light to 50", "123456", "code ****** then set the light to 50"),
+    ("open 123-456", "123456", "open ***-***"),
+])
+def test_every_spelling_of_a_code_is_starred(text: str, code: str, shown: str) -> None:
+    assert redact(text, [code]) == shown
