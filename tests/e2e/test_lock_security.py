@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import uuid
 from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
 
 import aiomqtt
 import pytest
@@ -14,8 +17,12 @@ import pytest
 from devices.categories import device_class
 from devices.home import load_home
 from devices.runner import DeviceRunner
-from genie.app import Running, connector
+from genie.app import Running, connector, run_stack
 from hub.client import say
+from hub.clock import ManualClock
+from hub.interop.aligenie import AliGenieGateway
+from hub.lockout import FIRST_WAIT, FREE_TRIES
+from hub.protocol import ErrorCode, ErrorResponse, Request
 from hub.security import CLIENT_USER
 from tests.brokers import BrokerUnderTest
 from tests.conftest import wait_for
@@ -86,3 +93,78 @@ async def test_a_rogue_lock_under_the_front_doors_names_never_receives_the_code(
     assert rogue.device.state["lockstate"] == "locked"
     assert stack.runners[[r.device.id for r in stack.runners].index("front-door")].device.state[
         "lockstate"] == "unlocked"
+
+
+@pytest.fixture
+async def timed_stack(any_broker: BrokerUnderTest, tmp_path: Path) -> AsyncIterator[tuple[Running, ManualClock]]:
+    """The demo home on the real broker, on a clock the test moves (a lockout's end without waiting)."""
+    clock = ManualClock()
+    async with run_stack(home=load_home(), broker_url=str(any_broker.url), credentials=any_broker.credentials,
+                         db=tmp_path / "hub.db", clock=clock, ready_timeout=20) as running:
+        yield running, clock
+
+
+def _unlock(code: str) -> dict[str, Any]:
+    return {"header": {"namespace": "AliGenie.Iot.Device.Control", "name": "Unlock", "messageId": uuid.uuid4().hex,
+                       "payLoadVersion": 1},
+            "payload": {"accessToken": "token", "deviceId": "front-door", "value": code}}
+
+
+async def test_wrong_codes_lock_the_door_out_on_every_channel_until_the_wait_is_over(
+        any_broker: BrokerUnderTest, timed_stack: tuple[Running, ManualClock]) -> None:
+    running, clock = timed_stack
+    hub = running.hub
+    assert hub is not None
+    directives: list[bytes] = []
+    hub.taps.append(lambda t, p, d: directives.append(p) if t == "genie/dev/front-door/request" else None)
+    gateway = AliGenieGateway(hub, "token")
+    client = any_broker.as_user(CLIENT_USER)
+    wrong = await asyncio.gather(*(gateway.handle(_unlock(f"{n:06d}")) for n in range(10)))
+    assert [w["payload"]["errorCode"] for w in wrong] == ["INVALIDATE_PARAMS"] * 10
+    assert len(directives) == FREE_TRIES  # the other five never left the hub
+
+    spoken = await say(client, f"unlock the front door, code {CODE}", timeout=10)
+    assert spoken.reply == "Too many wrong codes: the door lock will not unlock for now; try again in 30 seconds."
+    assert "try again in 30 s" in (await gateway.handle(_unlock(CODE)))["payload"]["message"]
+    assert len(directives) == FREE_TRIES
+
+    await clock.advance(FIRST_WAIT)
+    assert (await say(client, f"unlock the front door, code {CODE}", timeout=10)).ok
+    assert len(directives) == FREE_TRIES + 1
+
+
+async def test_the_code_said_over_the_broker_is_starred_in_the_log_the_reply_and_the_taps(
+        any_broker: BrokerUnderTest, stack: Running) -> None:
+    hub = stack.hub
+    assert hub is not None and hub.store is not None
+    tapped: list[bytes] = []
+    hub.taps.append(lambda _t, payload, _d: tapped.append(payload))
+    result = await say(any_broker.as_user(CLIENT_USER), f"打开门锁，密码是{CODE}", timeout=10)
+    assert result.ok, result.reply
+    assert result.text == "打开门锁，密码是******"
+    assert hub.store.commands()[-1].text == "打开门锁，密码是******"
+    assert any(b'"Unlock"' in p for p in tapped) and any(b"TextCommand" in p for p in tapped)
+    assert not [p for p in tapped if CODE.encode() in p]
+
+
+async def test_a_directive_in_flight_to_a_device_that_drops_off_answers_offline_at_once(stack: Running) -> None:
+    hub = stack.hub
+    assert hub is not None
+    hub.request_timeout = 60.0  # the answer must come from the last will, not from a timeout
+    tv = next(r for r in stack.runners if r.device.id == "tv")
+    tv.device.fault = "offline"  # hears the directive, never answers
+    request = Request.control("tv", "TurnOn", "powerstate", "on", "television")
+    published = asyncio.Event()
+    hub.taps.append(lambda _t, p, _d: published.set() if request.header.message_id.encode() in p else None)
+    sent = asyncio.create_task(hub.send(request))
+    try:
+        async with asyncio.timeout(10):
+            await published.wait()
+        await tv.crash()  # the socket drops without DISCONNECT: the broker publishes the tv's last will
+        async with asyncio.timeout(10):
+            response = await sent
+    finally:
+        sent.cancel()
+        await asyncio.gather(sent, return_exceptions=True)
+    assert isinstance(response, ErrorResponse)
+    assert response.payload.error_code == ErrorCode.IOT_DEVICE_OFFLINE
