@@ -51,6 +51,15 @@ def with_client_credentials(url: BrokerURL) -> BrokerURL:
     return BrokerURL(url.host, url.port, CLIENT_USER, credentials.client_password)
 
 
+def _unavailable(exc: ConnectionError, connected: bool) -> HubUnavailable:
+    """What to say when the broker could not be reached, or dropped a connection it had accepted."""
+    if not connected:
+        return HubUnavailable(f"{exc} — is `genie up` running?")
+    return HubUnavailable(f"{exc} — the broker closed the connection: it stopped, or another text client logged "
+                          f"in as {CLIENT_USER} at the same moment (on Mosquitto all text clients share one "
+                          "session: run one at a time)")
+
+
 HubReply = TextCommandResponse | ListDevicesResponse | HubInfoResponse | AutomationsResponse
 
 
@@ -62,8 +71,10 @@ async def _ask(url: BrokerURL, name: str, text: str | None, lang: str | None, ti
     url = with_client_credentials(url)
     reply_topic = topics.command_reply(client_id)
     request = HubRequest.create(name, client_id, text, lang, session, target)
+    connected = False
     try:
         async with MqttConnection(url, client_id, keepalive=max(5, int(timeout) + 5)) as conn:
+            connected = True
             await conn.subscribe(reply_topic, topics.hub_status)
             await conn.publish(topics.command, encode(request))
             loop = asyncio.get_running_loop()
@@ -93,7 +104,7 @@ async def _ask(url: BrokerURL, name: str, text: str | None, lang: str | None, ti
             raise HubUnavailable(f"the hub on {url} is offline — start it with `genie up`") from None
         raise HubUnavailable(f"no answer from a hub on {url} within {timeout:g}s — is `genie up` running?") from None
     except ConnectionError as exc:
-        raise HubUnavailable(f"{exc} — is `genie up` running?") from None
+        raise _unavailable(exc, connected) from None
     except ProtocolError as exc:
         raise HubUnavailable(f"the hub answered something unreadable: {exc.reason}") from None
     raise HubUnavailable(f"the connection to {url} closed before the hub answered")
@@ -161,8 +172,10 @@ async def announcements(url: BrokerURL, *, topics: Topics | None = None,
     called once the subscription is in place."""
     topics = topics or Topics()
     client_id = f"{CLIENT_ID_PREFIX}listen-{uuid.uuid4().hex[:12]}"
+    connected = False
     try:
         async with MqttConnection(with_client_credentials(url), client_id) as conn:
+            connected = True
             await conn.subscribe(topics.announce)
             if listening is not None:
                 listening()
@@ -172,4 +185,4 @@ async def announcements(url: BrokerURL, *, topics: Topics | None = None,
                 except ProtocolError:
                     continue
     except ConnectionError as exc:
-        raise HubUnavailable(f"{exc} — is `genie up` running?") from None
+        raise _unavailable(exc, connected) from None

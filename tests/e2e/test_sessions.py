@@ -16,9 +16,19 @@ from collections.abc import AsyncIterator
 import pytest
 
 from genie.app import Running
-from hub.client import say
+from hub.client import HubUnavailable, announcements, say
 from hub.interop.roles import HERMES_USER, HOMEASSISTANT_USER
-from hub.protocol import DeviceStatus, DeviceTopic, HubRequest, TextCommandResponse, Topics, decode, encode
+from hub.protocol import (
+    Announcement,
+    AnnouncePayload,
+    DeviceStatus,
+    DeviceTopic,
+    HubRequest,
+    TextCommandResponse,
+    Topics,
+    decode,
+    encode,
+)
 from hub.protocol.mqtt import Inbound, MqttConnection
 from hub.security import CLIENT_USER, HUB_USER
 from hub.service import HUB_ID
@@ -176,3 +186,36 @@ async def test_a_device_taken_over_by_its_own_credentials_comes_back(any_broker:
                        and not message.retain):
                 pass
     await commands_work(any_broker, stack)
+
+
+async def test_two_text_clients_at_once(any_broker: BrokerUnderTest, stack: Running) -> None:
+    """On the embedded broker each text client has an id of its own (genie-client-…): a listener and a
+    command work side by side. On Mosquitto every client id is its login's name, so all text clients are the
+    one session `genie-client`: the command takes the listener's session, and the listener says so."""
+    url = any_broker.as_user(CLIENT_USER)
+    listening = asyncio.Event()
+
+    async def listen() -> AnnouncePayload:
+        async for said in announcements(url, listening=listening.set):
+            return said
+        raise AssertionError("the announcements ended")
+
+    listener = asyncio.create_task(listen())
+    try:
+        async with asyncio.timeout(10):
+            await listening.wait()
+        result = await say(url, "打开电视", timeout=8)
+        assert result.ok, result.reply
+        if any_broker.kind == "mosquitto":
+            with pytest.raises(HubUnavailable, match=f"another text client logged in as {CLIENT_USER}"):
+                async with asyncio.timeout(10):
+                    await listener
+            return
+        said = AnnouncePayload(source="timer", id="1", lang="zh", text="定时任务：电视已打开。")
+        async with MqttConnection(*any_broker.observer()) as observer:
+            await observer.publish(TOPICS.announce, encode(Announcement.create(said)))
+        async with asyncio.timeout(10):
+            assert (await listener).text == said.text
+    finally:
+        listener.cancel()
+        await asyncio.gather(listener, return_exceptions=True)
