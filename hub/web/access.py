@@ -16,10 +16,8 @@ import ipaddress
 import secrets
 
 from fastapi import HTTPException, Request, status
-from starlette.responses import PlainTextResponse
+from starlette.responses import JSONResponse, PlainTextResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
-
-from hub.web.limits import refuse
 
 MIN_TOKEN_LENGTH = 16
 LOOPBACK_NAMES = ("localhost", "localhost.")
@@ -85,7 +83,8 @@ class TokenGuard:
 
 
 class TokenGate:
-    """ASGI middleware: ``TokenGuard``'s check on every request under ``prefix``, before any of it is read."""
+    """ASGI middleware: ``TokenGuard``'s check on every request under ``prefix``, before any of it is read
+    (behind ``hub.web.limits.BodyLimit``, which closes the connection if the client is still sending)."""
 
     def __init__(self, app: ASGIApp, token: str | None, prefix: str = "/api") -> None:
         self.app = app
@@ -96,7 +95,9 @@ class TokenGate:
         if scope["type"] == "http" and _under(scope["path"], self.prefix):
             refused = self.guard.refusal(Request(scope))
             if refused is not None:
-                await refuse(receive, send, status.HTTP_401_UNAUTHORIZED, refused, {"WWW-Authenticate": "Bearer"})
+                response = JSONResponse({"detail": refused}, status_code=status.HTTP_401_UNAUTHORIZED,
+                                        headers={"WWW-Authenticate": "Bearer"})
+                await response(scope, receive, send)
                 return
         await self.app(scope, receive, send)
 

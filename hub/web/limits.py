@@ -1,15 +1,21 @@
 """What the dashboard's server reads of a request, and error answers that never repeat one.
 
-- ``BodyLimit``: ASGI middleware in front of the whole application. A body whose ``Content-Length`` is over
-  the route's limit is refused at once with 413, before a byte of it is read; a chunked body is counted as
-  it arrives and refused with 413 as soon as it passes the limit. Every route is covered: the API, the
-  page, static files, the live stream and the AliGenie gateway (which has a larger limit of its own).
-- ``refuse``: how such a refusal (and ``TokenGate``'s 401) is answered: the JSON error, then whatever the
-  client is still sending is discarded unread for a moment (at most ``DISCARD`` bytes, ``LINGER`` seconds),
-  and the connection is closed. Closing at once would reset the connection under a client still sending,
-  which then never sees the answer; lingering longer would let it make the hub read without end.
-- ``invalid_request``: the 422 answer to a request that fails validation says where and what (``loc``,
-  ``msg``, ``type``), never the value sent (FastAPI's default answer repeats it as ``input``).
+``BodyLimit`` is ASGI middleware in front of the whole application (the API, the page, static files, the
+live stream and the AliGenie gateway, which has a larger limit of its own):
+
+- a body whose ``Content-Length`` is over the route's limit is refused at once with 413, before a byte of
+  it is read;
+- a chunked body is counted as the route reads it and refused with 413 as soon as it passes the limit;
+- whenever an answer is given while the client is still sending (a refusal, ``TokenGate``'s 401, a route
+  that reads no body), the connection is closed after it (``Connection: close``). What the client sends
+  meanwhile is discarded unread for a moment (at most ``DISCARD`` bytes, ``LINGER`` seconds) before the
+  answer ends: closing at once would reset the connection under a client still sending, which then never
+  sees the answer; lingering longer would let it make the hub read without end. A route that goes on
+  reading after it has answered (the live stream watching for the client to leave) is cut off at the
+  limit plus ``DISCARD``.
+
+``invalid_request``: the 422 answer to a request that fails validation says where and what (``loc``,
+``msg``, ``type``), never the value sent (FastAPI's default answer repeats it as ``input``).
 """
 
 from __future__ import annotations
@@ -31,18 +37,20 @@ _LOGGER = logging.getLogger(__name__)
 API_BODY_LIMIT = 64 * 1024
 """Bytes of request body any route accepts unless it has a limit of its own (the API's JSON bodies are tiny)."""
 DISCARD = 32 * 1024 * 1024
-"""Bytes a refused client may still send, discarded unread, before the connection is closed under it."""
+"""Bytes a client may still send after its answer, discarded unread, before the connection is closed under it."""
 LINGER = 2.0
-"""Seconds a refused client has to stop sending before the connection is closed under it."""
+"""Seconds a client has to stop sending after its answer before the connection is closed under it."""
 QUOTED = 120
 """Characters of a request's path a log line quotes at most."""
+CLOSE = (b"connection", b"close")
+DISCONNECT: Message = {"type": "http.disconnect"}
 
 
 class BodyTooLarge(HTTPException):
     """A request body over its route's limit (413); ``BodyLimit`` has answered it already."""
 
     def __init__(self, limit: int) -> None:
-        super().__init__(status.HTTP_413_CONTENT_TOO_LARGE, f"request body over {limit} bytes")
+        super().__init__(status.HTTP_413_CONTENT_TOO_LARGE, _too_large(limit))
 
 
 class BodyLimit:
@@ -63,76 +71,86 @@ class BodyLimit:
         limit = self.limit_for(scope["path"])
         declared = _content_length(scope)
         if declared is not None and declared > limit:
-            discarded = await refuse(receive, send, status.HTTP_413_CONTENT_TOO_LARGE, _too_large(limit))
+            await _start(send, status.HTTP_413_CONTENT_TOO_LARGE, _too_large(limit))
+            discarded = await _finish(receive, send)
             _LOGGER.warning("refused a request body over %d bytes: %s %s declares %d bytes (%d discarded)",
                             limit, scope["method"], _quoted(scope), declared, discarded)
             return
-        cut = _Cut(limit)
+        body = _Body(limit, receive, send, expected=bool(declared) or _header(scope, b"transfer-encoding"))
         try:
-            await self.app(scope, cut.counting(receive, send), cut.unless_answered(send))
-        except BodyTooLarge:
-            if not cut.answered:
+            await self.app(scope, body.receive, body.send)
+        except Exception:
+            if not body.answered:
                 raise
-        if cut.answered:
+            # ``_Body`` answered 413 and raised BodyTooLarge into the route: however the route ended on it
+            # (the live stream, which had begun its own answer, ends in a RuntimeError), that was the point
+        if body.answered:  # our 413: the route has stopped, its own answer was dropped
             discarded = await _finish(receive, send)
             _LOGGER.warning("refused a request body over %d bytes: %s %s, cut off after %d bytes read "
-                            "(%d discarded)", limit, scope["method"], _quoted(scope), cut.read, discarded)
+                            "(%d discarded)", limit, scope["method"], _quoted(scope), body.read, discarded)
+        elif body.started and not body.finished:  # cut off while answering (the live stream): end the answer
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
 
 
-class _Cut:
-    """One request's body as the application reads it, answered 413 as soon as it passes ``limit``."""
+class _Body:
+    """One request's body between the server and the route: counted, refused or cut off as the module says."""
 
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, receive: Receive, send: Send, *, expected: bool) -> None:
         self.limit = limit
+        self._receive = receive
+        self._send = send
+        self.complete = not expected
+        """The whole body has arrived (or there is none)."""
         self.read = 0
         self.started = False
+        self.finished = False
         self.answered = False
+        """BodyLimit answered 413 itself."""
+        self.cut = False
 
-    def counting(self, receive: Receive, send: Send) -> Receive:
-        async def counted() -> Message:
-            message = await receive()
-            if message["type"] == "http.request":
-                self.read += len(message.get("body", b""))
-                if self.started:
-                    return message  # answered already (TokenGate's 401): ``refuse`` discards, within its bounds
-                if self.read > self.limit:
-                    if not self.started and not self.answered:
-                        self.answered = True
-                        await _start(send, status.HTTP_413_CONTENT_TOO_LARGE, _too_large(self.limit))
-                    raise BodyTooLarge(self.limit)  # stops the route; what it answers is not sent
-            return message
+    async def receive(self) -> Message:
+        if self.cut:
+            return DISCONNECT
+        message = await self._receive()
+        if message["type"] == "http.request":
+            self.read += len(message.get("body", b""))
+            self.complete = not message.get("more_body", False)
+            if self.read > self.limit and not self.started:
+                self.answered = True
+                await _start(self._send, status.HTTP_413_CONTENT_TOO_LARGE, _too_large(self.limit))
+                self.started = True
+                raise BodyTooLarge(self.limit)  # stops the route; what it answers is not sent
+            if self.read > self.limit + DISCARD or self.answered:
+                self.cut = True
+                return DISCONNECT
+        return message
 
-        return counted
-
-    def unless_answered(self, send: Send) -> Send:
-        async def sending(message: Message) -> None:
-            if self.answered:
+    async def send(self, message: Message) -> None:
+        if self.answered or self.finished:
+            return
+        if message["type"] == "http.response.start":
+            self.started = True
+            if not self.complete:
+                message = {**message, "headers": [*message.get("headers", []), CLOSE]}
+        elif message["type"] == "http.response.body" and not message.get("more_body", False):
+            self.finished = True
+            if not self.complete:  # answered while the client is still sending
+                await self._send({**message, "more_body": True})
+                await _finish(self._receive, self._send)
                 return
-            self.started = self.started or message["type"] == "http.response.start"
-            await send(message)
-
-        return sending
+        await self._send(message)
 
 
-async def refuse(receive: Receive, send: Send, status_code: int, detail: str,
-                 headers: Mapping[str, str] | None = None) -> int:
-    """Answer ``{"detail": detail}`` without reading the request's body, then close the connection (see the
-    module); return how many bytes of body were discarded meanwhile."""
-    await _start(send, status_code, detail, headers)
-    return await _finish(receive, send)
-
-
-async def _start(send: Send, status_code: int, detail: str, headers: Mapping[str, str] | None = None) -> None:
+async def _start(send: Send, status_code: int, detail: str) -> None:
     body = json.dumps({"detail": detail}).encode()
-    raw = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-           (b"connection", b"close")]
-    raw += [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in (headers or {}).items()]
-    await send({"type": "http.response.start", "status": status_code, "headers": raw})
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()), CLOSE]
+    await send({"type": "http.response.start", "status": status_code, "headers": headers})
     await send({"type": "http.response.body", "body": body, "more_body": True})
 
 
 async def _finish(receive: Receive, send: Send) -> int:
-    """Discard what the client still sends (bounded), then end the answer, which closes the connection."""
+    """Discard what the client still sends (bounded), then end the answer, which closes the connection;
+    return how many bytes were discarded."""
     discarded = 0
     with contextlib.suppress(TimeoutError):
         async with asyncio.timeout(LINGER):
@@ -157,6 +175,10 @@ async def invalid_request(request: Request, exc: Exception) -> JSONResponse:
 
 def _too_large(limit: int) -> str:
     return f"request body over {limit} bytes"
+
+
+def _header(scope: Scope, name: bytes) -> bool:
+    return any(key == name for key, _ in scope.get("headers", []))
 
 
 def _content_length(scope: Scope) -> int | None:
