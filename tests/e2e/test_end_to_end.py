@@ -110,7 +110,7 @@ async def test_malformed_payloads_are_dropped_and_the_hub_keeps_serving(
 async def test_text_command_protocol_correlates_by_message_id(
     client_url: BrokerURL, stack: Running) -> None:
     topics = Topics()
-    client_id = f"t{uuid.uuid4().hex[:8]}"
+    client_id = f"genie-client-t{uuid.uuid4().hex[:8]}"  # a text client's ids are genie-client-…
     request = HubRequest.create("TextCommand", client_id, "turn off the kitchen switch")
     async with MqttConnection(client_url, client_id) as conn:
         await conn.subscribe(topics.command_reply(client_id))
