@@ -47,6 +47,7 @@ class DeviceRunner:
         """How many times this device has connected (reconnects included)."""
         self._outbox: asyncio.Queue[tuple[str, bytes, bool]] = asyncio.Queue()
         self._dead = False
+        self._stopping = False
         self._snapshot_due: asyncio.TimerHandle | None = None
         self._answering = 0
         self._after_reply: list[list[Property]] = []
@@ -105,6 +106,8 @@ class DeviceRunner:
                     await self._session(will, backoff)
                 except* ConnectionError as group:
                     _LOGGER.info("%s: %s", dev.id, group.exceptions[0])
+                if self._stopping:  # its cancellation may have been lost with the connection (see ``stop``)
+                    return
                 if not self._dead:
                     await asyncio.sleep(backoff.next())
         finally:
@@ -194,6 +197,12 @@ class DeviceRunner:
         await self.device.clock.sleep(after)
         _LOGGER.info("%s: dropping offline (injected fault)", self.device.id)
         await self.crash()
+
+    def stop(self) -> None:
+        """Mark the cancellation of ``run`` that follows as a stop. Without this, a stop that comes as the
+        broker goes away can be lost: Python 3.11's TaskGroup then raises only the connection error and drops
+        the cancellation, and ``run`` would reconnect for ever (`genie devices spawn` ignoring SIGTERM)."""
+        self._stopping = True
 
     async def crash(self) -> None:
         """Simulate a power cut: drop the connection without a DISCONNECT (the last will fires),

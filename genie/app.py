@@ -148,8 +148,11 @@ async def run_stack(
             stack.callback(store.close)  # runs after the tasks below have stopped
         tasks: list[asyncio.Task[None]] = []
         extensions: list[Any] = []
+        runners: list[DeviceRunner] = []
 
         async def stop_tasks() -> None:
+            for runner in runners:
+                runner.stop()
             for task in reversed(tasks):  # devices first, then the hub
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
@@ -174,7 +177,6 @@ async def run_stack(
             if waiter not in done:
                 waiter.cancel()
                 raise TimeoutError(f"the hub did not connect to {url} within {ready_timeout:g}s")
-        runners: list[DeviceRunner] = []
         if home is not None:
             for device_config in home.device_configs():
                 device = device_class(device_config.category)(device_config, clock=clock)

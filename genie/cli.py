@@ -14,7 +14,10 @@ from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
-EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_ERROR, EXIT_BAD_INPUT = 0, 1, 2, 3
+EXIT_STATUS = ("Exit status: 0 done; 1 the hub answered but could not (not understood, offline device…); "
+               "2 the hub or broker could not be reached (or another error, said in one line); "
+               "3 when the text is empty or too long (nothing was sent).")
 
 _LOGGER = logging.getLogger("genie")
 
@@ -23,10 +26,14 @@ class CliError(Exception):
     """An error the user can fix; printed as one line."""
 
 
-def _broker_arg(parser: argparse.ArgumentParser) -> None:
+class BadInput(CliError):
+    """What was typed cannot be sent (exit status 3, distinct from a hub that cannot be reached)."""
+
+
+def _broker_arg(parser: argparse.ArgumentParser, otherwise: str = "mqtt://127.0.0.1:1883") -> None:
     parser.add_argument("--broker", metavar="URL",
                         help="MQTT broker URL, e.g. mqtt://user:pass@127.0.0.1:1883 "
-                             "(default: $GENIE_BROKER, else mqtt://127.0.0.1:1883)")
+                             f"(default: $GENIE_BROKER, else {otherwise})")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -41,10 +48,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     up = sub.add_parser("up", help="start broker, hub and the home's devices (Ctrl-C stops all)",
-                        description="Start the embedded MQTT broker (unless --broker), the hub and every device "
-                                    "of the home file, then wait until Ctrl-C or SIGTERM.")
+                        description="Start the embedded MQTT broker (unless --broker or $GENIE_BROKER names "
+                                    "another), the hub and every device of the home file, then wait until Ctrl-C "
+                                    "or SIGTERM. The start-up summary says which broker is used.")
     up.add_argument("--home", type=Path, metavar="FILE", help="home file (YAML); default: the built-in demo home")
-    _broker_arg(up)
+    _broker_arg(up, otherwise="an embedded broker, as do --host, --port, --config or --insecure")
     up.add_argument("--host", help="address the embedded broker listens on (default from broker.conf: 127.0.0.1)")
     up.add_argument("--port", type=int, help="port of the embedded broker (default from broker.conf: 1883)")
     up.add_argument("--config", type=Path, metavar="FILE", help="broker config (default: broker.conf)")
@@ -127,7 +135,8 @@ def build_parser() -> argparse.ArgumentParser:
     dremove.add_argument("--timeout", type=float, default=10.0, metavar="S", help="seconds to wait for the hub")
 
     say = sub.add_parser("say", help="send a text command to the hub and print its reply",
-                         description="Send a text command (Chinese, English or French) to the running hub.")
+                         description="Send a text command (Chinese, English or French, at most 1,000 characters) "
+                                     "to the running hub.", epilog=EXIT_STATUS)
     say.add_argument("text", nargs="+", help='the command, e.g. "打开客厅的灯" or "turn off the tv"')
     _broker_arg(say)
     say.add_argument("--json", action="store_true",
@@ -315,14 +324,20 @@ def _dashboard(args: argparse.Namespace, hub: Any) -> Any:
                            aligenie=gateway)
 
 
-async def _until_stopped() -> None:
-    """Wait for Ctrl-C or SIGTERM (both cancel the main task)."""
+def _stop_on_signals() -> None:
+    """From now on SIGTERM and SIGHUP cancel the main task, as Ctrl-C does. Called before anything starts:
+    a signal sent the moment the ready line is printed (or during start-up) stops cleanly, never kills."""
     loop = asyncio.get_running_loop()
     task = asyncio.current_task()
     assert task is not None
     for sig in (signal.SIGTERM, signal.SIGHUP):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, task.cancel)
+
+
+async def _until_stopped() -> None:
+    """Wait for Ctrl-C or SIGTERM (both cancel the main task)."""
+    _stop_on_signals()
     await asyncio.Event().wait()
 
 
@@ -344,14 +359,16 @@ async def cmd_up(args: argparse.Namespace) -> int:
     from hub.clock import RealClock
     from hub.web import DashboardError
 
+    _stop_on_signals()
     home = _fleet(args)
     db = args.db or default_db_path()
+    broker_url, broker_from = _up_broker(args)
     if args.speed <= 0 or args.speed > 10_000:
         raise CliError("--speed must be greater than 0 and at most 10000")
     clock = RealClock(args.speed)
     recorder = None
     try:
-        async with run_stack(home=home, broker_url=args.broker, broker_config=args.config, host=args.host,
+        async with run_stack(home=home, broker_url=broker_url, broker_config=args.config, host=args.host,
                              port=args.port, db=db, insecure=args.insecure, clock=clock,
                              interop=_interop(args)) as running, _dashboard(args, running.hub) as dashboard:
             if args.record is not None:
@@ -366,6 +383,7 @@ async def cmd_up(args: argparse.Namespace) -> int:
             summary = {
                 "broker": url,
                 "embedded": running.embedded is not None,
+                "broker_from": broker_from,
                 "database": str(db),
                 "home": str(args.home or (f"random fleet of {args.random} devices, seed {args.seed}"
                                           if args.random else "built-in demo home")),
@@ -381,7 +399,7 @@ async def cmd_up(args: argparse.Namespace) -> int:
                 print(json.dumps(summary, ensure_ascii=False), flush=True)
             else:
                 env = "" if url == "mqtt://127.0.0.1:1883" else f"GENIE_BROKER={url} "
-                kind = "embedded amqtt" if running.embedded else "external"
+                kind = "embedded amqtt" if running.embedded else f"external, from {broker_from}"
                 if running.credentials is not None:
                     from hub.paths import credentials_path
 
@@ -421,6 +439,23 @@ async def cmd_up(args: argparse.Namespace) -> int:
     if not args.json:
         print("Genie Sim stopped.", file=sys.stderr)
     return EXIT_OK
+
+
+def _up_broker(args: argparse.Namespace) -> tuple[str | None, str]:
+    """The broker `genie up` uses and where that choice comes from: --broker, else $GENIE_BROKER (as the help
+    says), else its own embedded broker (None)."""
+    from hub.protocol.mqtt import BROKER_ENV
+
+    if args.broker:
+        return args.broker, "--broker"
+    from_env = os.environ.get(BROKER_ENV, "").strip()
+    if not from_env:
+        return None, "embedded"
+    given = [flag for flag, value in (("--host", args.host), ("--port", args.port), ("--config", args.config),
+                                      ("--insecure", args.insecure or None)) if value is not None]
+    if given:  # options of the embedded broker say which one is meant
+        return None, f"embedded ({given[0]} given; ${BROKER_ENV} not used)"
+    return from_env, f"${BROKER_ENV}"
 
 
 async def cmd_replay(args: argparse.Namespace) -> int:
@@ -495,6 +530,7 @@ async def cmd_hub(args: argparse.Namespace) -> int:
     from genie.app import default_db_path, run_stack
     from hub.web import DashboardError
 
+    _stop_on_signals()
     db = args.db or default_db_path()
     try:
         automations = _load_home(args.home).automations()
@@ -557,6 +593,7 @@ async def cmd_spawn(args: argparse.Namespace) -> int:
         document = home.model_dump(mode="json", exclude_defaults=True)
         print(yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=120), end="")
         return EXIT_OK
+    _stop_on_signals()
     shards = _shards(home, args.processes)
     progress = Progress(len(home.devices), machine=args.machine_progress)
     children = [await _spawn_child(shard, args, progress, i) for i, shard in enumerate(shards[1:], start=1)]
@@ -735,7 +772,9 @@ async def cmd_remove(args: argparse.Namespace) -> int:
 async def cmd_say(args: argparse.Namespace) -> int:
     from hub.client import say
 
-    result = await say(_url(args), " ".join(args.text), lang=args.lang, timeout=args.timeout,
+    text = " ".join(args.text)
+    _check_text(text)
+    result = await say(_url(args), text, lang=args.lang, timeout=args.timeout,
                        session=args.session or _default_session())
     if args.json:
         print(json.dumps(result.model_dump(by_alias=True, exclude_none=True), ensure_ascii=False))
@@ -750,6 +789,17 @@ async def cmd_say(args: argparse.Namespace) -> int:
             raise CliError(str(exc)) from None
         print(speech.describe(), file=sys.stderr)
     return EXIT_OK if result.ok else EXIT_FAILED
+
+
+def _check_text(text: str) -> None:
+    """BadInput unless the hub can take ``text`` (the wire protocol's limit, not a copy of it)."""
+    from hub.protocol.messages import HubRequestPayload
+
+    limit = next(m.max_length for m in HubRequestPayload.model_fields["text"].metadata if hasattr(m, "max_length"))
+    if not text.strip():
+        raise BadInput("nothing to say: the text is empty")
+    if len(text) > limit:
+        raise BadInput(f"the text is {len(text):,} characters long; the hub takes at most {limit:,}")
 
 
 def _print_result(args: argparse.Namespace, result: Any) -> int:
@@ -790,6 +840,7 @@ async def cmd_scenes(args: argparse.Namespace) -> int:
 
 
 async def cmd_timers(args: argparse.Namespace) -> int:
+    from hub.automation.printable import printable
     from hub.client import automation_request, list_automations
 
     url = _url(args)
@@ -803,7 +854,7 @@ async def cmd_timers(args: argparse.Namespace) -> int:
     if not found.timers:
         print(f"no timers (hub time {found.now})")
     for timer in found.timers:
-        print(f"{timer.id:4}  {timer.at}  {timer.repeat or 'once':16} {timer.text}")
+        print(f"{timer.id:4}  {timer.at}  {printable(timer.repeat or 'once'):16} {printable(timer.text)}")
     return EXIT_OK
 
 
@@ -928,21 +979,31 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _fail(exc: BaseException) -> int:
+    """Print ``exc`` as one line; the exit status (3 for bad input, else 2)."""
+    from pydantic import ValidationError
+
     from hub.broker import BrokerConfigError, BrokerStartError
     from hub.client import HubUnavailable
     from hub.protocol.mqtt import ConnectionFailed
+    from hub.security import CredentialsError
     from hub.store import StoreError
 
+    # No common root yet: every error type whose message is written for the user is listed here (the
+    # dashboard's and the voice's are turned into CliError where they can happen).
     known = (CliError, BrokerConfigError, BrokerStartError, HubUnavailable, ConnectionFailed, StoreError,
-             ValueError, TimeoutError, OSError)
-    if isinstance(exc, BaseExceptionGroup):
+             CredentialsError, ValueError, TimeoutError, OSError)
+    while isinstance(exc, BaseExceptionGroup):
         exc = exc.exceptions[0]
-    if isinstance(exc, known):
+    if isinstance(exc, ValidationError):  # input the wire protocol refuses: its first reason, on one line
+        error = exc.errors()[0]
+        where = ".".join(str(part) for part in error["loc"])
+        message = f"invalid input: {where + ': ' if where else ''}{error['msg']}"
+    elif isinstance(exc, known):
         message = str(exc) or type(exc).__name__
     else:
         message = f"unexpected {type(exc).__name__}: {exc} (run with --debug for the traceback)"
-    print(f"genie: error: {message}", file=sys.stderr)
-    return EXIT_ERROR
+    print(f"genie: error: {' '.join(message.split())}", file=sys.stderr)
+    return EXIT_BAD_INPUT if isinstance(exc, BadInput | ValidationError) else EXIT_ERROR
 
 
 if __name__ == "__main__":

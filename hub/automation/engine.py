@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, cast
 from pydantic import ValidationError
 
 from hub.automation.models import Action, Automations, Repeat, Routine, Scene, Timer, zone
+from hub.automation.printable import printable
 from hub.automation.voice import Heard, bare, core, hear, reminder, scene_name, words
 from hub.directory import DeviceRecord
 from hub.nlu import Intent, Target, detect_language, load_lexicon, speech, understand
@@ -358,7 +359,7 @@ class Automation:
     async def _set_timer(self, text: str, lang: str, when: When, rest: str, now: datetime,
                          session: str | None = None) -> CommandResult:
         said = describe(when, lang, now)
-        rest = rest.strip(" ,，。.!！?？")
+        rest = printable(rest).strip(" ,，。.!！?？")  # what is kept and said back: no escape sequence
         if not rest:
             return self._said(text, lang, "timer_what", ok=False, when=said)
         if when.repeat is None and when.at <= now:

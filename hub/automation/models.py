@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from hub.automation.printable import printable
 from hub.nlu.when import Repeat as SpokenRepeat
 from hub.protocol import Names, PropertyValue
 
@@ -116,6 +117,12 @@ class Timer(_Strict):
     """The order as said ("关灯"): how the timer is listed."""
     lang: Literal["zh", "en", "fr"]
     created: float
+
+    @field_validator("text", "remind")
+    @classmethod
+    def _printable(cls, value: str | None) -> str | None:
+        """No escape sequence or control character is kept, also in a timer stored before this rule."""
+        return printable(value) if value is not None else None
 
     @model_validator(mode="after")
     def _does_something(self) -> Timer:

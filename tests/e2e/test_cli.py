@@ -10,6 +10,7 @@ import socket
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -140,7 +141,8 @@ async def test_bad_home_file_names_the_entry_and_field(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "command",
-    [[], ["up"], ["broker"], ["hub"], ["devices"], ["devices", "spawn"], ["devices", "list"], ["say"], ["home"],
+    [[], ["up"], ["broker"], ["hub"], ["devices"], ["devices", "spawn"], ["devices", "list"], ["devices", "remove"],
+     ["say"], ["home"],
      ["home", "reset"], ["home", "check"], ["scenes"], ["scenes", "list"], ["scenes", "run"], ["scenes", "add"],
      ["scenes", "delete"], ["timers"], ["timers", "list"], ["timers", "cancel"], ["listen"], ["replay"]],
 )
@@ -265,3 +267,97 @@ async def test_scenes_timers_and_announcements_from_the_command_line(genie_up: d
         if listen.returncode is None:
             listen.kill()
         await listen.wait()
+
+
+# ---------------------------------------------------------------------- issue 13, item 10: smaller ones
+
+
+async def test_up_uses_genie_broker_when_no_broker_is_given(broker: Any, tmp_path: Path) -> None:
+    """`genie up`'s help says $GENIE_BROKER is the default of --broker: it is, and the output says so."""
+    url = broker.url
+    proc = await asyncio.create_subprocess_exec(
+        *GENIE, "up", "--no-http", "--db", str(tmp_path / "hub.db"), "--json", stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE, env={**os.environ, "GENIE_BROKER": url})
+    try:
+        async with asyncio.timeout(30):
+            line = await proc.stdout.readline()  # type: ignore[union-attr]
+        assert line, (await proc.stderr.read()).decode()  # type: ignore[union-attr]
+        summary = json.loads(line)
+        assert (summary["broker"], summary["embedded"], summary["broker_from"]) == (url, False, "$GENIE_BROKER")
+        code, out, err = await genie("say", "打开台灯", env={"GENIE_BROKER": url})
+        assert code == 0 and out.startswith("好的"), err
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        async with asyncio.timeout(15):
+            await proc.wait()
+
+
+@pytest.mark.parametrize("text", ["", "   ", "开" * 1001])
+async def test_bad_text_is_one_line_and_its_own_exit_status(text: str) -> None:
+    code, out, err = await genie("say", "--broker", f"mqtt://127.0.0.1:{_free_port()}", text)
+    assert code == 3 and out == "" and err.count("\n") == 1, err
+    assert err in ("genie: error: nothing to say: the text is empty\n",
+                   "genie: error: the text is 1,001 characters long; the hub takes at most 1,000\n")
+    code, out, _ = await genie("say", "--help")
+    assert "3 when the text is empty or too long" in " ".join(out.split())
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+
+
+async def test_a_malformed_credentials_file_is_one_clear_line(_private_data_dir: Path) -> None:
+    _write(_private_data_dir / "credentials.json", "{not json")
+    code, out, err = await genie("say", "--broker", f"mqtt://127.0.0.1:{_free_port()}", "hi")
+    assert code == 2 and out == "" and err.count("\n") == 1, err
+    assert err.startswith(f"genie: error: credentials file {_private_data_dir / 'credentials.json'} is unreadable "
+                          "or malformed") and "delete it" in err and "unexpected" not in err
+
+
+def _controls(text: str) -> list[str]:
+    import unicodedata
+
+    return [c for c in text if c != "\n" and unicodedata.category(c) == "Cc"]
+
+
+async def test_escape_sequences_never_reach_the_timer_list(genie_up: dict[str, object], tmp_path: Path) -> None:
+    import sqlite3
+
+    env = {"GENIE_BROKER": str(genie_up["broker"])}
+    code, out, err = await genie("say", "turn off the tv in 10 minutes\x1b[2J\x1b]0;pwned\x07\u202e", env=env)
+    assert code == 0 and out == "OK, I'll turn off the tv in 10 minutes.\n", (out, err)
+    code, out, _ = await genie("say", "remind me to \x1b[31mcall mum\x1b[0m\r in 15 minutes", env=env)
+    assert code == 0 and _controls(out) == [] and "call mum" in out
+    code, out, _ = await genie("timers", "list", env=env)
+    assert code == 0 and _controls(out) == [] and "\u202e" not in out
+    assert [line.split(maxsplit=3)[-1] for line in out.splitlines()] == ["turn off the tv", "remind me to call mum"]
+    with sqlite3.connect(tmp_path / "hub.db") as db:
+        stored = [json.loads(row[0])["text"] for row in db.execute("SELECT timer FROM timers ORDER BY id")]
+    assert stored == ["turn off the tv", "remind me to call mum"]
+
+
+async def test_devices_spawn_stops_on_sigterm_when_the_broker_stops_at_the_same_moment(tmp_path: Path) -> None:
+    from hub.broker import EmbeddedBroker, load_config
+
+    for attempt in range(3):  # the race is narrow: try it a few times
+        embedded = EmbeddedBroker(load_config(None, host="127.0.0.1", port=0))
+        await embedded.start()
+        proc = await asyncio.create_subprocess_exec(
+            *GENIE, "devices", "spawn", "--broker", embedded.url, "--keepalive", "5",
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        try:
+            async with asyncio.timeout(30):
+                line = await proc.stdout.readline()  # type: ignore[union-attr]
+            assert b"devices online" in line, (await proc.stderr.read()).decode()  # type: ignore[union-attr]
+            stopping = asyncio.create_task(embedded.stop())
+            proc.send_signal(signal.SIGTERM)
+            await stopping
+            async with asyncio.timeout(10):
+                code = await proc.wait()
+            stderr = (await proc.stderr.read()).decode()  # type: ignore[union-attr]
+            assert code == 0 and "Traceback" not in stderr, (attempt, code, stderr)
+        finally:
+            if proc.returncode is None:
+                proc.kill()
+                await proc.wait()
