@@ -163,8 +163,8 @@ async def test_a_hung_client_is_dropped_after_one_and_a_half_keepalives(broker: 
 
 async def test_no_one_but_the_hub_may_take_the_hubs_client_id() -> None:
     """A broker drops the older of two sessions with one client id: a client logging in as `genie-hub`
-    would kick the hub off. The embedded broker refuses it (Mosquitto cannot tie client ids to users;
-    docs/scale-out.md)."""
+    would kick the hub off. The embedded broker refuses it (on Mosquitto every client id is its user's name;
+    tests/e2e/test_sessions.py covers both)."""
     from hub.security import Credentials
     from tests.brokers import amqtt_broker
 
