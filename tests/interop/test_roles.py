@@ -169,3 +169,21 @@ async def test_each_users_rights_on_a_real_broker(any_broker: BrokerUnderTest, u
         read = await _probes_until_marker(login)
     assert published == may_publish
     assert read == may_read
+
+
+@pytest.mark.parametrize(("user", "client_id", "accepted"), [
+    (HUB_USER, HUB_USER, True), (HUB_USER, "genie-hub-observer", True), (HUB_USER, "tv", False),
+    (HUB_USER, "genie-hub-", False), (CLIENT_USER, "genie-client-4f2a", True), (CLIENT_USER, CLIENT_USER, False),
+    (CLIENT_USER, "genie-client-", False), (CLIENT_USER, HUB_USER, False), (CLIENT_USER, "tv", False),
+    (CLIENT_USER, "genie-cli-4f2a", False), (HOMEASSISTANT_USER, HOMEASSISTANT_USER, True),
+    (HOMEASSISTANT_USER, "tv", False), (HERMES_USER, HUB_USER, False), ("tv", "tv", True), ("tv", "lamp", False),
+    ("genie-hub-x", "genie-hub-x", False), ("genie-client-x", "genie-client-x", False),
+])
+def test_a_client_id_belongs_to_one_user(user: str, client_id: str, accepted: bool) -> None:
+    """The rule GenieBroker applies at CONNECT (after giving the neighbours their user name as client id):
+    a device may not be named like the hub's or a text client's ids."""
+    credentials = Credentials.generate()
+    password = credentials.password_for(user)
+    assert password is not None
+    assert credentials.check(user, password, client_id) is accepted
+    assert not credentials.check(user, password + "x", client_id)
