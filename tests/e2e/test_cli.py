@@ -361,3 +361,21 @@ async def test_devices_spawn_stops_on_sigterm_when_the_broker_stops_at_the_same_
             if proc.returncode is None:
                 proc.kill()
                 await proc.wait()
+
+
+async def test_up_refuses_a_damaged_database_in_one_line_and_leaves_it_untouched(tmp_path: Path) -> None:
+    from tests.hub.test_store_integrity import filled
+
+    db = tmp_path / "hub.db"
+    filled(db, devices=20, commands=300)
+    data = bytearray(db.read_bytes())
+    data[-4096:] = b"\xa5" * 4096  # the last page overwritten
+    _write_bytes(db, bytes(data))
+    code, out, err = await genie("up", "--port", "0", "--no-http", "--db", str(db))
+    assert code == 2 and out == "" and err.count("\n") == 1, err
+    assert err.startswith(f"genie: error: hub database {db} is damaged (") and "move it aside" in err
+    assert db.read_bytes() == bytes(data)
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
+    path.write_bytes(data)
