@@ -840,7 +840,7 @@ async def cmd_scenes(args: argparse.Namespace) -> int:
 
 
 async def cmd_timers(args: argparse.Namespace) -> int:
-    from hub.automation.printable import printable
+    from hub.automation.models import printable
     from hub.client import automation_request, list_automations
 
     url = _url(args)

@@ -24,8 +24,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from pydantic import ValidationError
 
-from hub.automation.models import Action, Automations, Repeat, Routine, Scene, Timer, zone
-from hub.automation.printable import printable
+from hub.automation.models import Action, Automations, Repeat, Routine, Scene, Timer, printable, zone
 from hub.automation.voice import Heard, bare, core, hear, reminder, scene_name, words
 from hub.directory import DeviceRecord
 from hub.nlu import Intent, Target, detect_language, load_lexicon, speech, understand

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hub.automation.models import Timer
-from hub.automation.printable import printable
+from hub.automation.models import Timer, printable
 
 
 @pytest.mark.parametrize(("given", "kept"), [
