@@ -155,8 +155,10 @@ async def test_the_hub_keeps_working_through_forty_takeover_attempts(any_broker:
                                                                      stack: Running) -> None:
     """Issue 13, item 3: on the exported Mosquitto policy any credential took genie-hub's id (40 attempts
     made 1 of 10 concurrent commands fail)."""
+    # On Mosquitto the text-client login would take the batch's own session, which all text clients share
+    # there (test_two_text_clients_at_once): it is no impostor of the batch.
     attempts = [(victim, user, password(any_broker, user)) for victim in (HUB_ID, "tv")
-                for user in impostors(any_broker, victim)]
+                for user in impostors(any_broker, victim) if any_broker.kind == "amqtt" or user != CLIENT_USER]
     attempts += [(victim, None, None) for victim in (HUB_ID, "tv")]
     attempts += [(HUB_ID, HUB_USER, "wrong"), ("tv", "tv", "wrong")]
     attempts = (attempts * 4)[:40]
