@@ -21,6 +21,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import errno
 import logging
 import math
@@ -91,8 +92,8 @@ class GenieBroker(Broker):
         self.policy = policy or Policy()
         self._wildcards: set[str] = set()
         """Subscription filters with + or # (few: the hub's); every other filter is found by dict lookup."""
-        self._serving: dict[str, asyncio.Task[Any]] = {}
-        """The task serving each client id's accepted connection."""
+        self._serving: dict[str, tuple[asyncio.Task[Any], Any]] = {}
+        """The task serving each client id's accepted connection, and that connection's writer."""
         self._connecting: dict[str, tuple[asyncio.Lock, int]] = {}
         """Accepted CONNECTs of one client id are handled one at a time (the lock, and how many hold or await it)."""
 
@@ -187,7 +188,7 @@ class GenieBroker(Broker):
                     await self._close_previous(client_id)
                     task = asyncio.current_task()
                     if task is not None:
-                        self._serving[client_id] = task
+                        self._serving[client_id] = (task, writer)
                         task.add_done_callback(lambda done: self._forget(client_id, done))
             finally:
                 lock, waiting = self._connecting[client_id]
@@ -199,19 +200,20 @@ class GenieBroker(Broker):
 
     async def _close_previous(self, client_id: str) -> None:
         """Close the live connection of ``client_id``, if any, and wait until its session has ended."""
-        previous = self._serving.get(client_id)
-        if previous is None or previous.done() or previous is asyncio.current_task():
+        entry = self._serving.get(client_id)
+        if entry is None or entry[0].done() or entry[0] is asyncio.current_task():
             return
-        entry = self._sessions.get(client_id)
-        if entry is not None:
-            _LOGGER.info("%s: connected again, closing the previous connection", client_id)
-            _abort(entry[1])
+        previous, writer = entry
+        _LOGGER.info("%s: connected again, closing the previous connection", client_id)
+        if not _abort(writer):  # a WebSocket listener: no transport to cut, close it
+            with contextlib.suppress(Exception):  # already closing: the wait below is all there is to do
+                await writer.close()
         done, _pending = await asyncio.wait({previous}, timeout=TAKEOVER_TIMEOUT)
         if not done:
             _LOGGER.warning("%s: the previous connection did not close within %gs", client_id, TAKEOVER_TIMEOUT)
 
     def _forget(self, client_id: str, task: asyncio.Task[Any]) -> None:
-        if self._serving.get(client_id) is task:
+        if self._serving.get(client_id, (None, None))[0] is task:
             del self._serving[client_id]
 
     async def _lookup_session(self, handler: BrokerProtocolHandler,
@@ -240,12 +242,15 @@ class GenieBroker(Broker):
         return handler, session
 
 
-def _abort(handler: BrokerProtocolHandler) -> None:
-    """Cut a client's TCP connection at once, as if its network went: its reader ends and its will fires."""
-    stream = getattr(getattr(handler, "writer", None), "_writer", None)
+def _abort(writer: Any) -> bool:
+    """Cut a client's TCP connection (amqtt's writer adapter) at once, as if its network went: its reader
+    ends and its will fires. False if it is not a TCP stream."""
+    stream = getattr(writer, "_writer", None)
     transport = getattr(stream, "transport", None)
-    if transport is not None:
-        transport.abort()
+    if transport is None:
+        return False
+    transport.abort()
+    return True
 
 
 def default_config_path() -> Path | None:
@@ -378,7 +383,7 @@ class EmbeddedBroker:
                 if instance is not None:
                     instance.close()
             for _session, handler in list(broker._sessions.values()):
-                _abort(handler)
+                _abort(getattr(handler, "writer", None))
             try:
                 await asyncio.wait_for(broker.shutdown(), timeout=5)
             except (TimeoutError, Exception) as exc:  # shutting down: report, never mask the caller's error
