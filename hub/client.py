@@ -29,7 +29,7 @@ from hub.protocol import (
     encode,
 )
 from hub.protocol.mqtt import BrokerURL, MqttConnection
-from hub.security import CLIENT_ID_PREFIX, CLIENT_USER, Credentials
+from hub.security import CLIENT_ID_PREFIX, CLIENT_USER, LISTENER_ID_PREFIX, LISTENER_USER, Credentials
 
 REPLY_MAX_BYTES = 64 * 1024 * 1024
 """A directory of 10,000 devices is a few MB; the hub is trusted with more than a device is."""
@@ -51,13 +51,24 @@ def with_client_credentials(url: BrokerURL) -> BrokerURL:
     return BrokerURL(url.host, url.port, CLIENT_USER, credentials.client_password)
 
 
-def _unavailable(exc: ConnectionError, connected: bool) -> HubUnavailable:
+def with_listener_credentials(url: BrokerURL) -> BrokerURL:
+    """``url`` logged in as the listener (``genie listen``), when the data directory holds credentials."""
+    path = credentials_path()
+    if url.username is not None or not path.exists():
+        return url
+    credentials = Credentials.load(path)
+    return BrokerURL(url.host, url.port, LISTENER_USER, credentials.listener_password)
+
+
+def _unavailable(exc: ConnectionError, connected: bool, login: str | None) -> HubUnavailable:
     """What to say when the broker could not be reached, or dropped a connection it had accepted."""
     if not connected:
         return HubUnavailable(f"{exc} — is `genie up` running?")
-    return HubUnavailable(f"{exc} — the broker closed the connection: it stopped, or another text client logged "
-                          f"in as {CLIENT_USER} at the same moment (on Mosquitto all text clients share one "
-                          "session: run one at a time)")
+    if login is None:
+        return HubUnavailable(f"{exc} — the broker closed the connection")
+    return HubUnavailable(f"{exc} — the broker closed the connection: it stopped, or another client logged "
+                          f"in as {login} at the same moment (on Mosquitto every session is its login's name, "
+                          "so all clients of one login share one session: run one at a time)")
 
 
 HubReply = TextCommandResponse | ListDevicesResponse | HubInfoResponse | AutomationsResponse
@@ -104,7 +115,7 @@ async def _ask(url: BrokerURL, name: str, text: str | None, lang: str | None, ti
             raise HubUnavailable(f"the hub on {url} is offline — start it with `genie up`") from None
         raise HubUnavailable(f"no answer from a hub on {url} within {timeout:g}s — is `genie up` running?") from None
     except ConnectionError as exc:
-        raise _unavailable(exc, connected) from None
+        raise _unavailable(exc, connected, url.username) from None
     except ProtocolError as exc:
         raise HubUnavailable(f"the hub answered something unreadable: {exc.reason}") from None
     raise HubUnavailable(f"the connection to {url} closed before the hub answered")
@@ -171,10 +182,12 @@ async def announcements(url: BrokerURL, *, topics: Topics | None = None,
     """What the hub says unasked, as it says it (until the caller stops iterating); ``listening`` is
     called once the subscription is in place."""
     topics = topics or Topics()
-    client_id = f"{CLIENT_ID_PREFIX}listen-{uuid.uuid4().hex[:12]}"
+    url = with_listener_credentials(url)
+    prefix = f"{CLIENT_ID_PREFIX}listen-" if url.username == CLIENT_USER else LISTENER_ID_PREFIX
+    client_id = f"{prefix}{uuid.uuid4().hex[:12]}"
     connected = False
     try:
-        async with MqttConnection(with_client_credentials(url), client_id) as conn:
+        async with MqttConnection(url, client_id) as conn:
             connected = True
             await conn.subscribe(topics.announce)
             if listening is not None:
@@ -185,4 +198,4 @@ async def announcements(url: BrokerURL, *, topics: Topics | None = None,
                 except ProtocolError:
                     continue
     except ConnectionError as exc:
-        raise _unavailable(exc, connected) from None
+        raise _unavailable(exc, connected, url.username) from None

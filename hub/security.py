@@ -3,6 +3,9 @@
 - The hub (user ``genie-hub``) may do everything.
 - A text-command client (user ``genie-client``) may publish on the hub's command topic and read only
   its own reply topic and the hub's status.
+- A listener (user ``genie-listener``, what ``genie listen`` uses) may only read the hub's status and its
+  announcements; it has a login of its own so that, on Mosquitto where a session is its login's name, it
+  never shares one with a text client.
 - A device connects as its own id (username = client id = deviceId); it may publish only under
   ``{prefix}/dev/{id}/`` (never ``request``, which is the hub's) and read only its own request topic
   and the broadcast topics.
@@ -32,12 +35,15 @@ from hub.protocol.topics import DEVICE_ID_RE, topic_matches
 
 HUB_USER = "genie-hub"
 CLIENT_USER = "genie-client"
+LISTENER_USER = "genie-listener"
 CREDENTIALS_FILE = "credentials.json"
-RESERVED_CLIENT_IDS = frozenset({HUB_USER, CLIENT_USER})
+RESERVED_CLIENT_IDS = frozenset({HUB_USER, CLIENT_USER, LISTENER_USER})
 """Client ids no one but their owner may use (a device named so could otherwise kick the hub off)."""
 HUB_ID_PREFIX = f"{HUB_USER}-"
 CLIENT_ID_PREFIX = f"{CLIENT_USER}-"
 """Text clients connect as ``genie-client-<something>``, so that several can run at once."""
+LISTENER_ID_PREFIX = f"{LISTENER_USER}-"
+_RESERVED_PREFIXES = (HUB_ID_PREFIX, CLIENT_ID_PREFIX, LISTENER_ID_PREFIX)
 
 
 def owns_client_id(username: str, client_id: str | None) -> bool:
@@ -46,6 +52,7 @@ def owns_client_id(username: str, client_id: str | None) -> bool:
 
     - the hub: ``genie-hub``, or ``genie-hub-<something>`` (tools with the hub's rights);
     - a text client: ``genie-client-<something>``;
+    - a listener: ``genie-listener``, or ``genie-listener-<something>``;
     - a Home Assistant or Hermes user: its user name (the broker gives it that id whatever it asked for,
       see ``session_client_id``);
     - a device: its own id, which may not look like the hub's or a text client's.
@@ -55,7 +62,9 @@ def owns_client_id(username: str, client_id: str | None) -> bool:
         return cid == HUB_USER or (cid.startswith(HUB_ID_PREFIX) and len(cid) > len(HUB_ID_PREFIX))
     if username == CLIENT_USER:
         return cid.startswith(CLIENT_ID_PREFIX) and len(cid) > len(CLIENT_ID_PREFIX)
-    if cid.startswith((HUB_ID_PREFIX, CLIENT_ID_PREFIX)) or cid in RESERVED_CLIENT_IDS:
+    if username == LISTENER_USER:
+        return cid == LISTENER_USER or (cid.startswith(LISTENER_ID_PREFIX) and len(cid) > len(LISTENER_ID_PREFIX))
+    if cid.startswith(_RESERVED_PREFIXES) or cid in RESERVED_CLIENT_IDS:
         return False
     return cid == username
 
@@ -96,11 +105,19 @@ class Credentials:
         digest = hmac.new(self.secret.encode(), f"device:{device_id}".encode(), hashlib.sha256).digest()
         return base64.urlsafe_b64encode(digest[:24]).decode()
 
+    @property
+    def listener_password(self) -> str:
+        """The password of ``genie-listener`` (derived from the secret, like a device's, from its own message)."""
+        digest = hmac.new(self.secret.encode(), b"listener", hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(digest[:24]).decode()
+
     def password_for(self, username: str) -> str | None:
         if username == HUB_USER:
             return self.hub_password
         if username == CLIENT_USER:
             return self.client_password
+        if username == LISTENER_USER:
+            return self.listener_password
         if username in INTEROP_USERS:
             return role_password(self.secret, username)
         if DEVICE_ID_RE.fullmatch(username):
@@ -173,6 +190,8 @@ class Policy:
                 return client_id is not None and topic == t.command_reply(client_id)
             except ValueError:
                 return False
+        if username == LISTENER_USER:
+            return action is not Action.PUBLISH and topic in (t.hub_status, t.announce)
         role = self._roles.get(username or "")
         if role is not None:
             return role.allowed(action, topic)
@@ -207,7 +226,8 @@ def mosquitto_acl(device_ids: list[str], topics: Topics | None = None) -> str:
     p = t.prefix
     sections = [f"user {HUB_USER}\ntopic readwrite #\n",
                 f"user {CLIENT_USER}\ntopic write {t.command}\ntopic read {t.hub_status}\ntopic read {t.announce}\n"
-                f"topic read {p}/hub/reply/+\n"]
+                f"topic read {p}/hub/reply/+\n",
+                f"user {LISTENER_USER}\ntopic read {t.hub_status}\ntopic read {t.announce}\n"]
     sections += [role.mosquitto_acl() for role in interop_roles(t).values()]
     for device_id in device_ids:
         if not owns_client_id(device_id, device_id):
@@ -243,7 +263,8 @@ def export_mosquitto(directory: Path, credentials: Credentials | None, device_id
     else:
         passwd, acl = directory / "passwd", directory / "acl"
         lines += ["allow_anonymous false", f"password_file {passwd.resolve()}", f"acl_file {acl.resolve()}"]
-        users = [(HUB_USER, credentials.hub_password), (CLIENT_USER, credentials.client_password)]
+        users = [(HUB_USER, credentials.hub_password), (CLIENT_USER, credentials.client_password),
+                 (LISTENER_USER, credentials.listener_password)]
         users += [(d, credentials.device_password(d)) for d in device_ids if owns_client_id(d, d)]
         users += [(u, role_password(credentials.secret, u)) for u in sorted(INTEROP_USERS)]
         fd = os.open(passwd, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -252,7 +273,7 @@ def export_mosquitto(directory: Path, credentials: Credentials | None, device_id
         lines += [
             "# Every client id is its user name (hub genie-hub, a device its id, ...): no login can take over",
             "# another's session. Text clients (genie-client) therefore share one session: two at once take it",
-            "# from each other (docs/reliability.md, Mosquitto).",
+            "# from each other (docs/reliability.md, Mosquitto); `genie listen` has a login of its own.",
             "use_username_as_clientid true",
         ]
         acl.write_text(mosquitto_acl(device_ids, t), encoding="utf-8")
