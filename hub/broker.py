@@ -39,6 +39,7 @@ from amqtt.mqtt.protocol.broker_handler import BrokerProtocolHandler
 from amqtt.session import Session
 from amqtt.utils import gen_client_id
 
+from hub.protocol.codec import clip, quote
 from hub.protocol.topics import topic_matches
 from hub.security import Action, Credentials, Policy, session_client_id
 
@@ -151,8 +152,8 @@ class GenieBroker(Broker):
             return True
         ok = self.credentials.check(session.username, session.password, session.client_id)
         if not ok:
-            _LOGGER.warning("refused connection of %r (user %r): bad credentials", session.client_id,
-                            session.username)
+            _LOGGER.warning("refused connection of %s (user %s): bad credentials", quote(session.client_id or ""),
+                            quote(session.username or ""))
         return ok
 
     async def _topic_filtering(self, session: Session, topic: str, action: AmqttAction) -> bool:
@@ -160,7 +161,8 @@ class GenieBroker(Broker):
             return True
         allowed = self.policy.allowed(session.username, session.client_id, _ACTIONS[action], topic)
         if not allowed and action != AmqttAction.RECEIVE:
-            _LOGGER.warning("refused %s of %s by %r", _ACTIONS[action].value, topic, session.client_id)
+            _LOGGER.warning("refused %s of %s by %s", _ACTIONS[action].value, clip(topic),
+                            quote(session.client_id or ""))
         return allowed
 
     async def _initialize_client_session(self, reader: Any, writer: Any, remote_address: str,

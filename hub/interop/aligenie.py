@@ -12,7 +12,6 @@ expects). The HTTP route that calls it lives with the hub's web server (docs/int
 from __future__ import annotations
 
 import hmac
-import json
 import logging
 import os
 import secrets
@@ -21,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hub.protocol import ErrorCode, ErrorResponse, PropertyValue, Request
+from hub.protocol.codec import ProtocolError, parse_json, quote
 from hub.protocol.messages import ERROR_MESSAGES
 from hub.protocol.vocabulary import ACTIONS, QUERY_ACTIONS
 
@@ -98,7 +98,7 @@ class AliGenieGateway:
         except GatewayError as exc:
             return self._error(header, payload, exc.code, exc.message)
         except Exception:  # a bug must still answer an envelope, never an HTTP 500
-            _LOGGER.exception("aligenie gateway: failed on %r", header)
+            _LOGGER.exception("aligenie gateway: failed on %s", quote(repr(header)))
             return self._error(header, payload, ErrorCode.SERVICE_ERROR, ERROR_MESSAGES[ErrorCode.SERVICE_ERROR])
 
     # ------------------------------------------------------------------ request checks
@@ -109,9 +109,10 @@ class AliGenieGateway:
             if size > MAX_BODY:
                 raise GatewayError(ErrorCode.INVALIDATE_CONTROL_ORDER, f"request of {size} bytes exceeds {MAX_BODY}")
             try:
-                body = json.loads(body)
-            except ValueError:
-                raise GatewayError(ErrorCode.INVALIDATE_CONTROL_ORDER, "the request is not JSON") from None
+                body = parse_json(body, max_bytes=MAX_BODY)
+            except ProtocolError as exc:  # not JSON, or nested past what any request needs
+                raise GatewayError(ErrorCode.INVALIDATE_CONTROL_ORDER, f"the request is not usable JSON: {exc.reason}"
+                                   ) from None
         if not isinstance(body, dict):
             raise GatewayError(ErrorCode.INVALIDATE_CONTROL_ORDER, "the request is not a JSON object")
         header, payload = body.get("header"), body.get("payload")

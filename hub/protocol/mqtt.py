@@ -38,6 +38,7 @@ from urllib.parse import unquote, urlsplit
 
 import aiomqtt
 
+from hub.protocol.codec import clip
 from hub.protocol.topics import topic_matches
 
 _LOGGER = logging.getLogger(__name__)
@@ -311,7 +312,7 @@ class MqttConnection:
             async for message in self._client.messages:
                 topic = str(message.topic)
                 if not any(topic_matches(topic, f) for f in self._filters):
-                    _LOGGER.debug("%s: dropped %s (matches no subscription of ours)", self.client_id, topic)
+                    _LOGGER.debug("%s: dropped %s (matches no subscription of ours)", self.client_id, clip(topic))
                     continue
                 payload = message.payload
                 if isinstance(payload, str):

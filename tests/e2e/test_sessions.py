@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import struct
 from collections.abc import AsyncIterator
 
@@ -30,9 +31,9 @@ from hub.protocol import (
     encode,
 )
 from hub.protocol.mqtt import Inbound, MqttConnection
-from hub.security import CLIENT_USER, HUB_USER, LISTENER_USER
+from hub.security import CLIENT_USER, HUB_USER, LISTENER_USER, Credentials
 from hub.service import HUB_ID
-from tests.brokers import BrokerUnderTest
+from tests.brokers import BrokerUnderTest, amqtt_broker
 
 pytestmark = pytest.mark.e2e
 
@@ -247,3 +248,13 @@ async def test_two_text_clients_at_once(any_broker: BrokerUnderTest, stack: Runn
     finally:
         listener.cancel()
         await asyncio.gather(listener, return_exceptions=True)
+
+
+async def test_a_refusal_quotes_a_huge_client_id_and_user_name_in_one_short_line(
+        caplog: pytest.LogCaptureFixture) -> None:
+    """An attacker's 60,000-character client id and user name end up in the log as a few hundred characters."""
+    async with amqtt_broker(Credentials.generate()) as target:
+        with caplog.at_level(logging.WARNING, logger="hub.broker"):
+            assert await connack(target, "x" * 60_000, "y" * 60_000, "wrong") == REFUSED
+    refusals = [r.getMessage() for r in caplog.records if r.name == "hub.broker"]
+    assert refusals and all(len(line) < 1_000 for line in refusals), [len(line) for line in refusals]

@@ -133,9 +133,13 @@ async def test_an_offline_device_is_reported_offline(gateway: AliGenieGateway, i
     {"header": {"namespace": "AliGenie.Iot.Device.Control", "name": "TurnOn", "messageId": "1",
                 "payLoadVersion": True}, "payload": {"accessToken": TOKEN}},
     b"{" * 300_000,
+    b"[" * 100_000,  # deeper than Python's parser goes: a RecursionError, not a "not JSON"
+    b'{"header": {}, "payload": {"x": ' + b"[" * 50_000 + b"]" * 50_000 + b"}}",
 ])
-async def test_malformed_requests_get_an_envelope_never_an_exception(gateway: AliGenieGateway, body: Any) -> None:
+async def test_malformed_requests_get_an_envelope_never_an_exception(gateway: AliGenieGateway, body: Any,
+                                                                     caplog: pytest.LogCaptureFixture) -> None:
     response = await gateway.handle(body)
+    assert not [r for r in caplog.records if r.exc_info], "a malformed request is no failure of the gateway"
     assert_error(response, None, "INVALIDATE_CONTROL_ORDER")
     assert response["header"]["namespace"].startswith("AliGenie.Iot.Device.")
     json.dumps(response)  # always serialisable as the HTTP answer
