@@ -99,9 +99,6 @@ def check_log(caplog: pytest.LogCaptureFixture, dropped: dict[str, int]) -> list
     return warnings
 
 
-# The exported Mosquitto policy does not yet let the hub read homeassistant/# and hermes/# (issue 13, item 3):
-# the neighbours' own topics are tested on the embedded broker; the hub's limits do not depend on the broker.
-@pytest.mark.parametrize("any_broker", ["amqtt"], indirect=True)
 async def test_the_bridge_drops_a_10mb_command_and_a_nested_one_with_one_short_line_each(
         home: Home, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO)
@@ -119,7 +116,6 @@ async def test_the_bridge_drops_a_10mb_command_and_a_nested_one_with_one_short_l
     assert home.hub.directory.get("front-door").state["lockstate"] == "locked"  # type: ignore[union-attr]
 
 
-@pytest.mark.parametrize("any_broker", ["amqtt"], indirect=True)
 async def test_hermes_drops_a_10mb_query_and_answers_a_nested_one_with_an_error(
         home: Home, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO)
