@@ -81,7 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
     broker.add_argument("--export", nargs=2, metavar=("KIND", "DIR"),
                         help="instead of running, write an equivalent config for another broker: "
                              "`--export mosquitto DIR` writes mosquitto.conf, passwd and acl (for the "
-                             "devices of --home)")
+                             "devices of --home): one ACL section per login, every client id bound to its login "
+                             "(use_username_as_clientid)")
     broker.add_argument("--home", type=Path, metavar="FILE",
                         help="with --export: the home whose devices get passwords (default: the demo home)")
 
