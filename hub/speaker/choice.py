@@ -1,5 +1,6 @@
 """The answer to "which one?" when the speaker named the devices it could mean: "the first one", "第二个",
-"la première", a device's id ("front-door"), or a name or room only one of them has."""
+"la première", a device's id ("front-door"), or a name or room only one of them has; and the order the
+question lists them in."""
 
 from __future__ import annotations
 
@@ -38,6 +39,12 @@ def _ordinal(text: str, lang: str) -> int | None:
 def _ids_said(text: str, candidates: list[DeviceRecord]) -> list[DeviceRecord]:
     said = f" {normalize(text).replace('-', ' ').replace('_', ' ')} "
     return [r for r in candidates if f" {normalize(r.id).replace('-', ' ').replace('_', ' ')} " in said]
+
+
+def oldest_first(records: list[DeviceRecord]) -> list[DeviceRecord]:
+    """``records`` by when each first registered, oldest first, those of unknown age last: "the first one" is
+    the lock the home has had longest, never an impostor that registered under its names yesterday."""
+    return sorted(records, key=lambda r: (r.registered is None, r.registered or 0.0))
 
 
 def chosen(text: str, understanding: Understanding, candidates: list[DeviceRecord]) -> DeviceRecord | None:

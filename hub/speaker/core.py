@@ -26,7 +26,7 @@ from hub.protocol import (
     Request,
 )
 from hub.protocol.vocabulary import QUERY_ACTIONS, adjust_action_for, set_action_for
-from hub.speaker.choice import chosen
+from hub.speaker.choice import chosen, oldest_first
 from hub.speaker.model import (
     ACTION_CATEGORIES,
     ASKING,
@@ -339,7 +339,7 @@ class Speaker:
         if outcome.problem is not None:
             return outcome
         if len(devices) > 1 and _opens_a_lock(intent, devices):  # never the code to several devices at once
-            outcome.problem, outcome.candidates = "which_lock", devices
+            outcome.problem, outcome.candidates = "which_lock", oldest_first(devices)
             return outcome
         if intent.action == "set" and intent.value is None:
             outcome.problem, outcome.candidates = "no_value", devices

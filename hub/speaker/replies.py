@@ -308,16 +308,43 @@ def _in(lex: Lexicon, seconds: int) -> str:
                     lex.lang, now)
 
 
-def _labels(lex: Lexicon, records: list[DeviceRecord]) -> list[str]:
-    """Each device named so that the user can tell them apart, even under the same name: "门锁（front-door）"."""
-    return [lex.replies["which_label"].format(name=r.name(lex.lang), id=r.id) for r in records]
+NEW_DEVICE = 7 * 86_400.0
+"""Seconds after its first registration during which the which-lock question calls a device new."""
 
 
-def problem_sentence(lex: Lexicon, outcome: Outcome, directory: Directory) -> str:
+def _labels(lex: Lexicon, records: list[DeviceRecord], now: datetime) -> list[str]:
+    """Each device named so that the user can tell them apart, even under the same name: "门锁（front-door）";
+    one that first registered within ``NEW_DEVICE`` is said to be new, and since when, so that an impostor
+    stands out: "门锁（rogue-1，新设备，今天12:05首次注册）"."""
+    labels = []
+    for record in records:
+        name, registered = record.name(lex.lang), record.registered
+        if registered is None or now.timestamp() - registered >= NEW_DEVICE:
+            labels.append(lex.replies["which_label"].format(name=name, id=record.id))
+        else:
+            labels.append(lex.replies["which_label_new"].format(name=name, id=record.id,
+                                                                when=_registered(lex, registered, now)))
+    return labels
+
+
+def _registered(lex: Lexicon, registered: float, now: datetime) -> str:
+    """"今天12:05", "yesterday at 09:30", "le 28/11 à 8 h 00": when a device first registered, seen from ``now``."""
+    words = lex.replies["first_registered"]
+    at = datetime.fromtimestamp(registered, now.tzinfo)
+    day = words["days"].get((now.date() - at.date()).days)
+    if day is None:
+        day = words["date"].format(year=at.year, month=at.month, day=at.day)
+    return str(words["at"].format(day=day, hour=at.hour, minute=at.minute))
+
+
+def problem_sentence(lex: Lexicon, outcome: Outcome, directory: Directory, *, now: datetime | None = None) -> str:
+    """Why nothing was done, or the question asked instead; ``now`` (default: this moment, in the machine's time
+    zone) is what "new, first registered today" is seen from."""
     replies = lex.replies
     args = outcome.problem_args
     if outcome.problem == "which_lock":
-        return replies["which_lock"].format(options=speech.join(lex, _labels(lex, outcome.candidates)))
+        now = now or datetime.now().astimezone()
+        return replies["which_lock"].format(options=speech.join(lex, _labels(lex, outcome.candidates, now)))
     category = args.get("category", "")
     what = lex.noun(category) if category else ""
     if outcome.problem == "ambiguous":

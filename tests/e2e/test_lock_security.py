@@ -74,7 +74,7 @@ async def test_a_rogue_lock_under_the_front_doors_names_never_receives_the_code(
         await observer.subscribe("genie/#", qos=1)
         asked = await say(client, f"unlock the front door, code {CODE}", session="owner", timeout=10)
         assert not asked.ok and asked.actions == []
-        assert "door lock (front-door)" in asked.reply and f"door lock ({ROGUE})" in asked.reply
+        assert "door lock (front-door" in asked.reply and f"door lock ({ROGUE}, new" in asked.reply
         assert CODE not in asked.text and CODE not in asked.reply
         before = await _until_marker(observer)
         assert [t for t, _ in before if t.startswith("genie/dev/") and t.endswith("/request")] == []
