@@ -15,7 +15,17 @@
   (persistent session) — before it checks the password, so a refused CONNECT left the live session dead
   while both ends believed they were connected (issue 13). Ours refuses first, with CONNACK 5, touching
   nothing; an accepted CONNECT that names a live session closes that connection first (its client sees
-  it and reconnects, its will fires), where amqtt left it open but cut off.
+  it and reconnects, its will fires), where amqtt left it open but cut off;
+- **last wills under the topic ACL**: amqtt 0.12.1 publishes a will with no permission check, so one
+  device's password unlocked the front door through wills on its request topic (issue 13, second red-team
+  run). A CONNECT whose will its login may not publish is refused (CONNACK 5), and a will is checked again
+  when it fires;
+- **bounded packets and sessions**: a packet whose remaining length is over ``MAX_PACKET_BYTES`` drops
+  the connection on its fixed header, before its body is read; a session holds at most
+  ``MAX_UNRELEASED_QOS2`` QoS 2 messages awaiting PUBREL; a payload over the protocol's limit is acknowledged
+  and delivered to no one (as Mosquitto's message_size_limit); text clients (unbounded ids) may not keep a
+  persistent session; a connection must send its CONNECT within ``CONNECT_TIMEOUT`` seconds; the refused
+  filters of one SUBSCRIBE are one log line.
 """
 
 from __future__ import annotations
@@ -31,17 +41,30 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from amqtt.adapters import ReaderAdapter, WriterAdapter
 from amqtt.broker import Action as AmqttAction
 from amqtt.broker import Broker
 from amqtt.errors import AMQTTError, MQTTError, NoDataError
-from amqtt.mqtt.connack import NOT_AUTHORIZED, ConnackPacket
+from amqtt.mqtt.connack import IDENTIFIER_REJECTED, NOT_AUTHORIZED, ConnackPacket
+from amqtt.mqtt.constants import QOS_2
+from amqtt.mqtt.packet import MQTTFixedHeader
+from amqtt.mqtt.protocol import handler as amqtt_handler
 from amqtt.mqtt.protocol.broker_handler import BrokerProtocolHandler
+from amqtt.mqtt.publish import PublishPacket
 from amqtt.session import Session
 from amqtt.utils import gen_client_id
 
-from hub.protocol.codec import clip, quote
+from hub.protocol.codec import MAX_PAYLOAD_BYTES, quote
 from hub.protocol.topics import topic_matches
-from hub.security import Action, Credentials, Policy, session_client_id
+from hub.security import (
+    CLIENT_USER,
+    LISTENER_USER,
+    MAX_PACKET_BYTES,
+    Action,
+    Credentials,
+    Policy,
+    session_client_id,
+)
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -64,6 +87,19 @@ TAKEOVER_TIMEOUT = 5.0
 KEEPALIVE_FACTOR = 1.5
 """MQTT 3.1.1 §3.1.2.10: the server drops a client silent for one and a half keepalive periods."""
 
+MAX_UNRELEASED_QOS2 = 100
+"""QoS 2 messages a session may have received and not yet released (PUBREL); one more drops the connection."""
+
+CONNECT_TIMEOUT = 10.0
+"""Seconds a new connection has to send its CONNECT before it is closed."""
+
+PERSISTENT_REFUSED = frozenset({CLIENT_USER, LISTENER_USER})
+"""Logins that may not keep a persistent session (clean_session=False): their client ids are unbounded
+(genie-client-<anything>), so each would be a session kept forever."""
+
+REFUSALS_QUOTED = 3
+"""Refused filters of one SUBSCRIBE that its log line quotes (it counts them all)."""
+
 _ACTIONS = {AmqttAction.PUBLISH: Action.PUBLISH, AmqttAction.SUBSCRIBE: Action.SUBSCRIBE,
             AmqttAction.RECEIVE: Action.RECEIVE}
 
@@ -83,6 +119,66 @@ _DROPS: set[asyncio.Future[None]] = set()
 BrokerProtocolHandler.handle_read_timeout = _drop_silent_client  # type: ignore[method-assign]
 
 
+class PacketTooLarge(Exception):
+    """A packet's remaining length is over the connection's limit; amqtt's reader loop ends on it (an
+    MQTTError would only discard the packet and go on reading its body as packets)."""
+
+
+class _BoundedReader(ReaderAdapter):
+    """A client's reader that carries the largest packet its connection may send (checked by
+    ``_CheckedFixedHeader``) and a name for the log."""
+
+    def __init__(self, inner: ReaderAdapter, max_packet_bytes: int, who: str) -> None:
+        self.inner = inner
+        self.max_packet_bytes = max_packet_bytes
+        self.who = who
+
+    async def read(self, n: int = -1) -> bytes:
+        return await self.inner.read(n)
+
+    def feed_eof(self) -> None:
+        self.inner.feed_eof()
+
+
+class _CheckedFixedHeader(MQTTFixedHeader):
+    """amqtt's fixed header, refused on the spot when its remaining length is over the reader's limit."""
+
+    @classmethod
+    async def from_stream(cls, reader: ReaderAdapter) -> _CheckedFixedHeader | None:
+        header = await super().from_stream(reader)
+        limit = getattr(reader, "max_packet_bytes", None)
+        if header is not None and limit is not None and header.remaining_length > limit:
+            who = getattr(reader, "who", "?")
+            _LOGGER.warning("%s: a packet of %d bytes (type %d), over the limit of %d: dropping the connection",
+                            who, header.remaining_length, header.packet_type, limit)
+            raise PacketTooLarge(f"{who}: packet of {header.remaining_length} bytes, over {limit}")
+        return header
+
+
+# amqtt 0.12.1's reader loop reads every packet whole (a 100 MB PUBLISH, 100 MB in memory). Packets over
+# MAX_PACKET_BYTES (hub.security) are refused on their fixed header; a CONNECT, read otherwise, is bounded
+# by its own fields (each at most 64 KiB: a will's payload too, under the protocol's 256 KiB). Only readers
+# that carry a limit (our broker's) are checked, an amqtt client's are not.
+amqtt_handler.MQTTFixedHeader = _CheckedFixedHeader  # type: ignore[misc]
+
+
+class _GenieHandler(BrokerProtocolHandler):
+    """amqtt's broker-side protocol handler with a cap on unreleased inbound QoS 2 messages."""
+
+    async def handle_publish(self, publish_packet: PublishPacket) -> None:
+        session = self.session
+        packet_id = publish_packet.variable_header.packet_id if publish_packet.variable_header else None
+        if (session is not None and publish_packet.qos == QOS_2 and packet_id not in session.inflight_in
+                and len(session.inflight_in) >= MAX_UNRELEASED_QOS2):
+            _LOGGER.warning("%s: over %d QoS 2 messages never released (PUBREL): dropping the connection",
+                            quote(session.client_id or ""), MAX_UNRELEASED_QOS2)
+            if not _abort(self.writer):
+                with contextlib.suppress(Exception):  # already closing
+                    await self.writer.close()  # type: ignore[union-attr]
+            return
+        await super().handle_publish(publish_packet)
+
+
 class GenieBroker(Broker):
     """amqtt's Broker with our retained-delivery, keepalive and access-control fixes."""
 
@@ -97,6 +193,13 @@ class GenieBroker(Broker):
         """The task serving each client id's accepted connection, and that connection's writer."""
         self._connecting: dict[str, tuple[asyncio.Lock, int]] = {}
         """Accepted CONNECTs of one client id are handled one at a time (the lock, and how many hold or await it)."""
+        self._refused_filters: dict[int, list[str]] = {}
+        """The refused filters of the SUBSCRIBE each session (by id()) is being answered."""
+
+    async def _client_connected(self, listener_name: str, reader: ReaderAdapter, writer: WriterAdapter) -> None:
+        peer = writer.get_peer_info()
+        who = f"{peer[0]}:{peer[1]}" if peer else "a client"
+        await super()._client_connected(listener_name, _BoundedReader(reader, MAX_PACKET_BYTES, who), writer)
 
     # amqtt 0.12.1 matches every published message against every subscription filter in turn (with a
     # debug f-string each): O(subscriptions) per message, 3,000 filters with 1,000 devices. Devices
@@ -147,6 +250,45 @@ class GenieBroker(Broker):
             await handler.mqtt_publish(retained.topic, retained.data, qos,
                                        retain=True)
 
+    async def _handle_message_delivery(self, client_session: Session, handler: BrokerProtocolHandler,
+                                       wait_deliver: asyncio.Future[Any]) -> bool:
+        message = wait_deliver.result()
+        if message is not None and len(message.data or b"") > MAX_PAYLOAD_BYTES:  # acknowledged, delivered to no one
+            _LOGGER.warning("dropped a message of %d bytes (over %d) on %s from %s", len(message.data),
+                            MAX_PAYLOAD_BYTES, quote(message.topic or ""), quote(client_session.client_id or ""))
+            return True
+        return bool(await super()._handle_message_delivery(client_session, handler, wait_deliver))
+
+    def _will_allowed(self, session: Session) -> bool:
+        """May this session's last will be published: a topic name (no wildcard) its login may publish on."""
+        topic = session.will_topic or ""
+        if not topic or "+" in topic or "#" in topic or topic.startswith("$"):
+            return False
+        return self.credentials is None or self.policy.allowed(session.username, session.client_id, Action.PUBLISH,
+                                                               topic)
+
+    async def _handle_disconnect(self, client_session: Session, handler: BrokerProtocolHandler,
+                                 disconnect_waiter: asyncio.Future[Any]) -> None:
+        if client_session.will_flag and not self._will_allowed(client_session):  # refused at CONNECT: never here
+            _LOGGER.warning("%s: its last will on %s is not allowed, dropped", quote(client_session.client_id or ""),
+                            quote(client_session.will_topic or ""))
+            client_session.will_flag = False
+        await super()._handle_disconnect(client_session, handler, disconnect_waiter)
+
+    async def _handle_subscription(self, client_session: Session, handler: BrokerProtocolHandler,
+                                   subscribe_waiter: asyncio.Future[Any]) -> None:
+        refused: list[str] = []
+        self._refused_filters[id(client_session)] = refused
+        try:
+            await super()._handle_subscription(client_session, handler, subscribe_waiter)
+        finally:
+            del self._refused_filters[id(client_session)]
+        if refused:
+            shown = ", ".join(quote(f, 80) for f in refused[:REFUSALS_QUOTED])
+            more = f" and {len(refused) - REFUSALS_QUOTED} more" if len(refused) > REFUSALS_QUOTED else ""
+            _LOGGER.warning("refused %d subscription filter(s) of %s: %s%s", len(refused),
+                            quote(client_session.client_id or ""), shown, more)
+
     async def _authenticate(self, session: Session, listener: Any) -> bool:
         if self.credentials is None:
             return True
@@ -160,8 +302,13 @@ class GenieBroker(Broker):
         if self.credentials is None:
             return True
         allowed = self.policy.allowed(session.username, session.client_id, _ACTIONS[action], topic)
-        if not allowed and action != AmqttAction.RECEIVE:
-            _LOGGER.warning("refused %s of %s by %s", _ACTIONS[action].value, clip(topic),
+        if allowed or action == AmqttAction.RECEIVE:
+            return allowed
+        refused = self._refused_filters.get(id(session)) if action == AmqttAction.SUBSCRIBE else None
+        if refused is not None:
+            refused.append(topic)  # one line for the whole SUBSCRIBE (_handle_subscription)
+        else:
+            _LOGGER.warning("refused %s of %s by %s", _ACTIONS[action].value, quote(topic),
                             quote(session.client_id or ""))
         return allowed
 
@@ -169,18 +316,31 @@ class GenieBroker(Broker):
                                          remote_port: int) -> tuple[BrokerProtocolHandler, Session]:
         """Read the CONNECT, authenticate it, and only then look its client id up (see the module's doc)."""
         try:
-            handler, session = await BrokerProtocolHandler.init_from_connect(reader, writer, self.plugins_manager)
-        except (AMQTTError, MQTTError, NoDataError) as exc:  # amqtt logs, closes and re-raises likewise
+            async with asyncio.timeout(CONNECT_TIMEOUT):
+                handler, session = await _GenieHandler.init_from_connect(reader, writer, self.plugins_manager)
+        except (AMQTTError, MQTTError, NoDataError, TimeoutError) as exc:  # amqtt logs, closes and re-raises likewise
+            if isinstance(exc, TimeoutError):
+                exc = AMQTTError(f"no CONNECT within {CONNECT_TIMEOUT:g} s")
             _LOGGER.info("connection from %s:%s: no valid CONNECT (%s)", remote_address, remote_port, exc)
-            if isinstance(exc, MQTTError):
-                await writer.close()
+            if not isinstance(exc, NoDataError):
+                with contextlib.suppress(OSError):  # the peer may be gone already
+                    await writer.close()
             raise AMQTTError(exc) from exc
         if self.credentials is not None and session.client_id:
             session.client_id = session_client_id(session.username, session.client_id)
+        if isinstance(reader, _BoundedReader):
+            reader.who = quote(session.client_id or "")
         if not await self._authenticate(session, None):
-            await ConnackPacket.build(0, NOT_AUTHORIZED).to_stream(writer)
-            await writer.close()
-            raise AMQTTError(f"refused {session.client_id!r}")  # amqtt's caller logs it and lets the socket go
+            await self._refuse(writer, NOT_AUTHORIZED, session)
+        if session.will_flag and not self._will_allowed(session):
+            _LOGGER.warning("refused connection of %s (user %s): a last will on %s, where it may not publish",
+                            quote(session.client_id or ""), quote(session.username or ""),
+                            quote(session.will_topic or ""))
+            await self._refuse(writer, NOT_AUTHORIZED, session)
+        if not session.clean_session and session.username in PERSISTENT_REFUSED:
+            _LOGGER.warning("refused connection of %s (user %s): a persistent session (clean session 0)",
+                            quote(session.client_id or ""), quote(session.username or ""))
+            await self._refuse(writer, IDENTIFIER_REJECTED, session)
         client_id = session.client_id
         if client_id:
             lock, waiting = self._connecting.get(client_id, (asyncio.Lock(), 0))
@@ -199,6 +359,13 @@ class GenieBroker(Broker):
                 else:
                     del self._connecting[client_id]
         return await self._lookup_session(handler, session)
+
+    @staticmethod
+    async def _refuse(writer: WriterAdapter, code: int, session: Session) -> None:
+        """Answer a CONNECT with CONNACK ``code`` and close; no session is touched."""
+        await ConnackPacket.build(0, code).to_stream(writer)
+        await writer.close()
+        raise AMQTTError(f"refused {session.client_id!r}")  # amqtt's caller logs it and lets the socket go
 
     async def _close_previous(self, client_id: str) -> None:
         """Close the live connection of ``client_id``, if any, and wait until its session has ended."""

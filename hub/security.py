@@ -31,6 +31,7 @@ from pathlib import Path
 
 from hub.interop.roles import INTEROP_USERS, interop_roles, role_password
 from hub.protocol import Topics
+from hub.protocol.codec import MAX_PAYLOAD_BYTES
 from hub.protocol.topics import DEVICE_ID_RE, topic_matches
 
 HUB_USER = "genie-hub"
@@ -208,6 +209,14 @@ class Policy:
 # --------------------------------------------------------------------------- Mosquitto
 
 
+MAX_PACKET_BYTES = MAX_PAYLOAD_BYTES + 2 + 65_535 + 2
+"""The largest remaining length of a packet either broker reads: a PUBLISH of the protocol's largest payload
+under the longest topic MQTT can carry (a 2-byte length and 65,535 bytes) with its packet id. The embedded
+broker cuts anything longer off on its fixed header (hub/broker.py); Mosquitto is told so below."""
+_FIXED_HEADER_BYTES = 5
+"""Mosquitto's max_packet_size counts the whole packet: the type byte and up to four length bytes too."""
+
+
 def mosquitto_hash(password: str, *, iterations: int = 101, salt: bytes | None = None) -> str:
     """A mosquitto_passwd ``$7$`` entry: PBKDF2-HMAC-SHA512, as Mosquitto 2 writes it."""
     salt = salt or secrets.token_bytes(12)
@@ -253,6 +262,10 @@ def export_mosquitto(directory: Path, credentials: Credentials | None, device_id
         "set_tcp_nodelay true",
         "persistence false",
         "max_queued_messages 10000",
+        "# No packet over the protocol's limit (a 256 KiB payload, a topic, a packet id; hub/security.py): a client",
+        "# sending one is disconnected on its header, as on the embedded broker; a larger payload is dropped.",
+        f"max_packet_size {MAX_PACKET_BYTES + _FIXED_HEADER_BYTES}",
+        f"message_size_limit {MAX_PAYLOAD_BYTES}",
         "# Started as root, Mosquitto switches to this user before reading the password and ACL files",
         "# (mode 0600, owned by whoever ran the export); a non-root user is kept anyway.",
         f"user {getpass.getuser()}",
