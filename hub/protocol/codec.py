@@ -10,7 +10,8 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
-from hub.protocol.messages import Header, Message
+from hub.protocol.messages import CONTROL_CHARACTER, Header, Message
+from hub.protocol.text import visible
 
 M = TypeVar("M", bound=Message)
 
@@ -25,10 +26,13 @@ LOG_QUOTE_CHARS = 200
 
 
 def clip(text: str, limit: int = LOG_QUOTE_CHARS) -> str:
-    """``text`` (a topic, a reason) as a log line may show it: cut after ``limit`` characters, saying how long."""
+    """``text`` (a topic, a reason) as a log line may show it: control characters written out (``\\x1b``,
+    ``visible``), cut after ``limit`` characters of that, saying how long it was."""
     if len(text) <= limit:
-        return text
-    return f"{text[:limit]}… ({len(text)} characters)"
+        shown = visible(text)
+        if len(shown) <= limit:
+            return shown
+    return f"{visible(text, limit)}… ({len(text)} characters)"
 
 
 def quote(data: bytes | bytearray | str, limit: int = LOG_QUOTE_CHARS) -> str:
@@ -63,6 +67,10 @@ def _reason(exc: ValidationError, prefix: str = "") -> str:
     for error in exc.errors()[:3]:
         loc = ".".join(str(p) for p in error["loc"] if not str(p).startswith("function-"))
         msg = error["msg"].removeprefix("Value error, ")
+        if error["type"] == CONTROL_CHARACTER:  # found deep in a model: name the text itself
+            context = error.get("ctx") or {}
+            loc = ".".join(p for p in (loc, str(context.get("where", ""))) if p)
+            msg = f"{context.get('what')} in {context.get('text')}"
         loc = f"{prefix}.{loc}" if prefix and loc else (prefix or loc)
         parts.append(f"{loc}: {msg}" if loc else msg)
     return "; ".join(parts)

@@ -10,12 +10,15 @@ from __future__ import annotations
 import re
 import time
 import uuid
+from collections.abc import Iterator
 from enum import StrEnum
 from typing import Any, ClassVar, Literal, Self
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic.alias_generators import to_camel
+from pydantic_core import PydanticCustomError
 
+from hub.protocol.text import control_in
 from hub.protocol.topics import DEVICE_ID_RE
 
 PROTOCOL_VERSION = 1
@@ -234,12 +237,47 @@ class DeviceInfo(WireModel):
             raise ValueError(f"invalid device id {value!r}")
         return value
 
+    @model_validator(mode="after")
+    def _plain_text(self) -> Self:
+        """Every text of a registration is read by someone (a name said back, a row of `genie devices list`,
+        the dashboard): none may carry a control character, an escape sequence or a bidi override. Refused,
+        not stripped: a name cleaned by the hub could become another device's name (docs/protocol.md)."""
+        for where, text in _texts(self, ""):
+            what = control_in(text)
+            if what is not None:
+                raise PydanticCustomError(CONTROL_CHARACTER, "{where}: {what} in {text}",
+                                          {"where": where, "what": what, "text": repr(text[:80])})
+        return self
+
     def spec(self, name: str) -> PropertySpec | None:
         """The spec of property ``name``, if the device has it."""
         for spec in self.property_specs:
             if spec.name == name:
                 return spec
         return None
+
+
+CONTROL_CHARACTER = "control_character"
+"""Error type of a text holding a character of ``hub.protocol.text.CONTROLS`` (its ``where`` is the path)."""
+
+
+def _texts(value: Any, where: str) -> Iterator[tuple[str, str]]:
+    """Every (path, text) of a model: its strings, those of its lists and dicts (keys too). A property's
+    value is state, reported again in every change: `genie` prints it through ``printable``."""
+    if isinstance(value, str):
+        yield where, value
+    elif isinstance(value, Property):
+        yield f"{where}.name", value.name
+    elif isinstance(value, BaseModel):
+        for name, field in type(value).model_fields.items():
+            yield from _texts(getattr(value, name), f"{where}.{field.alias or name}".lstrip("."))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _texts(key, f"{where}.{key}")
+            yield from _texts(item, f"{where}.{key}")
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            yield from _texts(item, f"{where}.{index}")
 
 
 # --------------------------------------------------------------------------- envelope
