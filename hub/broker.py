@@ -165,11 +165,17 @@ amqtt_handler.MQTTFixedHeader = _CheckedFixedHeader  # type: ignore[misc]
 class _GenieHandler(BrokerProtocolHandler):
     """amqtt's broker-side protocol handler with a cap on unreleased inbound QoS 2 messages."""
 
+    dropped = False
+    """Set when the cap was passed: the packets still buffered before the connection's end are ignored."""
+
     async def handle_publish(self, publish_packet: PublishPacket) -> None:
         session = self.session
         packet_id = publish_packet.variable_header.packet_id if publish_packet.variable_header else None
+        if self.dropped:
+            return
         if (session is not None and publish_packet.qos == QOS_2 and packet_id not in session.inflight_in
                 and len(session.inflight_in) >= MAX_UNRELEASED_QOS2):
+            self.dropped = True
             _LOGGER.warning("%s: over %d QoS 2 messages never released (PUBREL): dropping the connection",
                             quote(session.client_id or ""), MAX_UNRELEASED_QOS2)
             if not _abort(self.writer):

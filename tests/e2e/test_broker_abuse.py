@@ -273,9 +273,10 @@ async def _until(messages: AsyncIterator[Inbound], payload: bytes) -> AsyncItera
 # --------------------------------------------------------------------------- finding 5: resources
 
 
-async def test_qos2_messages_never_released_are_capped() -> None:
+async def test_qos2_messages_never_released_are_capped(caplog: pytest.LogCaptureFixture) -> None:
     """4,000 QoS 2 PUBLISHes without PUBREL took the embedded broker from 122 to 639 MB. Past the cap of
-    unreleased messages the connection is dropped; a client that releases its messages is never."""
+    unreleased messages the connection is dropped, with one log line; a client that releases its messages
+    is never."""
     async with amqtt_broker(Credentials.generate()) as target:
         state = TOPICS.device(ROGUE, DeviceTopic.REPORT)
         async with raw_client(target, ROGUE, ROGUE) as (polite, code):
@@ -293,6 +294,8 @@ async def test_qos2_messages_never_released_are_capped() -> None:
             await hoarder.closed_by_broker()
         async with raw_client(target, ROGUE, ROGUE) as (_after, code):
             assert code == ACCEPTED
+    dropped = [r for r in caplog.records if r.name == "hub.broker" and "never released" in r.getMessage()]
+    assert len(dropped) == 1, [r.getMessage() for r in dropped[:3]]
 
 
 @pytest.mark.parametrize("user", [CLIENT_USER, LISTENER_USER])
