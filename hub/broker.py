@@ -329,8 +329,7 @@ class GenieBroker(Broker):
                 exc = AMQTTError(f"no CONNECT within {CONNECT_TIMEOUT:g} s")
             _LOGGER.info("connection from %s:%s: no valid CONNECT (%s)", remote_address, remote_port, exc)
             if not isinstance(exc, NoDataError):
-                with contextlib.suppress(OSError):  # the peer may be gone already
-                    await writer.close()
+                await _close(writer)
             raise AMQTTError(exc) from exc
         if self.credentials is not None and session.client_id:
             session.client_id = session_client_id(session.username, session.client_id)
@@ -368,9 +367,11 @@ class GenieBroker(Broker):
 
     @staticmethod
     async def _refuse(writer: WriterAdapter, code: int, session: Session) -> None:
-        """Answer a CONNECT with CONNACK ``code`` and close; no session is touched."""
-        await ConnackPacket.build(0, code).to_stream(writer)
-        await writer.close()
+        """Answer a CONNECT with CONNACK ``code`` and close; no session is touched. A client gone already
+        (a reset right after its CONNECT, as a brute force does) is refused all the same, without a traceback."""
+        with contextlib.suppress(OSError):
+            await ConnackPacket.build(0, code).to_stream(writer)
+        await _close(writer)
         raise AMQTTError(f"refused {session.client_id!r}")  # amqtt's caller logs it and lets the socket go
 
     async def _close_previous(self, client_id: str) -> None:
@@ -415,6 +416,14 @@ class GenieBroker(Broker):
             session.keep_alive = math.ceil(session.keep_alive * KEEPALIVE_FACTOR) + (delay if isinstance(delay, int)
                                                                                      else 0)
         return handler, session
+
+
+async def _close(writer: WriterAdapter) -> None:
+    """Close a client's connection, also when its peer is gone already (amqtt's close then stops half-way)."""
+    try:
+        await writer.close()
+    except OSError:
+        _abort(writer)
 
 
 def _abort(writer: Any) -> bool:

@@ -199,6 +199,43 @@ async def test_a_will_on_a_topic_the_login_may_not_publish_on_never_fires(
     assert _lockstate(stack) == "locked"
 
 
+async def test_fifty_will_attempts_cut_off_at_once_are_fifty_refusals_and_no_traceback(
+        caplog: pytest.LogCaptureFixture) -> None:
+    """The red team's brute force: CONNECT with a will on the front door's request topic, then a reset
+    without waiting for the CONNACK, fifty times. Each is refused; none leaves a traceback in the log."""
+    attempts = 50
+    refused = asyncio.Event()
+    count = 0
+
+    class Counter(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            nonlocal count
+            if "a last will on" in record.getMessage():
+                count += 1
+                if count == attempts:
+                    refused.set()
+
+    counter = Counter()
+    logging.getLogger("hub.broker").addHandler(counter)
+    try:
+        async with amqtt_broker(Credentials.generate()) as target:
+            assert target.credentials is not None
+            connect = connect_packet(ROGUE, ROGUE, target.credentials.password_for(ROGUE),
+                                     will=(TOPICS.device("front-door", DeviceTopic.REQUEST), _unlock_directive()))
+            for _ in range(attempts):
+                client = RawClient(*await asyncio.open_connection(target.url.host, target.url.port))
+                await client.send(connect)
+                client.abort()
+            async with asyncio.timeout(BOUND):
+                await refused.wait()
+            async with raw_client(target, ROGUE, ROGUE) as (_client, code):  # the broker still serves
+                assert code == ACCEPTED
+    finally:
+        logging.getLogger("hub.broker").removeHandler(counter)
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert errors == []
+
+
 # --------------------------------------------------------------------------- finding 4: message size
 
 
