@@ -208,6 +208,15 @@ async def _acknowledged(operation: Awaitable[_T]) -> _T:
     return result
 
 
+def _open(sock: Any) -> bool:
+    """Is the socket still open? A connection closed meanwhile (the broker went away while we stopped) has
+    fileno -1, and asking the loop to watch -1 ends in an "Exception in callback" traceback."""
+    try:
+        return int(sock.fileno()) >= 0
+    except (OSError, ValueError):
+        return False
+
+
 class MqttConnection:
     """A real MQTT 3.1.1 session to ``url`` as ``client_id``; an async context manager."""
 
@@ -255,7 +264,7 @@ class MqttConnection:
         assert self._aiomqtt_register_write is not None
         if here:
             loop.call_soon(self._write, client, userdata, sock)
-        else:
+        elif _open(sock):
             self._aiomqtt_register_write(client, userdata, sock)
 
     def _write(self, client: Any, userdata: Any, sock: Any) -> None:
@@ -265,7 +274,7 @@ class MqttConnection:
             if not self._client._disconnected.done():
                 self._client._disconnected.set_exception(exc)
             return
-        if client.want_write() and self._aiomqtt_register_write is not None:  # buffer full: aiomqtt waits
+        if client.want_write() and self._aiomqtt_register_write is not None and _open(sock):  # buffer full: wait
             self._aiomqtt_register_write(client, userdata, sock)
 
     async def __aenter__(self) -> Self:
