@@ -30,6 +30,26 @@ class BadInput(CliError):
     """What was typed cannot be sent (exit status 3, distinct from a hub that cannot be reached)."""
 
 
+def _text(text: str) -> str:
+    """Text `genie` did not write (the hub's replies and directory, a home file, the brand registry) as it
+    may reach a terminal: each line through ``printable`` (no escape sequence, control character or bidi
+    override), its layout kept."""
+    from hub.protocol.text import printable
+
+    return "\n".join(printable(line, tidy=False) for line in text.split("\n"))
+
+
+def _json(value: Any, indent: int | None = None, default: Callable[[Any], Any] | None = None) -> str:
+    """``value`` as JSON for a terminal or a program: readable UTF-8, but every character a terminal would
+    act on escaped (json.dumps escapes C0 only; DEL, C1, bidi overrides and separators too), nothing lost."""
+    from hub.protocol.text import CONTROLS
+
+    dumped = json.dumps(value, ensure_ascii=False, indent=indent, default=default)
+    # json.dumps escapes every C0 character inside a string: a raw one can only be indent's own line break
+    return CONTROLS.sub(lambda found: found.group() if found.group() == "\n" else f"\\u{ord(found.group()):04x}",
+                        dumped)
+
+
 def _broker_arg(parser: argparse.ArgumentParser, otherwise: str = "mqtt://127.0.0.1:1883") -> None:
     parser.add_argument("--broker", metavar="URL",
                         help="MQTT broker URL, e.g. mqtt://user:pass@127.0.0.1:1883 "
@@ -397,7 +417,7 @@ async def cmd_up(args: argparse.Namespace) -> int:
                 "dashboard": dashboard.url if dashboard is not None else None,
             }
             if args.json:
-                print(json.dumps(summary, ensure_ascii=False), flush=True)
+                print(_json(summary), flush=True)
             else:
                 env = "" if url == "mqtt://127.0.0.1:1883" else f"GENIE_BROKER={url} "
                 kind = "embedded amqtt" if running.embedded else f"external, from {broker_from}"
@@ -473,8 +493,8 @@ async def cmd_replay(args: argparse.Namespace) -> int:
 
     differences = await replay(recording, progress)
     if args.json:
-        print(json.dumps({"commands": len(recording.commands), "announcements": len(recording.announcements),
-                          "differences": [d.__dict__ for d in differences]}, ensure_ascii=False, default=str))
+        print(_json({"commands": len(recording.commands), "announcements": len(recording.announcements),
+                     "differences": [d.__dict__ for d in differences]}, default=str))
     else:
         if sys.stderr.isatty():
             print(file=sys.stderr)
@@ -734,7 +754,9 @@ def _url(args: argparse.Namespace) -> Any:
 
 
 def _state_text(state: dict[str, Any]) -> str:
-    return " ".join(f"{k}={v}" for k, v in state.items())
+    from hub.protocol.text import printable
+
+    return " ".join(printable(f"{k}={v}") for k, v in state.items())
 
 
 async def cmd_list(args: argparse.Namespace) -> int:
@@ -742,16 +764,18 @@ async def cmd_list(args: argparse.Namespace) -> int:
 
     devices = await list_devices(_url(args), timeout=args.timeout)
     if args.json:
-        print(json.dumps([d.model_dump(by_alias=True) for d in devices], ensure_ascii=False, indent=2))
+        print(_json([d.model_dump(by_alias=True) for d in devices], indent=2))
         return EXIT_OK
     if not devices:
         print("The hub knows no devices yet.")
         return EXIT_OK
-    rows = [("ID", "NAME", "ROOM", "BRAND", "MODEL", "CATEGORY", "ONLINE", "STATE")]
+    from hub.protocol.text import printable
+
+    rows = [["ID", "NAME", "ROOM", "BRAND", "MODEL", "CATEGORY", "ONLINE", "STATE"]]
     for d in devices:
         name = " / ".join(dict.fromkeys(n for n in (d.names.display("zh"), d.names.display("en")) if n))
-        rows.append((d.id, name, d.room_names.display("en") or d.room, d.brand, d.model, d.category,
-                     "yes" if d.online else "NO", _state_text(d.state)))
+        cells = [d.id, name, d.room_names.display("en") or d.room, d.brand, d.model, d.category]
+        rows.append([printable(cell) for cell in cells] + ["yes" if d.online else "NO", _state_text(d.state)])
     widths = [max(_width(r[i]) for r in rows) for i in range(7)]
     for row in rows:
         print("  ".join(cell + " " * (w - _width(cell)) for cell, w in zip(row[:7], widths, strict=True))
@@ -778,9 +802,9 @@ async def cmd_say(args: argparse.Namespace) -> int:
     result = await say(_url(args), text, lang=args.lang, timeout=args.timeout,
                        session=args.session or _default_session())
     if args.json:
-        print(json.dumps(result.model_dump(by_alias=True, exclude_none=True), ensure_ascii=False))
+        print(_json(result.model_dump(by_alias=True, exclude_none=True)))
     else:
-        print(result.reply)
+        print(_text(result.reply))
     if args.speak:
         from hub.interop.voice import VoiceUnavailable, speak
 
@@ -805,9 +829,9 @@ def _check_text(text: str) -> None:
 
 def _print_result(args: argparse.Namespace, result: Any) -> int:
     if args.json:
-        print(json.dumps(result.model_dump(by_alias=True, exclude_none=True), ensure_ascii=False))
+        print(_json(result.model_dump(by_alias=True, exclude_none=True)))
     else:
-        print(result.reply)
+        print(_text(result.reply))
     return EXIT_OK if result.ok else EXIT_FAILED
 
 
@@ -819,17 +843,17 @@ async def cmd_scenes(args: argparse.Namespace) -> int:
     if action == "list":
         found = await list_automations(url, timeout=args.timeout)
         if args.json:
-            print(json.dumps(found.model_dump(by_alias=True, include={"scenes", "routines"}), ensure_ascii=False))
+            print(_json(found.model_dump(by_alias=True, include={"scenes", "routines"})))
             return EXIT_OK
         for scene in found.scenes:
             names = " / ".join(n for _lang, n in scene.names.all()[:4])
-            print(f"{scene.id:16} {scene.source:5} {names}")
+            print(_text(f"{scene.id:16} {scene.source:5} {names}"))
             for line in scene.actions:
-                print(f"{'':23}{line}")
+                print(_text(f"{'':23}{line}"))
         if found.routines:
             print("routines:")
             for routine in found.routines:
-                print(f"  {routine.id:22} when {routine.when}")
+                print(_text(f"  {routine.id:22} when {routine.when}"))
         return EXIT_OK
     if action == "add":
         result = await automation_request(url, "SaveScene", args.name, text=args.orders, lang=args.lang,
@@ -841,8 +865,8 @@ async def cmd_scenes(args: argparse.Namespace) -> int:
 
 
 async def cmd_timers(args: argparse.Namespace) -> int:
-    from hub.automation.models import printable
     from hub.client import automation_request, list_automations
+    from hub.protocol.text import printable
 
     url = _url(args)
     if args.timers_command == "cancel":
@@ -850,10 +874,10 @@ async def cmd_timers(args: argparse.Namespace) -> int:
         return _print_result(args, result)
     found = await list_automations(url, timeout=args.timeout)
     if args.json:
-        print(json.dumps(found.model_dump(by_alias=True, include={"timers", "now"}), ensure_ascii=False))
+        print(_json(found.model_dump(by_alias=True, include={"timers", "now"})))
         return EXIT_OK
     if not found.timers:
-        print(f"no timers (hub time {found.now})")
+        print(_text(f"no timers (hub time {found.now})"))
     for timer in found.timers:
         print(f"{timer.id:4}  {timer.at}  {printable(timer.repeat or 'once'):16} {printable(timer.text)}")
     return EXIT_OK
@@ -870,9 +894,9 @@ async def cmd_listen(args: argparse.Namespace) -> int:
 
     async for said in announcements(url, listening=listening):
         if args.json:
-            print(json.dumps(said.model_dump(by_alias=True, exclude_none=True), ensure_ascii=False), flush=True)
+            print(_json(said.model_dump(by_alias=True, exclude_none=True)), flush=True)
         else:
-            print(f"[{said.source} {said.id}] {said.text}", flush=True)
+            print(_text(f"[{said.source} {said.id}] {said.text}"), flush=True)
         heard += 1
         if args.count is not None and heard >= args.count:
             break
@@ -884,21 +908,22 @@ async def cmd_reset(args: argparse.Namespace) -> int:
 
     result = await reset_home(_url(args), timeout=args.timeout)
     if args.json:
-        print(json.dumps(result.model_dump(by_alias=True, exclude_none=True), ensure_ascii=False))
+        print(_json(result.model_dump(by_alias=True, exclude_none=True)))
     else:
-        print(result.reply)
+        print(_text(result.reply))
     return EXIT_OK if result.ok else EXIT_FAILED
 
 
 async def cmd_check(args: argparse.Namespace) -> int:
     home = _load_home(args.file)
     if args.json:
-        print(json.dumps(home.model_dump(mode="json"), ensure_ascii=False, indent=2))
+        print(_json(home.model_dump(mode="json"), indent=2))
     else:
-        print(f"{args.file or 'built-in demo home'}: OK — {len(home.rooms)} rooms, {len(home.devices)} devices")
+        print(_text(f"{args.file or 'built-in demo home'}: OK — {len(home.rooms)} rooms, {len(home.devices)} devices"))
         for room in home.rooms:
             members = [d.id for d in home.devices if d.room == room.id]
-            print(f"  {room.id:10} {room.names.display('zh')} / {room.names.display('en')}: {', '.join(members)}")
+            print(_text(f"  {room.id:10} {room.names.display('zh')} / {room.names.display('en')}: "
+                        f"{', '.join(members)}"))
     return EXIT_OK
 
 
@@ -913,9 +938,9 @@ async def cmd_brands(args: argparse.Namespace) -> int:
                 raise CliError(f"unknown category {args.category!r}; known: {', '.join(_categories())}")
             brands = registry.brands_in(args.category)
         if args.json:
-            print(json.dumps([report.brand_summary(registry, b) for b in brands], ensure_ascii=False, indent=1))
+            print(_json([report.brand_summary(registry, b) for b in brands], indent=1))
         else:
-            print("\n".join(report.list_text(registry, brands)))
+            print(_text("\n".join(report.list_text(registry, brands))))
         return EXIT_OK
     if args.brands_command == "show":
         try:
@@ -923,16 +948,16 @@ async def cmd_brands(args: argparse.Namespace) -> int:
         except UnknownBrand as exc:
             raise CliError(str(exc)) from None
         if args.json:
-            print(json.dumps(report.brand_detail(registry, brand), ensure_ascii=False, indent=1))
+            print(_json(report.brand_detail(registry, brand), indent=1))
         else:
-            print("\n".join(report.show_text(registry, brand, everything=args.all)))
+            print(_text("\n".join(report.show_text(registry, brand, everything=args.all))))
         return EXIT_OK
     found, products = registry.search(args.text)
     if args.json:
-        print(json.dumps({"brands": [report.brand_summary(registry, b) for b in found],
-                          "products": [report.product_detail(p) for p in products]}, ensure_ascii=False, indent=1))
+        print(_json({"brands": [report.brand_summary(registry, b) for b in found],
+                     "products": [report.product_detail(p) for p in products]}, indent=1))
     else:
-        print("\n".join(report.search_text(registry, found, products)))
+        print(_text("\n".join(report.search_text(registry, found, products))))
     return EXIT_OK if found or products else EXIT_FAILED
 
 
@@ -986,6 +1011,7 @@ def _fail(exc: BaseException) -> int:
     from hub.broker import BrokerConfigError, BrokerStartError
     from hub.client import HubUnavailable
     from hub.protocol.mqtt import ConnectionFailed
+    from hub.protocol.text import visible
     from hub.security import CredentialsError
     from hub.store import StoreError
 
@@ -1003,7 +1029,8 @@ def _fail(exc: BaseException) -> int:
         message = str(exc) or type(exc).__name__
     else:
         message = f"unexpected {type(exc).__name__}: {exc} (run with --debug for the traceback)"
-    print(f"genie: error: {' '.join(message.split())}", file=sys.stderr)
+    # One line, whatever it quotes: a control character is written out (an error says what it was given).
+    print(f"genie: error: {visible(' '.join(message.split()))}", file=sys.stderr)
     return EXIT_BAD_INPUT if isinstance(exc, BadInput | ValidationError) else EXIT_ERROR
 
 

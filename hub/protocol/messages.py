@@ -241,7 +241,7 @@ class DeviceInfo(WireModel):
     def _plain_text(self) -> Self:
         """Every text of a registration is read by someone (a name said back, a row of `genie devices list`,
         the dashboard): none may carry a control character, an escape sequence or a bidi override. Refused,
-        not stripped: a name cleaned by the hub could become another device's name (docs/protocol.md)."""
+        not stripped: a name cleaned by the hub could become another device's name."""
         for where, text in _texts(self, ""):
             what = control_in(text)
             if what is not None:

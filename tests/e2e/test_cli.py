@@ -379,3 +379,35 @@ async def test_up_refuses_a_damaged_database_in_one_line_and_leaves_it_untouched
 
 def _write_bytes(path: Path, data: bytes) -> None:
     path.write_bytes(data)
+
+
+# ---------------------------------------------------------------------- issue 13: text a peer chose, printed
+
+
+def _unprintable(text: str) -> list[str]:
+    """What a terminal would act on or reorder by: control characters (a line's end aside), bidi controls."""
+    return _controls(text) + [c for c in text if "\u202a" <= c <= "\u202e" or "\u2066" <= c <= "\u2069"]
+
+
+async def test_scene_names_replies_and_errors_reach_the_terminal_without_escape_sequences(
+        genie_up: dict[str, object], tmp_path: Path) -> None:
+    env = {"GENIE_BROKER": str(genie_up["broker"])}
+    name = "阅读\x1b]0;PWNED\x07\x1b[2J模式\u202e\x9b31m"
+    code, out, err = await genie("scenes", "add", name, "打开台灯", env=env)
+    assert code == 0 and _unprintable(out + err) == [] and "阅读" in out, (out, err)
+    code, out, err = await genie("scenes", "list", env=env)
+    assert code == 0 and _unprintable(out) == [], out
+    assert any(line.startswith("user-") or "阅读" in line for line in out.splitlines())
+    code, out, err = await genie("scenes", "list", "--json", env=env)
+    assert code == 0 and _unprintable(out) == [] and "\x9b" not in out, out
+    saved = [s for s in json.loads(out)["scenes"] if s["source"] == "user"]
+    assert len(saved) == 1 and "阅读" in json.dumps(saved, ensure_ascii=False)
+    code, out, err = await genie("scenes", "run", "nothing\x1b[2J\x1b]0;PWNED\x07here", env=env)
+    assert code == 1 and _unprintable(out + err) == [] and "nothing" in out, (out, err)
+    # an error line quoting what it was given (here a file's name) keeps it readable, on one line
+    home = tmp_path / "home\x1b]0;PWNED\x07\x1b[2J\u202e.yaml"
+    _write(home, "rooms: [\n")
+    code, out, err = await genie("home", "check", str(home))
+    assert code == 2 and out == "" and err.count("\n") == 1 and _unprintable(err) == [], err
+    shown = "home\\x1b]0;PWNED\\x07\\x1b[2J\\u202e.yaml"  # written out: an error says what it was given
+    assert err == f"genie: error: home file {tmp_path}/{shown} line 2: not valid YAML\n"
