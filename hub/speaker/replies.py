@@ -365,15 +365,17 @@ def problem_sentence(lex: Lexicon, outcome: Outcome, directory: Directory, *, no
     return replies[outcome.problem or "no_target"].format(what=what)
 
 
-def compose_reply(lex: Lexicon, outcomes: list[Outcome], directory: Directory) -> tuple[str, bool]:
-    """The spoken reply for all outcomes, and whether everything asked for was done."""
+def compose_reply(lex: Lexicon, outcomes: list[Outcome], directory: Directory, *,
+                  now: datetime | None = None) -> tuple[str, bool]:
+    """The spoken reply for all outcomes, and whether everything asked for was done (``now``: see
+    ``problem_sentence``)."""
     replies = lex.replies
     sentences: list[str] = []
     any_ok, all_ok, partial = False, True, False
     for outcome in outcomes:
         if outcome.problem is not None:
             all_ok = False
-            sentences.append(problem_sentence(lex, outcome, directory))
+            sentences.append(problem_sentence(lex, outcome, directory, now=now))
             continue
         if not outcome.steps:
             all_ok = False
