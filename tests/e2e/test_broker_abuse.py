@@ -21,10 +21,11 @@ import pytest
 
 import hub.broker
 from genie.app import Running
+from hub.interop.roles import HOMEASSISTANT_USER
 from hub.protocol import DeviceTopic, HubRequest, Topics, encode
 from hub.protocol.codec import MAX_PAYLOAD_BYTES
 from hub.protocol.mqtt import Inbound, MqttConnection
-from hub.security import CLIENT_USER, LISTENER_USER, Credentials
+from hub.security import CLIENT_USER, HUB_USER, LISTENER_USER, Credentials
 from tests.brokers import BrokerUnderTest, amqtt_broker
 
 pytestmark = pytest.mark.e2e
@@ -197,6 +198,20 @@ async def test_a_will_on_a_topic_the_login_may_not_publish_on_never_fires(
     assert [m.topic for m in seen if m.topic == topic] == []
     assert all(CODE.encode() not in m.payload for m in seen)
     assert _lockstate(stack) == "locked"
+
+
+@pytest.mark.parametrize(("user", "topic"), [("tv", TOPICS.device("tv", DeviceTopic.STATUS)),
+                                             (HUB_USER, TOPICS.hub_status),
+                                             (HOMEASSISTANT_USER, "homeassistant/status")])
+async def test_a_will_its_login_may_publish_fires(any_broker: BrokerUnderTest, user: str, topic: str) -> None:
+    """The wills the product relies on still fire: a device's offline status, the hub's, and Home
+    Assistant's own homeassistant/status."""
+    async with observer_on_everything(any_broker) as messages:
+        async with raw_client(any_broker, user, user, will=(topic, b"offline")) as (client, code):
+            assert code == ACCEPTED
+            client.abort()
+        seen = await seen_until(messages, topic, b"offline")
+    assert seen[-1].topic == topic
 
 
 async def test_fifty_will_attempts_cut_off_at_once_are_fifty_refusals_and_no_traceback(
