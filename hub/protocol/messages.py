@@ -97,6 +97,19 @@ class Property(WireModel):
     name: str = Field(min_length=1)
     value: PropertyValue
 
+    @field_validator("name")
+    @classmethod
+    def _plain_name(cls, value: str) -> str:
+        return _plain(value)
+
+
+def _plain(text: str) -> str:
+    """``text`` if it holds no character of ``hub.protocol.text.CONTROLS``; else ValueError naming it."""
+    what = control_in(text)
+    if what is not None:
+        raise ValueError(f"{what} in {text[:80]!r}")
+    return text
+
 
 class PropertySpec(WireModel):
     """Typed description of one property (after Alibaba IoT's TSL)."""

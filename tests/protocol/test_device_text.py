@@ -139,3 +139,15 @@ def test_printable_is_one_helper_wherever_it_is_imported_from() -> None:
     assert timers_printable is printable
     assert visible("a\x1b[2J\u202e") == clip("a\x1b[2J\u202e") == "a\\x1b[2J\\u202e"
     assert printable("旧台灯\x1b]0;PWNED\x07\x1b[2J\x1b[31mEVIL\x1b[0m\x9b2J") == "旧台灯EVIL"
+
+
+def test_a_reported_property_name_with_a_control_character_is_malformed_its_text_value_is_state() -> None:
+    from hub.protocol import Property, PropertyChanged
+
+    report = json.loads(encode(PropertyChanged.create("desk-lamp", [Property(name="note", value="ok")], "app")))
+    report["payload"]["properties"][0]["name"] = "note\x1b[2J"
+    with pytest.raises(ProtocolError) as caught:
+        decode(json.dumps(report).encode(), PropertyChanged)
+    assert caught.value.reason.startswith("payload.properties.0.name: U+001B (ESCAPE) in 'note\\x1b[2J'")
+    report["payload"]["properties"][0] = {"name": "note", "value": "hi\x1b[2J"}  # state: printed, never acted on
+    assert decode(json.dumps(report).encode(), PropertyChanged).payload.properties[0].value == "hi\x1b[2J"
