@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -46,7 +47,15 @@ class Recorder:
         self.topics = topics or Topics()
         self.origin = clock.now()
         self.lines = 0
-        self._file: IO[str] = path.open("w", encoding="utf-8")
+        # private (0600), like the credentials: it holds the home file, codes included, and the commands
+        # as said (a replay must unlock); an existing file is made private before anything is written
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            os.fchmod(fd, 0o600)
+            self._file: IO[str] = os.fdopen(fd, "w", encoding="utf-8")
+        except OSError:
+            os.close(fd)
+            raise
         self.wall = clock.wall() - (clock.now() - self.origin)
         self._write({"kind": "home", "home": home.model_dump(mode="json", exclude_defaults=True),
                      "wall": round(self.wall, 3)})

@@ -49,7 +49,7 @@ from hub.protocol.codec import clip
 from hub.protocol.messages import DirectoryPayload, reply_header
 from hub.protocol.mqtt import Backoff, Connection, Will
 from hub.speaker import DEFAULT_SESSION, Speaker
-from hub.speaker.redact import redact, star
+from hub.speaker.redact import hide, star
 from hub.store import Store, StoreError
 
 _LOGGER = logging.getLogger(__name__)
@@ -91,6 +91,15 @@ def _starred(request: Request) -> bytes:
     value = request.payload.value
     shown = request.payload.model_copy(update={"value": None if value is None else star(value)})
     return encode(request.model_copy(update={"payload": shown}))
+def _hidden(result: CommandResult, codes: set[str] | None = None) -> CommandResult:
+    """``result`` with the unlock codes its text and reply say starred (``hide``): the same object when
+    there is none (a recording recognises the command it was told of as said)."""
+    text, reply = hide(result.text, codes or ()), hide(result.reply, codes or ())
+    if text == result.text and reply == result.reply:
+        return result
+    return result.model_copy(update={"text": text, "reply": reply})
+
+
 NOT_RECORDED: dict[str, dict[bool, str]] = {
     "zh": {True: "（已执行，但未能记入记录：{}）", False: "（未能记入记录：{}）"},
     "en": {True: " (done, but the hub could not record it: {})", False: " (the hub could not record this: {})"},
@@ -147,7 +156,12 @@ class Hub:
         self.malformed = 0
         """Messages dropped because they did not validate (for tests and status)."""
         self.taps: list[Callable[[str, bytes, str], None]] = []
-        """Observers of every message the hub receives or sends: (topic, payload, "in" | "out")."""
+        """Observers of every message the hub receives or sends: (topic, payload, "in" | "out"); an unlock
+        code in it is starred (the hub's own topics here, the neighbours' by ``redactors``)."""
+        self.redactors: list[Callable[[str, bytes], bytes]] = []
+        """What the taps may see of a message: each gets (topic, payload) and returns the payload with any
+        secret it knows of on that topic starred (the payload itself when it has nothing to star). The
+        Home Assistant bridge and Hermes NLU add theirs for their topics."""
         self.extensions: list[Extension] = []
         """Add before ``run``; see ``Extension``."""
         self.command_listeners: list[Callable[[CommandResult], None]] = []
@@ -262,6 +276,14 @@ class Hub:
 
     # ------------------------------------------------------------------ inbound
     def _tap(self, topic: str, payload: bytes, direction: str) -> None:
+        if not self.taps:
+            return
+        for redactor in list(self.redactors):
+            try:
+                payload = redactor(topic, payload)
+            except Exception:  # never shown unredacted: a redactor that fails hides the whole payload
+                _LOGGER.exception("message redactor failed on %s", clip(topic))
+                payload = b"(not shown: it could not be redacted)"
         for tap in list(self.taps):
             try:
                 tap(topic, payload, direction)
@@ -275,10 +297,12 @@ class Hub:
         except ProtocolError:
             return payload  # not read, not carried out: shown as it came
         text = request.payload.text
-        codes = self.speaker.codes_in(text, request.payload.lang) if text else set()
-        if not text or not codes:
+        if not text:
             return payload
-        said = request.payload.model_copy(update={"text": redact(text, codes)})
+        shown = hide(text, self.speaker.codes_in(text, request.payload.lang))
+        if shown == text:
+            return payload
+        said = request.payload.model_copy(update={"text": shown})
         return encode(request.model_copy(update={"payload": said}))
 
     async def publish(self, topic: str, payload: bytes, *, retain: bool = False) -> None:
@@ -507,10 +531,9 @@ class Hub:
         detected = lang or (detect_language(text) if any(c.isalpha() for c in text) else None)
         result = await self.automation.hear(text, lang, session, detected=detected)
         if result is None:
-            result = await self.speaker.handle(text, detected, session)  # starred by the speaker
-        elif codes := self.speaker.codes_in(text, detected):
-            result = result.model_copy(update={"text": redact(result.text, codes),
-                                               "reply": redact(result.reply, codes)})
+            result = _hidden(await self.speaker.handle(text, detected, session))  # its parsed codes starred
+        else:
+            result = _hidden(result, self.speaker.codes_in(text, detected))
         for listener in list(self.said_listeners):
             try:
                 listener(text, result)
@@ -519,6 +542,8 @@ class Hub:
         return await self._logged(result)
 
     async def _logged(self, result: CommandResult) -> CommandResult:
+        """Commit ``result`` to the command log and tell the listeners; any code in it starred first."""
+        result = _hidden(result)
         self.commands_done += 1
         if self.store is not None:
             try:

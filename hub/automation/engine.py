@@ -43,6 +43,7 @@ from hub.speaker import (
     error_sentence,
     problem_sentence,
 )
+from hub.speaker.redact import hide
 
 if TYPE_CHECKING:
     from hub.clock import Clock
@@ -366,6 +367,8 @@ class Automation:
         if len(self.timers) >= MAX_TIMERS:
             return self._said(text, lang, "timers_full", ok=False, count=len(self.timers))
         remind = reminder(rest, lang)
+        # a reminder keeps no code it says, in what is stored, listed, said back or announced (stars instead)
+        remind, kept = (hide(remind) if remind is not None else None), hide(rest)
         if remind == "" and _said_as_evening(when, text, lang) is False:
             when = _morning(when, now)  # "wake me up at 7" is 07:00, "每天六点叫我" 06:00
             said = describe(when, lang, now)
@@ -380,13 +383,13 @@ class Automation:
         repeat = (Repeat(days=when.repeat.days, hour=when.repeat.hour, minute=when.repeat.minute)
                   if when.repeat is not None else None)
         timer = Timer(due=when.at.timestamp(), repeat=repeat, actions=actions,
-                      scene=scene.id if scene is not None else None, remind=remind, text=rest,
+                      scene=scene.id if scene is not None else None, remind=remind, text=kept,
                       lang=cast(Any, lang), created=self.clock.wall())
         self._add(timer)
         if remind is not None:
             return self._said(text, lang, "reminder_set" if remind else "alarm_set", when=said, what=remind)
         key = "schedule_set" if repeat is not None else "timer_set"
-        return self._said(text, lang, key, when=said, text=rest)
+        return self._said(text, lang, key, when=said, text=kept)
 
     def _add(self, timer: Timer) -> Timer:
         if self.store is not None:
@@ -418,7 +421,7 @@ class Automation:
         """The timers as listed to the user, numbered from 1 ("1. 10分钟后关灯；2. …")."""
         now, item = self.now(), words(lang).replies["timer_item"]
         return load_lexicon(lang).replies["partial_join"].join(
-            item.format(n=n, when=describe(self._when(t, now), lang, now), text=t.text)
+            item.format(n=n, when=describe(self._when(t, now), lang, now), text=hide(t.text))
             for n, t in enumerate(timers, 1))
 
     def _list_timers(self, text: str, lang: str) -> CommandResult:
@@ -519,7 +522,7 @@ class Automation:
         scene = self.scene(timer.scene) if timer.scene else None
         if timer.remind is not None:
             replies = words(lang).replies
-            text = (replies["reminder_fired"].format(what=timer.remind) if timer.remind
+            text = (replies["reminder_fired"].format(what=hide(timer.remind)) if timer.remind
                     else replies["alarm_fired"])
             await self._say(AnnouncePayload(source="timer", id=str(timer.id), lang=lang, text=text, at=timer.due))
             return
@@ -577,7 +580,7 @@ class Automation:
         scenes = [SceneView(id=s.id, names=s.names, source=s.source, actions=[describe_action(a) for a in s.actions])
                   for s in self.scenes()]
         timers = [TimerView(id=t.id, due=t.due, at=datetime.fromtimestamp(t.due, self.tz).isoformat(timespec="seconds"),
-                            repeat=_repeat_text(t.repeat) if t.repeat is not None else None, text=t.text,
+                            repeat=_repeat_text(t.repeat) if t.repeat is not None else None, text=hide(t.text),
                             lang=t.lang)
                   for t in self.pending()]
         routines = [RoutineView(id=r.id, names=r.names, when=_trigger_text(r)) for r in self.routines]

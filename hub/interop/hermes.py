@@ -7,6 +7,9 @@ hub understands it with its own NLU against the live directory and answers, per 
 ``hermes/nlu/intentNotRecognized``; a query that is not a JSON object with a text ``input`` (or is nested
 deeper than the codec's ``MAX_JSON_DEPTH``) gets ``hermes/error/nlu``; a query over the protocol's 256 KiB
 is dropped unread, with one log line. ``id``, ``siteId``, ``sessionId`` and ``customData`` are carried through.
+The answers carry a spoken code in clear (the intent handler acts on it); what the hub's taps see of any
+``hermes/`` message (``/api/messages``, a recording) has it starred: the ``code`` slot's value and raw value,
+and the code in ``input`` / ``rawInput``.
 
 Recognition only, as a Hermes NLU service: acting on the intent is the intent handler's job (Rhasspy's
 dialogue manager forwards ``hermes/intent/#`` to one); to have the hub act, send the same text to
@@ -26,6 +29,7 @@ from hub.interop.worker import SerialWorker
 from hub.nlu import LANGUAGES, Catalog, Intent, load_lexicon, understand
 from hub.protocol.codec import ProtocolError, check_size, clip, parse_json
 from hub.speaker import build_catalog
+from hub.speaker.redact import hide, star
 
 if TYPE_CHECKING:
     from hub.service import Hub
@@ -197,6 +201,7 @@ class HermesNlu:
         self._catalog = catalog or getattr(hub.speaker, "catalog", None) or (lambda: build_catalog(hub.directory))
         self._out = SerialWorker("hermes.publish")
         self.answered = 0
+        hub.redactors.append(self._shown)
 
     async def on_connect(self, hub: Hub) -> None:
         self._out.start()
@@ -223,4 +228,45 @@ class HermesNlu:
         await self._out.join()
 
     async def aclose(self) -> None:
+        if self._shown in self.hub.redactors:
+            self.hub.redactors.remove(self._shown)
         await self._out.aclose()
+
+    def _shown(self, topic: str, payload: bytes) -> bytes:
+        """A Hermes message as the hub's taps may see it (a hub redactor): its code slots and the code its
+        text says starred."""
+        if not topic.startswith("hermes/"):
+            return payload
+        try:
+            message: Any = parse_json(payload)
+        except ProtocolError:
+            text = payload.decode("utf-8", "replace")
+            shown = hide(text)
+            return payload if shown == text else shown.encode()
+        if not isinstance(message, dict):
+            return payload
+        codes = _starred_slots(message.get("slots"))
+        said = message.get("input")
+        if topic == QUERY_TOPIC and isinstance(said, str) and said.strip():
+            understood = understand(said[:MAX_INPUT], self._catalog(), _lang(message))
+            codes |= {i.code for i in understood.intents if i.code}
+        for key in ("input", "rawInput"):
+            if isinstance(message.get(key), str):
+                message[key] = hide(message[key], codes)
+        return json.dumps(message, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _starred_slots(slots: Any) -> set[str]:
+    """Star the value and raw value of every ``code`` slot in ``slots`` (in place); the codes they held."""
+    codes: set[str] = set()
+    for slot in slots if isinstance(slots, list) else []:
+        if not isinstance(slot, dict) or slot.get("slotName") != "code":
+            continue
+        value = slot.get("value")
+        if isinstance(value, dict) and value.get("value") not in (None, ""):
+            codes.add(str(value["value"]))
+            value["value"] = star(value["value"])
+        if slot.get("rawValue") not in (None, ""):
+            codes.add(str(slot["rawValue"]))
+            slot["rawValue"] = star(slot["rawValue"])
+    return codes

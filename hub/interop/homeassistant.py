@@ -8,11 +8,14 @@ into directives sent with ``hub.send`` — checked, acknowledged and logged like
 announces itself (``homeassistant/status`` = ``online``) the bridge republishes everything and asks every
 device to re-announce, so Home Assistant gets the state even from a broker without retained messages.
 A message over the protocol's 256 KiB on any of these topics is dropped unread, with one short log line;
-a log line quotes at most ``LOG_QUOTE_CHARS`` of what Home Assistant sent.
+a log line quotes at most ``LOG_QUOTE_CHARS`` of what Home Assistant sent. An unlock code Home Assistant
+sends (the ``code`` of a lock's command) is starred in what the hub's taps see (``/api/messages``, a
+recording) and in the failure log lines; the device gets the real one.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import TYPE_CHECKING
 
@@ -20,8 +23,9 @@ from hub.directory import DeviceRecord
 from hub.interop.ha_mapping import CommandError, DeviceMapping, HaTopics, map_device
 from hub.interop.worker import SerialWorker
 from hub.protocol import DeviceInfo, DiscoveryRequest, ErrorResponse, encode
-from hub.protocol.codec import ProtocolError, check_size, clip, quote
+from hub.protocol.codec import ProtocolError, check_size, clip, parse_json, quote
 from hub.service import VERSION
+from hub.speaker.redact import hide, star
 
 if TYPE_CHECKING:
     from hub.service import Hub
@@ -47,6 +51,7 @@ class HomeAssistantBridge:
         self.failures: list[str] = []
         """The last command failures, newest last (also logged): what Home Assistant asked that did not happen."""
         hub.directory.listeners.append(self._changed)
+        hub.redactors.append(self._shown)
 
     # ------------------------------------------------------------------ extension interface
     async def on_connect(self, hub: Hub) -> None:
@@ -82,6 +87,8 @@ class HomeAssistantBridge:
         """Stop the bridge's tasks (the hub's own shutdown does not know them)."""
         if self._changed in self.hub.directory.listeners:
             self.hub.directory.listeners.remove(self._changed)
+        if self._shown in self.hub.redactors:
+            self.hub.redactors.remove(self._shown)
         await self._work.aclose()
         await self._out.aclose()
 
@@ -156,7 +163,32 @@ class HomeAssistantBridge:
                                           f"{response.payload.message}")
                 return
 
+    def _shown(self, topic: str, payload: bytes) -> bytes:
+        """A message on one of the bridge's command topics as the hub's taps may see it (a hub redactor)."""
+        if topic not in self._commands:
+            return payload
+        text = payload.decode("utf-8", "replace")
+        shown, _code = hidden(text)
+        return payload if shown == text else shown.encode()
+
     def _failed(self, topic: str, text: str, why: str) -> None:
-        what = f"{clip(topic)} {quote(text)}: {clip(why)}"
+        text, code = hidden(text)
+        if code:
+            why = why.replace(code, star(code))
+        what = f"{clip(topic)} {quote(text)}: {clip(hide(why))}"
         _LOGGER.warning("home assistant command failed: %s", what)
         self.failures = [*self.failures[-19:], what]
+
+
+def hidden(text: str) -> tuple[str, str | None]:
+    """A command from Home Assistant as it may be shown: the ``code`` of a JSON command (a lock's, as its
+    ``command_template`` renders it) starred, and a code said after a code word in it (``hide``); and the
+    code it held, if any."""
+    try:
+        data = parse_json(text)
+    except ProtocolError:
+        return hide(text), None
+    if not isinstance(data, dict) or data.get("code") in (None, ""):
+        return hide(text), None
+    code = str(data["code"])
+    return hide(json.dumps({**data, "code": star(code)}, ensure_ascii=False)), code

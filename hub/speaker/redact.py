@@ -2,12 +2,29 @@
 
 The speaker knows the codes it parsed; ``redact`` stars every run of digits in the text that spells one of
 them, however it was said: "123456", "一二三四五六", "幺二三四五六", "1 2 3 4 5 6", "１２３４５６".
+
+``hide`` does not depend on the parser having understood anything: after any code word of any language
+(``code_words`` in hub/nlu/lang/*.yaml: "密码", "code", "PIN", "mot de passe"…) the first thing in the same
+clause, at most ``LEAD_WORDS`` words on, that looks like a code — digits or number words of zh/en/fr, with
+any separators between them ("1_2_3", "12-34-56", "十二万三千四百五十六", "one two three", "quatre-vingt-dix")
+— is starred: a star per digit or Chinese numeral, one per number word. The clause ends at sentence
+punctuation (not one between two pieces of the code: "1,2,3") or a "then" word. Everything the hub stores,
+shows, logs, taps or announces goes through it, on top of ``redact`` with the codes it parsed.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from importlib import resources
+
+import yaml
+
+from hub.nlu.lexicon import LANGUAGES, load_lexicon
+from hub.nlu.numbers import CN_NUMERAL
 
 _DIGITS = {**{str(n): str(n) for n in range(10)}, **{chr(0xFF10 + n): str(n) for n in range(10)},
            "零": "0", "〇": "0", "幺": "1", "一": "1", "二": "2", "两": "2", "三": "3", "四": "4", "五": "5",
@@ -36,3 +53,106 @@ def redact(text: str, codes: Iterable[str | None]) -> str:
 def star(value: object) -> str:
     """A code as the log shows it: one star per character."""
     return "*" * len(str(value))
+
+
+LEAD_WORDS = 3
+"""Words (a Chinese character is one) that may stand between a code word and the code it introduces."""
+_CLAUSE_END = frozenset("，。！？；;!?\n、,.")
+"""Sentence punctuation: a clause ends there, unless it stands between two pieces of a code ("1,2,3")."""
+_TOKEN = re.compile(r"[0-9]|[a-z]+|\s+|.", re.S)
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    """One character lower-cased, half-width and without accent, if that is one character; else itself."""
+    folded = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)).lower()
+    return folded if len(folded) == 1 else char
+
+
+def _fold(text: str) -> str:
+    """``text`` folded character by character: same length, so that offsets hold in ``text``."""
+    return "".join(_fold_char(c) for c in text)
+
+
+@dataclass(frozen=True)
+class _Words:
+    """Every language's code words (as a pattern), number words and "then" words, folded."""
+
+    code_word: re.Pattern[str]
+    numbers: frozenset[str]
+    numerals: frozenset[str]
+    joiners: frozenset[str]
+    splitters: frozenset[str]
+
+
+def _phrase(word: str) -> str:
+    pattern = r"\s+".join(re.escape(piece) for piece in word.split())
+    if word[:1].isascii() and word[:1].isalpha():
+        pattern = r"(?<![a-z0-9])" + pattern
+    if word[-1:].isascii() and word[-1:].isalpha():
+        pattern += r"(?![a-z])"
+    return pattern
+
+
+@cache
+def _words() -> _Words:
+    code_words: set[str] = set()
+    numbers: set[str] = set()
+    joiners: set[str] = set()
+    splitters: set[str] = set()
+    for lang in LANGUAGES:
+        data = yaml.safe_load(resources.files("hub.nlu").joinpath("lang", f"{lang}.yaml").read_text(encoding="utf-8"))
+        code_words.update(_fold(str(w)).strip() for w in data.get("code_words", []))
+        lex = load_lexicon(lang)
+        for word in [*lex.numbers.words, *lex.numbers.scales]:
+            numbers.update(word.split())  # "quatre vingt": each of its words
+        joiners.update(lex.numbers.joiners)
+        splitters.update(_fold(s) for s in lex.splitters)
+    ordered = sorted((w for w in code_words if w), key=len, reverse=True)
+    return _Words(code_word=re.compile("|".join(_phrase(w) for w in ordered)), numbers=frozenset(numbers),
+                  numerals=frozenset(CN_NUMERAL + "幺万亿" + "".join(_DIGITS)), joiners=frozenset(joiners),
+                  splitters=frozenset(splitters))
+
+
+def _starred(folded: str, start: int, words: _Words) -> list[tuple[int, int]]:
+    """Where the code said after a code word that ends at ``start`` is: (start, end) of each of its pieces
+    (a digit, a Chinese numeral, a number word), each to become one star."""
+    pieces: list[tuple[int, int]] = []
+    ended = False  # sentence punctuation since the last piece: only another piece carries the code on
+    lead = 0  # words between the code word and the code ("密码为…", "code for the door: …")
+    for match in _TOKEN.finditer(folded, start):
+        token = match.group(0)
+        if token.isdigit() or token in words.numerals or token in words.numbers:
+            pieces.append(match.span())
+            ended = False
+        elif token in _CLAUSE_END:
+            if not pieces:
+                break  # the clause ended before any code was said
+            ended = True
+        elif token.isalnum():  # a word
+            if pieces and (ended or token not in words.joiners):
+                break  # the code is over
+            if not pieces:
+                lead += 1
+                if lead > LEAD_WORDS or any(folded.startswith(s, match.start()) for s in words.splitters):
+                    break  # "…密码不会发给任何一个", "…code, then…": what follows is not the code
+    return pieces
+
+
+def hide(text: str, codes: Iterable[str | None] = ()) -> str:
+    """``text`` with the code said after any code word starred (see the module docstring), and every run
+    of digits that spells one of ``codes`` (the codes the parser found) too."""
+    words = _words()
+    folded = _fold(text)
+    pieces: dict[int, int] = {}
+    for match in words.code_word.finditer(folded):
+        pieces.update(_starred(folded, match.end(), words))
+    if pieces:
+        out, at = [], 0
+        for start in sorted(pieces):
+            if start < at:
+                continue
+            out += [text[at:start], "*"]
+            at = pieces[start]
+        text = "".join(out) + text[at:]
+    return redact(text, codes)
