@@ -18,7 +18,7 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
 from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
-from hub.protocol.text import control_in
+from hub.protocol.text import CONTROLS, control_in
 from hub.protocol.topics import DEVICE_ID_RE
 
 PROTOCOL_VERSION = 1
@@ -255,7 +255,15 @@ class DeviceInfo(WireModel):
         """Every text of a registration is read by someone (a name said back, a row of `genie devices list`,
         the dashboard): none may carry a control character, an escape sequence or a bidi override. Refused,
         not stripped: a name cleaned by the hub could become another device's name."""
-        for where, text in _texts(self, ""):
+        texts = [self.device_name, self.device_type, self.zone, self.brand, self.model, self.icon or "",
+                 self.zone_id, self.firmware, self.protocol, *self.actions, *self.extensions,
+                 *self.extensions.values(), *(name for _lang, name in self.names.all()),
+                 *(name for _lang, name in self.zone_names.all()), *(p.name for p in self.properties)]
+        for spec in self.property_specs:
+            texts += (spec.name, spec.unit or "", *spec.enum_values)
+        if CONTROLS.search(" ".join(texts)) is None:  # the usual case, in a few µs: nothing to report
+            return self
+        for where, text in _texts(self, ""):  # every text, found generically: which one is it?
             what = control_in(text)
             if what is not None:
                 raise PydanticCustomError(CONTROL_CHARACTER, "{where}: {what} in {text}",

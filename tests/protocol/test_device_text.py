@@ -151,3 +151,27 @@ def test_a_reported_property_name_with_a_control_character_is_malformed_its_text
     assert caught.value.reason.startswith("payload.properties.0.name: U+001B (ESCAPE) in 'note\\x1b[2J'")
     report["payload"]["properties"][0] = {"name": "note", "value": "hi\x1b[2J"}  # state: printed, never acted on
     assert decode(json.dumps(report).encode(), PropertyChanged).payload.properties[0].value == "hi\x1b[2J"
+
+
+def test_every_text_of_a_registration_is_checked_even_one_added_later() -> None:
+    """The quick check lists the fields; the walk that names the culprit finds every text by itself. Each
+    text the walk finds, tainted in turn, is refused: a field added to DeviceInfo and forgotten in the list
+    fails here."""
+    from hub.protocol.messages import _texts
+
+    document = lamp_document()
+    document["payload"].update(icon="lamp.png", extensions={"vendor": "yeelight"})
+    info = DeviceInfo.model_validate(document["payload"])
+    paths = [where for where, _text in _texts(info, "")]
+    assert len(paths) > 40 and "icon" in paths and "extensions.vendor" in paths and "names.fr.0" in paths
+    for where in paths:
+        tainted = json.loads(json.dumps(document))
+        _set(tainted, tuple(int(step) if step.isdigit() else step for step in where.split(".")), "\u202e")
+        with pytest.raises(ProtocolError) as caught:
+            decode(json.dumps(tainted).encode(), Registration)
+        own_rule = where == "deviceId" or where.endswith((".dataType", ".accessMode"))  # a stricter one of its own
+        assert caught.value.reason.startswith(f"payload.{where}: " + ("" if own_rule else "U+202E")), where
+    tainted = json.loads(json.dumps(document))
+    tainted["payload"]["extensions"] = {"vendor\x1b[2J": "yeelight"}  # a key is text too
+    with pytest.raises(ProtocolError, match="U\\+001B"):
+        decode(json.dumps(tainted).encode(), Registration)
