@@ -22,8 +22,7 @@
   when it fires;
 - **bounded packets and sessions**: a packet whose remaining length is over ``MAX_PACKET_BYTES`` drops
   the connection on its fixed header, before its body is read; a session holds at most
-  ``MAX_UNRELEASED_QOS2`` QoS 2 messages awaiting PUBREL; a payload over the protocol's limit is acknowledged
-  and delivered to no one (as Mosquitto's message_size_limit); text clients (unbounded ids) may not keep a
+  ``MAX_UNRELEASED_QOS2`` QoS 2 messages awaiting PUBREL; text clients (unbounded ids) may not keep a
   persistent session; a connection must send its CONNECT within ``CONNECT_TIMEOUT`` seconds; the refused
   filters of one SUBSCRIBE are one log line.
 """
@@ -54,7 +53,7 @@ from amqtt.mqtt.publish import PublishPacket
 from amqtt.session import Session
 from amqtt.utils import gen_client_id
 
-from hub.protocol.codec import MAX_PAYLOAD_BYTES, quote
+from hub.protocol.codec import quote
 from hub.protocol.topics import topic_matches
 from hub.security import (
     CLIENT_USER,
@@ -255,15 +254,6 @@ class GenieBroker(Broker):
             qos = subscription[1] if retained.qos is None else min(subscription[1], retained.qos)
             await handler.mqtt_publish(retained.topic, retained.data, qos,
                                        retain=True)
-
-    async def _handle_message_delivery(self, client_session: Session, handler: BrokerProtocolHandler,
-                                       wait_deliver: asyncio.Future[Any]) -> bool:
-        message = wait_deliver.result()
-        if message is not None and len(message.data or b"") > MAX_PAYLOAD_BYTES:  # acknowledged, delivered to no one
-            _LOGGER.warning("dropped a message of %d bytes (over %d) on %s from %s", len(message.data),
-                            MAX_PAYLOAD_BYTES, quote(message.topic or ""), quote(client_session.client_id or ""))
-            return True
-        return bool(await super()._handle_message_delivery(client_session, handler, wait_deliver))
 
     def _will_allowed(self, session: Session) -> bool:
         """May this session's last will be published: a topic name (no wildcard) its login may publish on."""

@@ -23,7 +23,6 @@ import hub.broker
 from genie.app import Running
 from hub.interop.roles import HOMEASSISTANT_USER
 from hub.protocol import DeviceTopic, HubRequest, Topics, encode
-from hub.protocol.codec import MAX_PAYLOAD_BYTES
 from hub.protocol.mqtt import Inbound, MqttConnection
 from hub.security import CLIENT_USER, HUB_USER, LISTENER_USER, Credentials
 from tests.brokers import BrokerUnderTest, amqtt_broker
@@ -297,21 +296,6 @@ async def test_a_whole_publish_over_the_size_limit_never_reaches_anyone(any_brok
             assert (await marker.read_packet())[0] == 0x40
         got = [m async for m in _until(late.messages(), b"marker")]
     assert [len(m.payload) for m in got] == [len(b"marker")]
-
-
-async def test_a_payload_over_the_protocols_limit_is_acknowledged_and_dropped(any_broker: BrokerUnderTest) -> None:
-    """A packet under the broker's limit may still carry a payload over the protocol's 256 KiB (its topic is
-    short): both brokers acknowledge it and deliver it to no one (Mosquitto's message_size_limit)."""
-    state = TOPICS.device(ROGUE, DeviceTopic.STATE)
-    async with observer_on_everything(any_broker) as messages:
-        async with raw_client(any_broker, ROGUE, ROGUE) as (client, code):
-            assert code == ACCEPTED
-            await client.send(publish_packet(state, b"z" * (MAX_PAYLOAD_BYTES + 1), qos=1, packet_id=4))
-            assert await client.read_packet() == (0x40, struct.pack("!H", 4))
-            await client.send(publish_packet(state, b"z" * MAX_PAYLOAD_BYTES, qos=1, packet_id=5))
-            assert await client.read_packet() == (0x40, struct.pack("!H", 5))
-        seen = await seen_until(messages, state, b"z" * MAX_PAYLOAD_BYTES)
-    assert [len(m.payload) for m in seen if m.topic == state] == [MAX_PAYLOAD_BYTES]
 
 
 async def _until(messages: AsyncIterator[Inbound], payload: bytes) -> AsyncIterator[Inbound]:
