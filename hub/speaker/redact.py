@@ -116,23 +116,26 @@ def _words() -> _Words:
 
 def _starred(folded: str, start: int, words: _Words) -> list[tuple[int, int]]:
     """Where the code said after a code word that ends at ``start`` is: (start, end) of each of its pieces
-    (a digit, a Chinese numeral, a number word), each to become one star."""
+    (a digit, a Chinese numeral, a number word), each to become one star. A star is a piece already hidden:
+    hiding twice changes nothing."""
     pieces: list[tuple[int, int]] = []
+    found = False  # a piece of code met (stars included)
     ended = False  # sentence punctuation since the last piece: only another piece carries the code on
     lead = 0  # words between the code word and the code ("密码为…", "code for the door: …")
     for match in _TOKEN.finditer(folded, start):
         token = match.group(0)
-        if token.isdigit() or token in words.numerals or token in words.numbers:
-            pieces.append(match.span())
-            ended = False
+        if token == "*" or token.isdigit() or token in words.numerals or token in words.numbers:
+            if token != "*":
+                pieces.append(match.span())
+            found, ended = True, False
         elif token in _CLAUSE_END:
-            if not pieces:
+            if not found:
                 break  # the clause ended before any code was said
             ended = True
         elif token.isalnum():  # a word
-            if pieces and (ended or token not in words.joiners):
+            if found and (ended or token not in words.joiners):
                 break  # the code is over
-            if not pieces:
+            if not found:
                 lead += 1
                 if lead > LEAD_WORDS or any(folded.startswith(s, match.start()) for s in words.splitters):
                     break  # "…密码不会发给任何一个", "…code, then…": what follows is not the code

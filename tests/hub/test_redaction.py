@@ -47,6 +47,12 @@ def test_text_without_a_code_word_is_left_as_it_is(text: str) -> None:
     assert hide(text) == text
 
 
+@pytest.mark.parametrize("text", ["remind me to use code 123456 in 5 minutes", "密码是一二三，打开2号灯",
+                                  "code one two three and then 4 lamps", "le code est 12 34 56. Allume 2 lampes"])
+def test_hiding_twice_changes_nothing(text: str) -> None:
+    assert hide(hide(text)) == hide(text) != text
+
+
 def test_the_codes_the_parser_found_are_starred_too() -> None:
     assert hide("123456", ["123456"]) == "******"
     assert hide("open 123-456, then 7", ["123456"]) == "open ***-***, then 7"
@@ -57,6 +63,7 @@ async def test_a_reminder_that_says_a_code_is_announced_with_stars(home: DemoHom
     home.hub.announcement_listeners.append(heard.put_nowait)
     result = await home.hub.handle_text("remind me to use code 123456 in 5 minutes")
     assert result.ok and result.reply == "OK, reminder set in 5 minutes: use code ******."
+    assert home.store.commands()[-1].text == "remind me to use code ****** in 5 minutes"
     (timer,) = home.hub.automation.pending()
     assert (timer.text, timer.remind) == ("remind me to use code ******", "use code ******")
     await home.clock.advance(5 * 60)

@@ -186,6 +186,7 @@ async def test_a_reminder_that_says_a_code_is_stored_and_listed_with_stars(inter
     reply = await ask(interop_home, "TextCommand", "genie-client-remind",
                       text=f"remind me to use code {CODE} in 5 minutes")
     assert reply["ok"] is True and "code ******" in reply["reply"]
+    assert reply["text"] == "remind me to use code ****** in 5 minutes"  # "5" is not the code
     listed = await ask(interop_home, "ListAutomations", "genie-client-timers")
     (timer,) = listed["timers"]
     assert "code ******" in timer["text"]
