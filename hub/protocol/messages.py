@@ -318,6 +318,11 @@ class Header(WireModel):
     )
     timestamp: int = Field(default_factory=lambda: int(time.time() * 1000))
 
+    @field_validator("message_id")
+    @classmethod
+    def _plain_id(cls, value: str) -> str:
+        return _plain(value)  # echoed in replies, quoted in log lines
+
     @field_validator("payload_version")
     @classmethod
     def _supported(cls, value: int) -> int:

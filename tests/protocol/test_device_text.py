@@ -175,3 +175,14 @@ def test_every_text_of_a_registration_is_checked_even_one_added_later() -> None:
     tainted["payload"]["extensions"] = {"vendor\x1b[2J": "yeelight"}  # a key is text too
     with pytest.raises(ProtocolError, match="U\\+001B"):
         decode(json.dumps(tainted).encode(), Registration)
+
+
+def test_a_message_id_with_a_control_character_is_malformed() -> None:
+    """A peer's messageId is echoed in replies and quoted in the hub's debug lines: an identifier, not text."""
+    from hub.protocol import DeviceStatus
+
+    status = json.loads(encode(DeviceStatus.create("desk-lamp", True, "connect")))
+    status["header"]["messageId"] = "abc\x1b]0;PWNED\x07"
+    with pytest.raises(ProtocolError) as caught:
+        decode(json.dumps(status).encode(), DeviceStatus)
+    assert caught.value.reason == "header.messageId: U+001B (ESCAPE) in 'abc\\x1b]0;PWNED\\x07'"
