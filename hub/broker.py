@@ -37,7 +37,7 @@ import math
 import os
 import socket
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import yaml
 from amqtt.adapters import ReaderAdapter, WriterAdapter
@@ -356,7 +356,7 @@ class GenieBroker(Broker):
         return await self._lookup_session(handler, session)
 
     @staticmethod
-    async def _refuse(writer: WriterAdapter, code: int, session: Session) -> None:
+    async def _refuse(writer: WriterAdapter, code: int, session: Session) -> NoReturn:
         """Answer a CONNECT with CONNACK ``code`` and close; no session is touched. A client gone already
         (a reset right after its CONNECT, as a brute force does) is refused all the same, without a traceback."""
         with contextlib.suppress(OSError):
