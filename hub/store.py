@@ -26,6 +26,7 @@ from pydantic import ValidationError
 from hub.automation.models import Scene, Timer
 from hub.directory import DeviceRecord
 from hub.protocol import CommandResult, DeviceInfo
+from hub.protocol.codec import clip
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -165,7 +166,7 @@ class Store:
                 records.append(DeviceRecord(info=DeviceInfo.model_validate_json(info), online=bool(online),
                                             state=json.loads(state), updated=updated, registered=registered))
             except (ValidationError, ValueError) as exc:
-                _LOGGER.warning("hub database: skipped device %s: %s", device_id, exc)
+                _LOGGER.warning("hub database: skipped device %s: %s", clip(str(device_id)), clip(str(exc)))
         return records
 
     def save(self, record: DeviceRecord) -> None:

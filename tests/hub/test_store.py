@@ -92,3 +92,23 @@ def test_first_registration_is_stored_and_an_older_database_gains_the_column(tmp
     store.save(new)
     store.close()
     assert {r.id: r.registered for r in Store(path).load()} == {"old-lamp": None, "new-lamp": 1_700_000_000.5}
+
+
+def test_a_stored_device_that_no_longer_validates_is_skipped_with_one_line(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """A device an older hub stored with an escape sequence in its name (now malformed) is skipped, and the
+    warning is one line that writes the escape out."""
+    path = tmp_path / "hub.db"
+    store = Store(path)
+    store.save(record("good"))
+    store.save(record("bad"))
+    store.flush()
+    store.close()
+    with sqlite3.connect(path) as db:
+        (info,) = db.execute("SELECT info FROM devices WHERE id = 'bad'").fetchone()
+        db.execute("UPDATE devices SET info = ? WHERE id = 'bad'", (info.replace("灯", "灯\\u001b[2J"),))
+    reopened = Store(path)
+    assert [r.info.device_id for r in reopened.load()] == ["good"]
+    reopened.close()
+    (warning,) = [r.getMessage() for r in caplog.records if "skipped device" in r.getMessage()]
+    assert "\n" not in warning and "\x1b" not in warning and "\\x1b" in warning, warning
