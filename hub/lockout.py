@@ -8,6 +8,8 @@ Wrong codes are forgotten after a quiet hour (``FORGET_AFTER``), counted from th
 from the last wrong code while no refusal has begun): an attack long past leaves no count behind, so the
 owner's typo days later is a first wrong code again, while an attacker who keeps trying never waits long
 enough to be forgiven. The right code resets the count at once, but is itself refused while a refusal lasts.
+Removing a device does not reset its count: a device that is removed and registers again under the same id
+(an attacker's way to start over) finds its count where it was.
 """
 
 from __future__ import annotations
@@ -73,11 +75,6 @@ class Lockout:
         self._wrong.pop(device_id, None)
         self._until.pop(device_id, None)
         self._quiet_from.pop(device_id, None)
-
-    def forget(self, device_id: str) -> None:
-        """A device removed from the home leaves no count behind."""
-        self.succeeded(device_id)
-
 
 def refusal(device_id: str, wait: float) -> str:
     """The error detail of a try refused for ``wait`` more seconds (whole seconds, rounded up)."""
