@@ -36,9 +36,28 @@ def _ordinal(text: str, lang: str) -> int | None:
     return number - 1 if number else None
 
 
+_FILLER = {"the", "one", "that", "this", "lock", "please", "le", "la", "l", "celui", "celle", "ci", "serrure",
+           "svp", "个", "这个", "那个", "吧", "的", "门锁", "锁", "请"}
+"""Words an answer that names a device by its id may have around the id ("the rogue-lock one", "那个 rogue-lock")."""
+
+
+def _words(text: str) -> str:
+    return normalize(text).replace("-", " ").replace("_", " ")
+
+
 def _ids_said(text: str, candidates: list[DeviceRecord]) -> list[DeviceRecord]:
-    said = f" {normalize(text).replace('-', ' ').replace('_', ' ')} "
-    return [r for r in candidates if f" {normalize(r.id).replace('-', ' ').replace('_', ' ')} " in said]
+    """The candidates whose id the answer is: the id and nothing else but filler words, so that a device whose id
+    is "first", "one" or "le" is not picked by "the first one" or "le premier"."""
+    said = _words(text)
+    picked = []
+    for record in candidates:
+        device_id = _words(record.id)
+        if not device_id or f" {device_id} " not in f" {said} ":
+            continue
+        rest = f" {said} ".replace(f" {device_id} ", " ", 1).split()
+        if all(word in _FILLER for word in rest):
+            picked.append(record)
+    return picked
 
 
 def oldest_first(records: list[DeviceRecord]) -> list[DeviceRecord]:
@@ -51,12 +70,12 @@ def chosen(text: str, understanding: Understanding, candidates: list[DeviceRecor
     """The one of ``candidates`` an answer picks, or None if it picks none or several."""
     if not candidates:
         return None
+    place = _ordinal(text, understanding.lang)  # an ordinal answer is read as the ordinal, whatever ids look like
+    if place is not None:
+        return candidates[place] if -len(candidates) <= place < len(candidates) else None
     by_id = _ids_said(text, candidates)
     if len(by_id) == 1:
         return by_id[0]
-    place = _ordinal(text, understanding.lang)
-    if place is not None and -len(candidates) <= place < len(candidates):
-        return candidates[place]
     targets = [understanding.fragment.target] if understanding.fragment is not None else []
     targets += [i.target for i in understanding.intents]
     for target in targets:
