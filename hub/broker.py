@@ -23,8 +23,10 @@
 - **bounded packets and sessions**: a packet whose remaining length is over ``MAX_PACKET_BYTES`` drops
   the connection on its fixed header, before its body is read; a session holds at most
   ``MAX_UNRELEASED_QOS2`` QoS 2 messages awaiting PUBREL; text clients (unbounded ids) may not keep a
-  persistent session; a connection must send its CONNECT within ``CONNECT_TIMEOUT`` seconds; the refused
-  filters of one SUBSCRIBE are one log line.
+  persistent session; a connection must send its CONNECT within ``CONNECT_TIMEOUT`` seconds, and each
+  packet's body within ``BODY_TIMEOUT`` seconds of its fixed header; a text login (unbounded client ids)
+  holds at most ``MAX_TEXT_CONNECTIONS`` connections (CONNACK 3 beyond); the refused filters of one
+  SUBSCRIBE are one log line; a client gone mid-CONNECT (a reset) is one INFO line, not a traceback.
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ from amqtt.adapters import ReaderAdapter, WriterAdapter
 from amqtt.broker import Action as AmqttAction
 from amqtt.broker import Broker
 from amqtt.errors import AMQTTError, MQTTError, NoDataError
-from amqtt.mqtt.connack import IDENTIFIER_REJECTED, NOT_AUTHORIZED, ConnackPacket
+from amqtt.mqtt.connack import IDENTIFIER_REJECTED, NOT_AUTHORIZED, SERVER_UNAVAILABLE, ConnackPacket
 from amqtt.mqtt.constants import QOS_2
 from amqtt.mqtt.packet import MQTTFixedHeader
 from amqtt.mqtt.protocol import handler as amqtt_handler
@@ -92,6 +94,13 @@ MAX_UNRELEASED_QOS2 = 100
 CONNECT_TIMEOUT = 10.0
 """Seconds a new connection has to send its CONNECT before it is closed."""
 
+BODY_TIMEOUT = 10.0
+"""Seconds a packet's body has to arrive once its fixed header is read, before the connection is closed."""
+
+MAX_TEXT_CONNECTIONS = 64
+"""Connections a text login (PERSISTENT_REFUSED: text clients, the listener) may hold at once; one more is
+refused with CONNACK 3. Their client ids are unbounded; a device's, the hub's and a neighbour's are not."""
+
 PERSISTENT_REFUSED = frozenset({CLIENT_USER, LISTENER_USER})
 """Logins that may not keep a persistent session (clean_session=False): their client ids are unbounded
 (genie-client-<anything>), so each would be a session kept forever."""
@@ -123,6 +132,10 @@ class PacketTooLarge(Exception):
     MQTTError would only discard the packet and go on reading its body as packets)."""
 
 
+class SlowPacket(Exception):
+    """A packet's body did not arrive within ``BODY_TIMEOUT`` of its fixed header; amqtt's reader loop ends on it."""
+
+
 class _BoundedReader(ReaderAdapter):
     """A client's reader that carries the largest packet its connection may send (checked by
     ``_CheckedFixedHeader``) and a name for the log."""
@@ -131,9 +144,19 @@ class _BoundedReader(ReaderAdapter):
         self.inner = inner
         self.max_packet_bytes = max_packet_bytes
         self.who = who
+        self.deadline: float | None = None
+        """When the body of the packet whose fixed header was read last must have arrived (None: between packets)."""
 
     async def read(self, n: int = -1) -> bytes:
-        return await self.inner.read(n)
+        if self.deadline is None:
+            return await self.inner.read(n)
+        try:
+            async with asyncio.timeout_at(self.deadline):
+                return await self.inner.read(n)
+        except TimeoutError:
+            _LOGGER.warning("%s: a packet's body did not arrive within %g s: dropping the connection", self.who,
+                            BODY_TIMEOUT)
+            raise SlowPacket(f"{self.who}: packet body not in within {BODY_TIMEOUT:g} s") from None
 
     def feed_eof(self) -> None:
         self.inner.feed_eof()
@@ -144,6 +167,8 @@ class _CheckedFixedHeader(MQTTFixedHeader):
 
     @classmethod
     async def from_stream(cls, reader: ReaderAdapter) -> _CheckedFixedHeader | None:
+        if isinstance(reader, _BoundedReader):
+            reader.deadline = None  # between packets: the keepalive bounds the wait
         header = await super().from_stream(reader)
         limit = getattr(reader, "max_packet_bytes", None)
         if header is not None and limit is not None and header.remaining_length > limit:
@@ -151,6 +176,8 @@ class _CheckedFixedHeader(MQTTFixedHeader):
             _LOGGER.warning("%s: a packet of %d bytes (type %d), over the limit of %d: dropping the connection",
                             who, header.remaining_length, header.packet_type, limit)
             raise PacketTooLarge(f"{who}: packet of {header.remaining_length} bytes, over {limit}")
+        if header is not None and header.remaining_length and isinstance(reader, _BoundedReader):
+            reader.deadline = asyncio.get_running_loop().time() + BODY_TIMEOUT
         return header
 
 
@@ -199,6 +226,8 @@ class GenieBroker(Broker):
         self._connecting: dict[str, tuple[asyncio.Lock, int]] = {}
         """Accepted CONNECTs of one client id are handled one at a time (the lock, and how many hold or await it)."""
         self._refused_filters: dict[int, list[str]] = {}
+        self._text_connections: dict[str, int] = {}
+        """Connections each text login (PERSISTENT_REFUSED) holds now, accepted or being accepted."""
         """The refused filters of the SUBSCRIBE each session (by id()) is being answered."""
 
     async def _client_connected(self, listener_name: str, reader: ReaderAdapter, writer: WriterAdapter) -> None:
@@ -314,7 +343,8 @@ class GenieBroker(Broker):
         try:
             async with asyncio.timeout(CONNECT_TIMEOUT):
                 handler, session = await _GenieHandler.init_from_connect(reader, writer, self.plugins_manager)
-        except (AMQTTError, MQTTError, NoDataError, TimeoutError) as exc:  # amqtt logs, closes and re-raises likewise
+        except (AMQTTError, MQTTError, NoDataError, TimeoutError, OSError) as exc:  # amqtt logs, closes, re-raises
+            # OSError: a client gone mid-CONNECT (a reset) while amqtt answers it; not an error of ours
             if isinstance(exc, TimeoutError):
                 exc = AMQTTError(f"no CONNECT within {CONNECT_TIMEOUT:g} s")
             _LOGGER.info("connection from %s:%s: no valid CONNECT (%s)", remote_address, remote_port, exc)
@@ -336,6 +366,8 @@ class GenieBroker(Broker):
             _LOGGER.warning("refused connection of %s (user %s): a persistent session (clean session 0)",
                             quote(session.client_id or ""), quote(session.username or ""))
             await self._refuse(writer, IDENTIFIER_REJECTED, session)
+        if session.username in PERSISTENT_REFUSED and not self._hold_text_slot(session):
+            await self._refuse(writer, SERVER_UNAVAILABLE, session)
         client_id = session.client_id
         if client_id:
             lock, waiting = self._connecting.get(client_id, (asyncio.Lock(), 0))
@@ -354,6 +386,26 @@ class GenieBroker(Broker):
                 else:
                     del self._connecting[client_id]
         return await self._lookup_session(handler, session)
+
+    def _hold_text_slot(self, session: Session) -> bool:
+        """Count this connection of a text login until its task ends; False (one log line) over the cap."""
+        user = session.username or ""
+        held = self._text_connections.get(user, 0)
+        task = asyncio.current_task()
+        if held >= MAX_TEXT_CONNECTIONS or task is None:
+            _LOGGER.warning("refused connection of %s (user %s): %d connections of that login already",
+                            quote(session.client_id or ""), quote(user), held)
+            return False
+        self._text_connections[user] = held + 1
+        task.add_done_callback(lambda _done: self._release_text_slot(user))
+        return True
+
+    def _release_text_slot(self, user: str) -> None:
+        held = self._text_connections.get(user, 0) - 1
+        if held > 0:
+            self._text_connections[user] = held
+        else:
+            self._text_connections.pop(user, None)
 
     @staticmethod
     async def _refuse(writer: WriterAdapter, code: int, session: Session) -> NoReturn:

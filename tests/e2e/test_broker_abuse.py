@@ -29,7 +29,7 @@ from tests.brokers import BrokerUnderTest, amqtt_broker
 
 pytestmark = pytest.mark.e2e
 
-ACCEPTED, IDENTIFIER_REJECTED, REFUSED = 0, 2, 5
+ACCEPTED, IDENTIFIER_REJECTED, SERVER_UNAVAILABLE, REFUSED = 0, 2, 3, 5
 TOPICS = Topics()
 ROGUE = "rogue-plug"  # a device login the Mosquitto password file knows (tests/conftest.py EXTRA_DEVICE_IDS)
 OTHER = "newcomer"
@@ -380,3 +380,96 @@ async def test_a_connection_that_never_says_connect_is_closed(monkeypatch: pytes
             half.abort()
         await connected.send(b"\xc0\x00")  # PINGREQ
         assert await connected.read_packet() == (0xD0, b"")  # PINGRESP: still connected
+
+
+# --------------------------------------------------------------------------- third red-team run: slow connections
+
+
+def _stalled_publish(topic: str, size: int) -> bytes:
+    """A QoS 0 PUBLISH whose fixed header announces ``size`` bytes of payload, with the last byte held back."""
+    return publish_packet(topic, b"x" * size, qos=0)[:-1]
+
+
+async def test_a_publish_body_that_stalls_is_cut_off(monkeypatch: pytest.MonkeyPatch,
+                                                      caplog: pytest.LogCaptureFixture) -> None:
+    """800 text clients (keepalive 0), each one byte short of a 327,000-byte PUBLISH, held 312 MB of the
+    embedded broker for ever. Once a packet's fixed header is read its body must arrive within BODY_TIMEOUT;
+    a client whose packets arrive whole is not touched."""
+    monkeypatch.setattr(hub.broker, "BODY_TIMEOUT", 0.5)
+    async with amqtt_broker(Credentials.generate()) as target:
+        with caplog.at_level(logging.INFO, logger="hub.broker"):
+            async with raw_client(target, f"{CLIENT_USER}-slow", CLIENT_USER) as (slow, code), \
+                    raw_client(target, ROGUE, ROGUE) as (steady, steady_code):
+                assert (code, steady_code) == (ACCEPTED, ACCEPTED)
+                await slow.send(_stalled_publish(TOPICS.command, 20_000))
+                await slow.closed_by_broker()
+                await steady.send(b"\xc0\x00")  # PINGREQ
+                assert await steady.read_packet() == (0xD0, b"")
+    cut = [r.getMessage() for r in caplog.records if r.name == "hub.broker" and "body" in r.getMessage()]
+    assert len(cut) == 1 and CLIENT_USER in cut[0], cut
+
+
+@pytest.mark.parametrize("user", [CLIENT_USER, LISTENER_USER])
+async def test_a_text_login_has_a_bounded_number_of_connections(monkeypatch: pytest.MonkeyPatch,
+                                                                 caplog: pytest.LogCaptureFixture, user: str) -> None:
+    """Text clients' and the listener's ids are unbounded, so one password held any number of connections.
+    The connection over MAX_TEXT_CONNECTIONS of one login gets CONNACK 3 (server unavailable) with one log
+    line; a slot frees when a connection leaves; devices are not counted."""
+    monkeypatch.setattr(hub.broker, "MAX_TEXT_CONNECTIONS", 3)
+    async with amqtt_broker(Credentials.generate()) as target, contextlib.AsyncExitStack() as stack:
+        held = []
+        for n in range(3):
+            client, code = await stack.enter_async_context(raw_client(target, f"{user}-{n}", user))
+            assert code == ACCEPTED
+            held.append(client)
+        with caplog.at_level(logging.INFO, logger="hub.broker"):
+            async with raw_client(target, f"{user}-extra", user) as (_extra, code):
+                assert code == SERVER_UNAVAILABLE
+        refusals = [r.getMessage() for r in caplog.records if "connections" in r.getMessage()]
+        assert len(refusals) == 1 and user in refusals[0], refusals
+        async with raw_client(target, ROGUE, ROGUE) as (_device, code):
+            assert code == ACCEPTED
+        await held[0].send(b"\xe0\x00")  # DISCONNECT
+        await held[0].closed_by_broker()
+        async with asyncio.timeout(BOUND):
+            while True:  # the slot frees once the broker has ended that connection's task
+                async with raw_client(target, f"{user}-again", user) as (_again, code):
+                    if code == ACCEPTED:
+                        break
+                    assert code == SERVER_UNAVAILABLE
+
+
+async def test_connects_cut_short_by_a_reset_leave_no_traceback(caplog: pytest.LogCaptureFixture) -> None:
+    """A CONNECT whose password field is one byte short, then a reset, wrote a 2.6 KB 'Unhandled exception in
+    client_connected_cb' traceback per connection, with no credentials at all."""
+    attempts = 20
+    seen = asyncio.Event()
+    count = 0
+
+    class Counter(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            nonlocal count
+            if "no valid CONNECT" in record.getMessage() or "client_connected_cb" in record.getMessage():
+                count += 1
+                if count == attempts:
+                    seen.set()
+
+    counter = Counter()
+    for name in ("hub.broker", "asyncio"):
+        logging.getLogger(name).addHandler(counter)
+    try:
+        with caplog.at_level(logging.INFO):
+            async with amqtt_broker(Credentials.generate()) as target:
+                for n in range(attempts):
+                    client = RawClient(*await asyncio.open_connection(target.url.host, target.url.port))
+                    await client.send(connect_packet(f"x{n}", "u", "p" * 100)[:-1])
+                    client.abort()
+                async with asyncio.timeout(BOUND):
+                    await seen.wait()
+                async with raw_client(target, ROGUE, ROGUE) as (_client, code):  # the broker still serves
+                    assert code == ACCEPTED
+    finally:
+        for name in ("hub.broker", "asyncio"):
+            logging.getLogger(name).removeHandler(counter)
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+    assert [r.getMessage() for r in caplog.records if r.exc_info] == []
