@@ -29,6 +29,16 @@ def _fits(info: DeviceInfo, prop: Property) -> bool:
     return True
 
 
+def _answers_to(info: DeviceInfo) -> set[tuple[str, str]]:
+    """Every (language, name) a device and its room are called by: what an order can name it by."""
+    return {*info.names.all(), *info.zone_names.all(), ("", info.device_name), ("", info.zone_id or info.zone)}
+
+
+def _another_device(old: DeviceInfo, new: DeviceInfo) -> bool:
+    """Whether a re-registration makes the device another one to its users: another category, or other names."""
+    return old.device_type != new.device_type or _answers_to(old) != _answers_to(new)
+
+
 @dataclass
 class DeviceRecord:
     """What the hub knows of one device."""
@@ -39,7 +49,8 @@ class DeviceRecord:
     updated: float = field(default_factory=time.time)
     registered: float | None = None
     """When the hub first heard this device register (seconds since the epoch), kept across its
-    re-registrations and restarts; set anew only after the device was removed."""
+    re-registrations and restarts; set anew after the device was removed or re-registered as another category
+    or under other names (an old plug turned lock is a new lock)."""
 
     @property
     def id(self) -> str:
@@ -128,6 +139,12 @@ class Directory:
                     or old.device_type != info.device_type or old.actions != info.actions
                     or old.property_specs != info.property_specs):
                 self.names_version += 1
+            if _another_device(old, info):
+                _LOGGER.warning("%s re-registered as %s under other names: counted as new", info.device_id,
+                                info.device_type)
+                record.registered = None  # its age starts again: an old plug is no old lock
+                declared = {p.name for p in info.properties} | {s.name for s in info.property_specs}
+                record.state = {k: v for k, v in record.state.items() if k in declared}
             record.info = info
         if record.registered is None:  # new, or stored by a hub that did not record it
             record.registered = time.time()
