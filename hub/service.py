@@ -66,6 +66,15 @@ except PackageNotFoundError:  # running from a source tree that is not installed
 Connector = Callable[[str, Will | None], Connection]
 Lang = Literal["zh", "en", "fr"]
 
+MQTT_SESSION = "mqtt:"
+"""What every conversation named in a request over MQTT is filed under: a client on the bus can go on with its own
+conversation (``genie say --session``) but never answer one held by the dashboard or another in-process caller."""
+
+
+def mqtt_session(name: str) -> str:
+    """The conversation a TextCommand over MQTT that names ``name`` belongs to: "local" -> "mqtt:local"."""
+    return MQTT_SESSION + name
+
 
 class Extension(Protocol):
     """Something that rides on the hub's MQTT session (the Home Assistant bridge, Hermes NLU…)."""
@@ -473,7 +482,8 @@ class Hub:
         try:
             if name == "TextCommand":
                 payload = request.payload
-                result = await self.handle_text(payload.text or "", payload.lang, payload.session or payload.reply_to)
+                result = await self.handle_text(payload.text or "", payload.lang,
+                                                mqtt_session(payload.session or payload.reply_to))
                 reply = TextCommandResponse(header=reply_header(request), payload=result)
             elif name == "HubInfo":
                 records = self.directory.all()
