@@ -21,7 +21,7 @@ import pytest
 
 from genie.app import Running
 from hub.interop.aligenie import AliGenieGateway
-from hub.web import Dashboard, new_token, serve_dashboard
+from hub.web import Dashboard, limits, new_token, serve_dashboard
 
 pytestmark = pytest.mark.e2e
 
@@ -276,3 +276,115 @@ async def test_a_validation_error_does_not_echo_what_was_sent(served: Dashboard)
             assert details and all(set(d) == {"loc", "msg", "type"} for d in details), details
         assert answers[0].json()["detail"] == [{"loc": ["body", "text"], "type": "string_too_long",
                                                 "msg": "String should have at most 1000 characters"}]
+
+
+# ------------------------------------------------ third red-team run: bodies that stall, clients that leave mid-body
+
+GATEWAY = "/aligenie/gateway"
+BOUND = 10.0
+"""Seconds any single wait of these tests may take."""
+
+
+@contextlib.asynccontextmanager
+async def stalled(port: int, path: str, length: int, sent: int,
+                  headers: dict[str, str] | None = None) -> AsyncIterator[asyncio.StreamReader]:
+    """A POST announcing ``length`` bytes of body that sends ``sent`` of them and then nothing; aborted on exit."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    extra = "".join(f"{k}: {v}\r\n" for k, v in (headers or {}).items())
+    writer.write(f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n{extra}"
+                 f"Content-Length: {length}\r\n\r\n".encode() + b" " * sent)
+    try:
+        async with asyncio.timeout(BOUND):
+            await writer.drain()
+        yield reader
+    finally:
+        writer.transport.abort()
+
+
+class Records(logging.Handler):
+    """Counts the records of ``logger`` whose message holds ``text``; ``reached(n)`` awaits n of them."""
+
+    def __init__(self, logger: str, text: str) -> None:
+        super().__init__(logging.DEBUG)
+        self.logger, self.text, self.count = logging.getLogger(logger), text, 0
+        self.changed = asyncio.Event()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self.text in record.getMessage():
+            self.count += 1
+            self.changed.set()
+
+    async def reached(self, n: int) -> None:
+        async with asyncio.timeout(BOUND):
+            while self.count < n:
+                self.changed.clear()
+                await self.changed.wait()
+
+    def __enter__(self) -> Records:
+        self.previous = self.logger.level
+        self.logger.setLevel(logging.DEBUG)
+        self.logger.addHandler(self)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.logger.removeHandler(self)
+        self.logger.setLevel(self.previous)
+
+
+async def test_a_body_that_stalls_gets_408(guarded: Dashboard, monkeypatch: pytest.MonkeyPatch,
+                                           caplog: pytest.LogCaptureFixture) -> None:
+    """2,000 connections each one byte short of a 262,000-byte gateway body held 340 MB for ever, with no
+    credentials. A body must now arrive whole within BODY_TIMEOUT: else 408 and the connection is closed."""
+    monkeypatch.setattr(limits, "BODY_TIMEOUT", 0.5)
+    caplog.set_level(logging.INFO, logger="hub.web.limits")
+    async with stalled(guarded.port, GATEWAY, 200_000, 199_999) as reader:
+        async with asyncio.timeout(BOUND):
+            status, headers, body = await _read_answer(reader)
+            closed = await reader.read(1) == b""
+    assert status == 408 and headers.get("connection") == "close" and closed, (status, headers, body)
+    assert json.loads(body) == {"detail": "request body not received within 0.5 s"}
+    lines = [r.getMessage() for r in caplog.records if r.name == "hub.web.limits"]
+    assert len(lines) == 1 and "408" in lines[0] and GATEWAY in lines[0], lines
+    async with httpx.AsyncClient(base_url=guarded.base_url, timeout=BOUND) as http:  # the next one is served
+        answered = await http.post(GATEWAY, content=json.dumps(envelope("floor-lamp")))
+    assert answered.json()["header"]["name"] == "TurnOnResponse", answered.text
+
+
+async def test_bodies_being_read_share_a_budget(guarded: Dashboard, monkeypatch: pytest.MonkeyPatch,
+                                                caplog: pytest.LogCaptureFixture) -> None:
+    """Beyond BODY_BUDGET bytes of bodies being read at once, a new body gets 503 before a byte of it is read;
+    a GET still answers; the budget frees when the stalled bodies go."""
+    monkeypatch.setattr(limits, "BODY_BUDGET", 250_000)
+    caplog.set_level(logging.INFO, logger="hub.web.limits")
+    with Records("hub.web.limits", "reading a body") as reading, Records("hub.web.limits", "left") as left:
+        async with stalled(guarded.port, GATEWAY, 100_000, 10), stalled(guarded.port, GATEWAY, 100_000, 10):
+            await reading.reached(2)
+            for _ in range(3):
+                answer = await exchange(guarded.port, "POST", GATEWAY, [padded(envelope(), 100_000)], length=100_000)
+                assert answer.status == 503 and answer.closed, (answer.status, answer.body[:200])
+            async with httpx.AsyncClient(base_url=guarded.base_url, headers=auth(guarded), timeout=BOUND) as http:
+                assert (await http.get("/api/devices")).status_code == 200
+                small = await http.post(GATEWAY, content=json.dumps(envelope("floor-lamp")))  # fits: served
+                assert small.json()["header"]["name"] == "TurnOnResponse", small.text
+        await left.reached(2)
+    refusals = [r.getMessage() for r in caplog.records if "503" in r.getMessage()]
+    assert 1 <= len(refusals) < 3, refusals  # counted, not a line each
+    answer = await exchange(guarded.port, "POST", GATEWAY, [padded(envelope(), 100_000)], length=100_000)
+    assert answer.status == 200 and json.loads(answer.body)["header"]["name"] == "TurnOnResponse"
+
+
+async def test_a_client_leaving_mid_body_leaves_no_traceback(guarded: Dashboard,
+                                                             caplog: pytest.LogCaptureFixture) -> None:
+    """200 requests announcing 100 bytes, sending 10 and resetting wrote 846,600 bytes of ClientDisconnect
+    tracebacks, without credentials. A client that leaves is not an error: at most an INFO line."""
+    attempts = 20
+    caplog.set_level(logging.DEBUG)
+    with Records("hub.web.limits", "left") as left:
+        for _ in range(attempts):
+            async with stalled(guarded.port, GATEWAY, 100, 10) as _reader:
+                pass
+        await left.reached(attempts)
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+    assert [r.getMessage() for r in caplog.records if r.exc_info] == []
+    async with httpx.AsyncClient(base_url=guarded.base_url, headers=auth(guarded), timeout=BOUND) as http:
+        assert (await http.get("/api/devices")).status_code == 200
