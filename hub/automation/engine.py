@@ -283,7 +283,7 @@ class Automation:
 
     def save_scene(self, name: str, orders: str, lang: str, text: str = "") -> CommandResult:
         """Create (or replace) the user scene ``name`` from spoken orders ("打开书房的灯，关上窗帘")."""
-        name = printable(name)  # shown on terminals and the dashboard: no escape sequence, no bidi override
+        name = hide(printable(name))  # shown on terminals and the dashboard: no escape, no bidi override, no code
         text = text or name
         if not name.strip():
             return self._said(text, lang, "scene_no_name", ok=False)
