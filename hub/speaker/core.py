@@ -49,7 +49,7 @@ from hub.speaker.model import (
     build_catalog,
     has,
 )
-from hub.speaker.redact import redact
+from hub.speaker.redact import redact, spoken_digits, star_all, star_runs
 from hub.speaker.replies import action_results, compose_reply, room_name
 
 _LOGGER = logging.getLogger(__name__)
@@ -91,12 +91,29 @@ class Speaker:
         memory = self.session(session)
         if lang is None and memory.lang is not None and not any(c.isalpha() for c in text):
             lang = memory.lang  # "123456", "26": no words to tell the language by
+        asked_code = memory.pending is not None and memory.pending.need == "code" and \
+            self.clock() - memory.pending.asked <= PENDING_TTL
         understanding = understand(text, self.catalog(), lang)
         result = await self._respond(text, understanding, memory)
         codes = _codes(understanding)
-        if not codes:
+        if asked_code and _code_answer(understanding, text):  # the answer to "what is the code?": all of it is
+            said = star_all(text)
+        elif any(self._unlocks(intent) for intent in understanding.intents):
+            said = star_runs(redact(result.text, codes))  # "打开门锁 482913", "482913 is the code, unlock…"
+        else:
+            said = redact(result.text, codes)
+        if said == result.text and not codes:
             return result
-        return result.model_copy(update={"text": redact(result.text, codes), "reply": redact(result.reply, codes)})
+        return result.model_copy(update={"text": said, "reply": redact(result.reply, codes)})
+
+    def _unlocks(self, intent: Intent) -> bool:
+        """Whether ``intent`` is an unlock order (its digits may be the code, said with no code word)."""
+        if intent.code or intent.action == "unlock":
+            return True
+        target = intent.target
+        devices = [r for d in target.devices if (r := self.directory.get(d)) is not None]
+        devices += [r for r in self.directory.all() if r.category in target.categories]
+        return _opens_a_lock(intent, devices)
 
     def codes_in(self, text: str, lang: str | None = None) -> set[str]:
         """The unlock codes ``text`` says (to star them wherever the text is shown)."""
@@ -143,8 +160,8 @@ class Speaker:
             picked = chosen(text, understanding, named)
             if picked is not None:
                 return [replace(intent, target=Target(devices=(picked.id,)))]
-        if pending.need == "code":
-            code = fragment.code if fragment is not None else None
+        if pending.need == "code":  # "123456", "code 123456", "七三九一六四", "one two three four"
+            code = _code_answer(understanding, text)
             return [replace(intent, code=code)] if code else None
         if pending.need == "which" and fragment is not None and not fragment.target.empty:
             return [replace(intent, target=intent.target.merged(fragment.target))]
@@ -481,6 +498,13 @@ def _codes(understanding: Understanding) -> set[str]:
     if understanding.fragment is not None and understanding.fragment.code:
         codes.add(understanding.fragment.code)
     return codes
+
+
+def _code_answer(understanding: Understanding, text: str) -> str | None:
+    """The code an answer to "what is the code?" gives: after a code word or alone ("code 123456", "123456"),
+    or said digit by digit in words ("七三九一六四", "one two three four"); None if it gives none."""
+    fragment = understanding.fragment
+    return fragment.code if fragment is not None and fragment.code else spoken_digits(text)
 
 
 def _opens_a_lock(intent: Intent, devices: list[DeviceRecord]) -> bool:

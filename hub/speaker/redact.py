@@ -159,3 +159,63 @@ def hide(text: str, codes: Iterable[str | None] = ()) -> str:
             at = pieces[start]
         text = "".join(out) + text[at:]
     return redact(text, codes)
+
+
+RUN_DIGITS = 4
+"""Digits in a row that an unlock order has starred wherever they stand ("打开门锁 482913", "482913 is the code")."""
+_SEPARATORS = frozenset(" \t-_.,，、")
+
+
+@cache
+def _digit_words() -> dict[str, str]:
+    """Every language's words for one digit, folded: "seven" -> "7", "sept" -> "7", "七" -> "7", "幺" -> "1"."""
+    found = dict(_DIGITS)
+    for lang in LANGUAGES:
+        for word, value in load_lexicon(lang).numbers.words.items():
+            if " " not in word and value == int(value) and 0 <= value <= 9:
+                found[_fold(word)] = str(int(value))
+    return found
+
+
+def _digit_pieces(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, digit) of each digit or digit word of ``text``, in order."""
+    digits = _digit_words()
+    return [(m.start(), m.end(), digits[m.group(0)]) for m in _TOKEN.finditer(_fold(text)) if m.group(0) in digits]
+
+
+def spoken_digits(text: str) -> str | None:
+    """The digit string ``text`` says when it is nothing but digits said one by one in any language, with
+    spaces or dashes between them ("七三九一六四", "one two three four", "4-8-2-9") — a code read digit by
+    digit; None if it says anything else."""
+    folded = _fold(text)
+    pieces = _digit_pieces(text)
+    covered = {i for start, end, _digit in pieces for i in range(start, end)}
+    if not pieces or any(c not in _SEPARATORS and c not in "。！!" for i, c in enumerate(folded) if i not in covered):
+        return None
+    return "".join(digit for _start, _end, digit in pieces)
+
+
+def star_all(text: str) -> str:
+    """An answer that is a code, whatever its form: every character that is not a space becomes a star."""
+    return "".join(c if c.isspace() else "*" for c in text)
+
+
+def star_runs(text: str, least: int = RUN_DIGITS) -> str:
+    """``text`` with every run of at least ``least`` digits or digit words (separators between them allowed)
+    starred, a star per digit or word: what an unlock order says may be its code, with a code word or not."""
+    folded = _fold(text)
+    runs: list[list[tuple[int, int, str]]] = []
+    for piece in _digit_pieces(text):
+        last = runs[-1][-1] if runs else None
+        if last is not None and all(c in _SEPARATORS for c in folded[last[1]:piece[0]]):
+            runs[-1].append(piece)
+        else:
+            runs.append([piece])
+    out, at = [], 0
+    for run in runs:
+        if len(run) < least:
+            continue
+        for start, end, _digit in run:
+            out += [text[at:start], "*"]
+            at = end
+    return "".join(out) + text[at:]
