@@ -96,6 +96,9 @@ async def test_an_old_plug_that_re_registers_as_the_front_door_is_new_and_listed
     record = home.hub.directory.get("old-plug")
     assert record is not None and "lockstate" in record.state
     assert "brightness" not in record.state  # the light's state went with the light
+    home.store.flush()
+    (stored,) = [r for r in home.store.load() if r.id == "old-plug"]  # what a restarted hub would list
+    assert stored.registered == record.registered and "brightness" not in stored.state
     asked = await home.hub.handle_text("unlock the front door, code 123456")
     assert asked.reply.index("front-door") < asked.reply.index("old-plug")
     assert "door lock (old-plug, new, first registered today" in asked.reply, asked.reply
