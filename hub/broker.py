@@ -156,7 +156,7 @@ class _BoundedReader(ReaderAdapter):
         except TimeoutError:
             _LOGGER.warning("%s: a packet's body did not arrive within %g s: dropping the connection", self.who,
                             BODY_TIMEOUT)
-            raise SlowPacket(f"{self.who}: packet body not in within {BODY_TIMEOUT:g} s") from None
+            raise SlowPacket(f"{self.who}: packet body not received within {BODY_TIMEOUT:g} s") from None
 
     def feed_eof(self) -> None:
         self.inner.feed_eof()

@@ -99,7 +99,8 @@ async def serve_dashboard(
 
     ``host`` other than loopback needs ``token`` (DashboardError otherwise); with a token, every API
     request must carry it. Request bodies are bounded (``hub.web.limits``: 64 KiB; the AliGenie gateway's
-    256 KiB). ``brands`` returns the brand registry (read on first use; without it the brands panel says
+    256 KiB), must be whole within 10 s (else 408), and take at most 8 MiB all together (else 503).
+    ``brands`` returns the brand registry (read on first use; without it the brands panel says
     the registry is not available). ``history``: changes kept per device; ``interval``: seconds between
     live batches.
     """
