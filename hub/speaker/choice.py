@@ -24,8 +24,11 @@ _WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "premier
 
 def _ordinal(text: str, lang: str) -> int | None:
     """The place said ("the second one" -> 1, "le dernier" -> -1), 0-based; None if none is said."""
+    said = normalize(text)
+    if said.isdigit():  # "1", "2": a bare number answers "which one?" with a place
+        return int(said) - 1 if int(said) else None
     pattern = _ORDINALS.get(lang)
-    match = pattern.search(normalize(text)) if pattern else None
+    match = pattern.search(said) if pattern else None
     if match is None:
         return None
     if match.group("last"):

@@ -76,7 +76,7 @@ async def test_an_ordinal_answer_is_an_ordinal_even_when_a_rogue_is_named_after_
 async def test_an_id_alone_picks_that_device_unless_it_is_an_ordinal(home: DemoHome, rogue_named: str) -> None:
     await home.hub.handle_text("unlock the front door, code 999999")
     chosen = await home.hub.handle_text(rogue_named)
-    picked = "front-door" if rogue_named == "first" else rogue_named  # "first" alone is an ordinal
+    picked = "front-door" if rogue_named in ("first", "1") else rogue_named  # "first", "1" alone: ordinals
     assert [(a.device, a.action) for a in chosen.actions] == [(picked, "Unlock")], chosen.reply
 
 
