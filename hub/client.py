@@ -42,22 +42,22 @@ class HubUnavailable(RuntimeError):
     """The broker or the hub cannot be reached, or the hub did not answer in time."""
 
 
-def with_client_credentials(url: BrokerURL) -> BrokerURL:
-    """``url`` logged in as the text-command client, when the data directory holds credentials."""
+def _logged_in(url: BrokerURL, user: str) -> BrokerURL:
+    """``url`` logged in as ``user``, when it names no user and the data directory holds credentials."""
     path = credentials_path()
     if url.username is not None or not path.exists():
         return url
-    credentials = Credentials.load(path)
-    return BrokerURL(url.host, url.port, CLIENT_USER, credentials.client_password)
+    return BrokerURL(url.host, url.port, user, Credentials.load(path).password_for(user))
+
+
+def with_client_credentials(url: BrokerURL) -> BrokerURL:
+    """``url`` logged in as the text-command client, when the data directory holds credentials."""
+    return _logged_in(url, CLIENT_USER)
 
 
 def with_listener_credentials(url: BrokerURL) -> BrokerURL:
     """``url`` logged in as the listener (``genie listen``), when the data directory holds credentials."""
-    path = credentials_path()
-    if url.username is not None or not path.exists():
-        return url
-    credentials = Credentials.load(path)
-    return BrokerURL(url.host, url.port, LISTENER_USER, credentials.listener_password)
+    return _logged_in(url, LISTENER_USER)
 
 
 def _unavailable(exc: ConnectionError, connected: bool, login: str | None) -> HubUnavailable:

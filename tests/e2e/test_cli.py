@@ -7,32 +7,15 @@ import json
 import os
 import signal
 import socket
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.cli import GENIE, genie
+
 pytestmark = pytest.mark.e2e
-
-GENIE = [sys.executable, "-m", "genie"]
-
-
-async def genie(*args: str, timeout: float = 30, env: dict[str, str] | None = None) -> tuple[int, str, str]:
-    """Run `genie ARGS` to completion; return (exit code, stdout, stderr)."""
-    proc = await asyncio.create_subprocess_exec(
-        *GENIE, *args, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-        env={**os.environ, **(env or {})},
-    )
-    try:
-        async with asyncio.timeout(timeout):
-            out, err = await proc.communicate()
-    finally:
-        if proc.returncode is None:
-            proc.kill()
-            await proc.wait()
-    return proc.returncode or 0, out.decode(), err.decode()
 
 
 @pytest.fixture

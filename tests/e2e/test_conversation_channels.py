@@ -4,21 +4,17 @@ follow-ups in a session of their own still work (issue 13, third red-team run, f
 
 from __future__ import annotations
 
-import asyncio
-import dataclasses
 from collections.abc import AsyncIterator
 
 import pytest
 
-from devices.categories import device_class
-from devices.home import load_home
 from devices.runner import DeviceRunner
-from genie.app import Running, connector
+from genie.app import Running
 from hub.client import say
 from hub.security import CLIENT_USER
 from hub.speaker import DEFAULT_SESSION
 from tests.brokers import BrokerUnderTest
-from tests.conftest import wait_for
+from tests.conftest import rogue_lock
 
 pytestmark = pytest.mark.e2e
 
@@ -29,17 +25,8 @@ CODE = "123456"
 @pytest.fixture
 async def rogue(any_broker: BrokerUnderTest, stack: Running) -> AsyncIterator[DeviceRunner]:
     """A lock with its own login under the front door's names, listed second (it registered last)."""
-    front = next(c for c in load_home().device_configs() if c.id == "front-door")
-    config = dataclasses.replace(front, id=ROGUE, code=CODE)
-    runner = DeviceRunner(device_class(config.category)(config), connector(any_broker.url, any_broker.credentials))
-    task = asyncio.create_task(runner.run(), name=f"device[{ROGUE}]")
-    try:
-        assert stack.hub is not None
-        await wait_for(stack.hub.directory, lambda d: (r := d.get(ROGUE)) is not None and r.online, timeout=10)
+    async with rogue_lock(any_broker, stack, ROGUE, CODE) as runner:
         yield runner
-    finally:
-        task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
 
 
 async def test_a_text_client_cannot_answer_the_dashboards_question(

@@ -4,11 +4,8 @@ again. The directory records when each device first registered."""
 
 from __future__ import annotations
 
-import asyncio
 import json
-import os
 import sqlite3
-import sys
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -22,6 +19,7 @@ from genie.app import Running, run_stack
 from hub.security import Credentials
 from hub.web import new_token, serve_dashboard
 from tests.brokers import BrokerUnderTest
+from tests.cli import genie
 from tests.conftest import wait_for
 
 pytestmark = pytest.mark.e2e
@@ -44,19 +42,6 @@ async def rogue(broker: BrokerUnderTest) -> AsyncIterator[Running]:
     async with run_stack(home=rogue_home(), broker_url=str(broker.url), credentials=broker.credentials,
                          run_hub=False, ready_timeout=10) as running:
         yield running
-
-
-async def genie(*args: str, timeout: float = 30) -> tuple[int, str, str]:
-    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "genie", *args, stdout=asyncio.subprocess.PIPE,
-                                                stderr=asyncio.subprocess.PIPE, env=dict(os.environ))
-    try:
-        async with asyncio.timeout(timeout):
-            out, err = await proc.communicate()
-    finally:
-        if proc.returncode is None:
-            proc.kill()
-            await proc.wait()
-    return proc.returncode or 0, out.decode(), err.decode()
 
 
 def stored_ids(path: Path) -> set[str]:

@@ -12,8 +12,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
-import sys
 import unicodedata
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -28,6 +26,7 @@ from hub.directory import DeviceRecord
 from hub.protocol import Names, Property, PropertyChanged, Registration, encode
 from hub.protocol.mqtt import MqttConnection
 from tests.brokers import BrokerUnderTest
+from tests.cli import genie
 from tests.conftest import wait_for
 
 pytestmark = pytest.mark.e2e
@@ -130,19 +129,6 @@ async def test_a_device_registering_escape_sequences_is_dropped_with_one_readabl
         texts = [info.device_name, info.brand, info.model, info.firmware, info.zone]
         texts += [name for _lang, name in info.names.all() + info.zone_names.all()]
         assert all(_raw_controls(text) == [] and "PWNED" not in text for text in texts), info
-
-
-async def genie(*args: str, timeout: float = 30) -> tuple[int, str, str]:
-    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "genie", *args, stdout=asyncio.subprocess.PIPE,
-                                                stderr=asyncio.subprocess.PIPE, env=dict(os.environ))
-    try:
-        async with asyncio.timeout(timeout):
-            out, err = await proc.communicate()
-    finally:
-        if proc.returncode is None:
-            proc.kill()
-            await proc.wait()
-    return proc.returncode or 0, out.decode(), err.decode()
 
 
 async def test_genie_prints_no_escape_sequence_a_hub_sends(any_broker: BrokerUnderTest, tmp_path: Path,

@@ -5,19 +5,13 @@ code travels to the lock the user picks, never to the rogue (issue 13, item 4a).
 from __future__ import annotations
 
 import asyncio
-import dataclasses
-import uuid
 from collections.abc import AsyncIterator
-from pathlib import Path
-from typing import Any
 
 import aiomqtt
 import pytest
 
-from devices.categories import device_class
-from devices.home import load_home
 from devices.runner import DeviceRunner
-from genie.app import Running, connector, run_stack
+from genie.app import Running
 from hub.client import say
 from hub.clock import ManualClock
 from hub.interop.aligenie import AliGenieGateway
@@ -25,7 +19,7 @@ from hub.lockout import FIRST_WAIT, FREE_TRIES
 from hub.protocol import ErrorCode, ErrorResponse, Request
 from hub.security import CLIENT_USER
 from tests.brokers import BrokerUnderTest
-from tests.conftest import wait_for
+from tests.conftest import aligenie_unlock, rogue_lock
 
 pytestmark = pytest.mark.e2e
 
@@ -37,17 +31,8 @@ MARKER = "genie/hub/reply/lock-security-marker"
 @pytest.fixture
 async def rogue(any_broker: BrokerUnderTest, stack: Running) -> AsyncIterator[DeviceRunner]:
     """The rogue: its own login, the front door's category, names and room, a code of its own."""
-    front = next(c for c in load_home().device_configs() if c.id == "front-door")
-    config = dataclasses.replace(front, id=ROGUE, code="999999")
-    runner = DeviceRunner(device_class(config.category)(config), connector(any_broker.url, any_broker.credentials))
-    task = asyncio.create_task(runner.run(), name=f"device[{ROGUE}]")
-    try:
-        assert stack.hub is not None
-        await wait_for(stack.hub.directory, lambda d: (r := d.get(ROGUE)) is not None and r.online, timeout=10)
+    async with rogue_lock(any_broker, stack, ROGUE, "999999") as runner:
         yield runner
-    finally:
-        task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
 
 
 async def _until_marker(observer: aiomqtt.Client) -> list[tuple[str, bytes]]:
@@ -95,21 +80,6 @@ async def test_a_rogue_lock_under_the_front_doors_names_never_receives_the_code(
         "lockstate"] == "unlocked"
 
 
-@pytest.fixture
-async def timed_stack(any_broker: BrokerUnderTest, tmp_path: Path) -> AsyncIterator[tuple[Running, ManualClock]]:
-    """The demo home on the real broker, on a clock the test moves (a lockout's end without waiting)."""
-    clock = ManualClock()
-    async with run_stack(home=load_home(), broker_url=str(any_broker.url), credentials=any_broker.credentials,
-                         db=tmp_path / "hub.db", clock=clock, ready_timeout=20) as running:
-        yield running, clock
-
-
-def _unlock(code: str) -> dict[str, Any]:
-    return {"header": {"namespace": "AliGenie.Iot.Device.Control", "name": "Unlock", "messageId": uuid.uuid4().hex,
-                       "payLoadVersion": 1},
-            "payload": {"accessToken": "token", "deviceId": "front-door", "value": code}}
-
-
 async def test_wrong_codes_lock_the_door_out_on_every_channel_until_the_wait_is_over(
         any_broker: BrokerUnderTest, timed_stack: tuple[Running, ManualClock]) -> None:
     running, clock = timed_stack
@@ -119,13 +89,13 @@ async def test_wrong_codes_lock_the_door_out_on_every_channel_until_the_wait_is_
     hub.taps.append(lambda t, p, d: directives.append(p) if t == "genie/dev/front-door/request" else None)
     gateway = AliGenieGateway(hub, "token")
     client = any_broker.as_user(CLIENT_USER)
-    wrong = await asyncio.gather(*(gateway.handle(_unlock(f"{n:06d}")) for n in range(10)))
+    wrong = await asyncio.gather(*(gateway.handle(aligenie_unlock(f"{n:06d}")) for n in range(10)))
     assert [w["payload"]["errorCode"] for w in wrong] == ["INVALIDATE_PARAMS"] * 10
     assert len(directives) == FREE_TRIES  # the other five never left the hub
 
     spoken = await say(client, f"unlock the front door, code {CODE}", timeout=10)
     assert spoken.reply == "Too many wrong codes: the door lock will not unlock for now; try again in 30 seconds."
-    assert "try again in 30 s" in (await gateway.handle(_unlock(CODE)))["payload"]["message"]
+    assert "try again in 30 s" in (await gateway.handle(aligenie_unlock(CODE)))["payload"]["message"]
     assert len(directives) == FREE_TRIES
 
     await clock.advance(FIRST_WAIT)

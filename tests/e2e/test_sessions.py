@@ -191,13 +191,13 @@ async def test_a_device_taken_over_by_its_own_credentials_comes_back(any_broker:
     await commands_work(any_broker, stack)
 
 
-async def test_a_listener_and_a_command_work_side_by_side(any_broker: BrokerUnderTest, stack: Running) -> None:
-    """`genie listen` has a login of its own (genie-listener): on Mosquitto, where every session is its login's
-    name, a command given meanwhile does not take the listener's session."""
+async def _listen_while_a_command_is_given(broker: BrokerUnderTest, listen_as: str, *, dropped: bool) -> None:
+    """A listener logged in as ``listen_as``, then `say` as the text client: the listener hears an announcement
+    made after the command, or (``dropped``) says it lost its session to another client of its login."""
     listening = asyncio.Event()
 
     async def listen() -> AnnouncePayload:
-        async for said in announcements(any_broker.as_user(LISTENER_USER), listening=listening.set):
+        async for said in announcements(broker.as_user(listen_as), listening=listening.set):
             return said
         raise AssertionError("the announcements ended")
 
@@ -205,49 +205,34 @@ async def test_a_listener_and_a_command_work_side_by_side(any_broker: BrokerUnde
     try:
         async with asyncio.timeout(10):
             await listening.wait()
-        result = await say(any_broker.as_user(CLIENT_USER), "打开电视", timeout=8)
+        result = await say(broker.as_user(CLIENT_USER), "打开电视", timeout=8)
         assert result.ok, result.reply
+        if dropped:
+            with pytest.raises(HubUnavailable, match=f"another client logged in as {listen_as}"):
+                async with asyncio.timeout(10):
+                    await listener
+            return
         said = AnnouncePayload(source="timer", id="1", lang="zh", text="定时任务：电视已打开。")
-        async with MqttConnection(*any_broker.observer()) as observer:
+        async with MqttConnection(*broker.observer()) as observer:
             await observer.publish(TOPICS.announce, encode(Announcement.create(said)))
         async with asyncio.timeout(10):
             assert (await listener).text == said.text
     finally:
         listener.cancel()
         await asyncio.gather(listener, return_exceptions=True)
+
+
+async def test_a_listener_and_a_command_work_side_by_side(any_broker: BrokerUnderTest, stack: Running) -> None:
+    """`genie listen` has a login of its own (genie-listener): on Mosquitto, where every session is its login's
+    name, a command given meanwhile does not take the listener's session."""
+    await _listen_while_a_command_is_given(any_broker, LISTENER_USER, dropped=False)
 
 
 async def test_two_text_clients_at_once(any_broker: BrokerUnderTest, stack: Running) -> None:
     """On the embedded broker each text client has an id of its own (genie-client-…): two work side by side.
     On Mosquitto every client id is its login's name, so all text clients are the one session `genie-client`:
     the second takes the first's session, and the first says so."""
-    url = any_broker.as_user(CLIENT_USER)
-    listening = asyncio.Event()
-
-    async def listen() -> AnnouncePayload:
-        async for said in announcements(url, listening=listening.set):
-            return said
-        raise AssertionError("the announcements ended")
-
-    listener = asyncio.create_task(listen())
-    try:
-        async with asyncio.timeout(10):
-            await listening.wait()
-        result = await say(url, "打开电视", timeout=8)
-        assert result.ok, result.reply
-        if any_broker.kind == "mosquitto":
-            with pytest.raises(HubUnavailable, match=f"another client logged in as {CLIENT_USER}"):
-                async with asyncio.timeout(10):
-                    await listener
-            return
-        said = AnnouncePayload(source="timer", id="1", lang="zh", text="定时任务：电视已打开。")
-        async with MqttConnection(*any_broker.observer()) as observer:
-            await observer.publish(TOPICS.announce, encode(Announcement.create(said)))
-        async with asyncio.timeout(10):
-            assert (await listener).text == said.text
-    finally:
-        listener.cancel()
-        await asyncio.gather(listener, return_exceptions=True)
+    await _listen_while_a_command_is_given(any_broker, CLIENT_USER, dropped=any_broker.kind == "mosquitto")
 
 
 async def test_a_refusal_quotes_a_huge_client_id_and_user_name_in_one_short_line(

@@ -11,18 +11,14 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import time
-import uuid
-from collections.abc import AsyncIterator
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from devices.categories import device_class
-from devices.home import load_home
 from devices.runner import DeviceRunner
-from genie.app import Running, run_stack
+from genie.app import Running
 from hub.client import say
 from hub.clock import ManualClock
 from hub.interop.aligenie import AliGenieGateway
@@ -31,6 +27,7 @@ from hub.protocol import DeviceTopic
 from hub.security import CLIENT_USER
 from hub.store import Store
 from tests.brokers import BrokerUnderTest
+from tests.conftest import aligenie_unlock
 from tests.hub.conftest import SAFETY, TOPICS, DemoHome, until
 
 CODE = "123456"
@@ -112,21 +109,6 @@ async def test_an_attacker_who_keeps_at_it_within_the_hour_is_not_forgiven(home:
     assert home.hub.lockout.wait("front-door") == MAX_WAIT  # still counted: 15 minutes at once
 
 
-@pytest.fixture
-async def timed_stack(any_broker: BrokerUnderTest, tmp_path: Path) -> AsyncIterator[tuple[Running, ManualClock]]:
-    """The demo home on a real, secured broker (amqtt, then Mosquitto), on a clock the test moves."""
-    clock = ManualClock()
-    async with run_stack(home=load_home(), broker_url=str(any_broker.url), credentials=any_broker.credentials,
-                         db=tmp_path / "hub.db", clock=clock, ready_timeout=20) as running:
-        yield running, clock
-
-
-def _unlock(code: str) -> dict[str, Any]:
-    return {"header": {"namespace": "AliGenie.Iot.Device.Control", "name": "Unlock", "messageId": uuid.uuid4().hex,
-                       "payLoadVersion": 1},
-            "payload": {"accessToken": "token", "deviceId": "front-door", "value": code}}
-
-
 async def test_on_the_real_broker_wrong_codes_from_the_gateway_are_forgotten_after_a_quiet_hour(
         any_broker: BrokerUnderTest, timed_stack: tuple[Running, ManualClock]) -> None:
     running, clock = timed_stack
@@ -136,7 +118,7 @@ async def test_on_the_real_broker_wrong_codes_from_the_gateway_are_forgotten_aft
     client = any_broker.as_user(CLIENT_USER)
     for _ in range(FREE_TRIES + 3):  # the attacker: each wrong code as soon as the lock takes one
         await clock.advance(hub.lockout.wait("front-door"))
-        assert (await gateway.handle(_unlock("000000")))["payload"]["errorCode"] == "INVALIDATE_PARAMS"
+        assert (await gateway.handle(aligenie_unlock("000000")))["payload"]["errorCode"] == "INVALIDATE_PARAMS"
     assert hub.lockout.wait("front-door") == FIRST_WAIT * 8
     refused = await say(client, f"unlock the front door, code {CODE}", timeout=10)
     assert refused.reply == "Too many wrong codes: the door lock will not unlock for now; try again in 4 minutes."
