@@ -100,6 +100,8 @@ def _starred(request: Request) -> bytes:
     value = request.payload.value
     shown = request.payload.model_copy(update={"value": None if value is None else star(value)})
     return encode(request.model_copy(update={"payload": shown}))
+
+
 def _hidden(result: CommandResult, codes: set[str] | None = None) -> CommandResult:
     """``result`` with the unlock codes its text and reply say starred (``hide``): the same object when
     there is none (a recording recognises the command it was told of as said)."""
