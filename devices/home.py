@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from devices.base import QUIRKS, DeviceConfig, Faults
 from hub.automation.models import Automations, Routine, Scene
+from hub.language import Lang
 from hub.protocol import Names, PropertySpec, PropertyValue, validate_device_id
 
 DEMO_HOME = Path(__file__).with_name("homes") / "demo.yaml"
@@ -98,7 +99,7 @@ class Home(_Strict):
     devices: list[DeviceEntry]
     scenes: list[Scene] = Field(default_factory=list)
     routines: list[Routine] = Field(default_factory=list)
-    language: Literal["zh", "en", "fr"] = "zh"
+    language: Lang = "zh"
     timezone: str | None = None
 
     @model_validator(mode="after")

@@ -14,6 +14,8 @@ from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
+from hub.language import LANGUAGES
+
 EXIT_OK, EXIT_FAILED, EXIT_ERROR, EXIT_BAD_INPUT = 0, 1, 2, 3
 EXIT_STATUS = ("Exit status: 0 done; 1 the hub answered but could not (not understood, offline device…); "
                "2 the hub or broker could not be reached (or another error, said in one line); "
@@ -163,7 +165,7 @@ def build_parser() -> argparse.ArgumentParser:
     say.add_argument("--json", action="store_true",
                      help='print {"text", "lang", "reply", "ok", "actions": [...]} as JSON')
     say.add_argument("--timeout", type=float, default=10.0, metavar="S", help="seconds to wait for the reply")
-    say.add_argument("--lang", choices=["zh", "en", "fr"], help="force the language (default: detected)")
+    say.add_argument("--lang", choices=LANGUAGES, help="force the language (default: detected)")
     say.add_argument("--session", metavar="NAME",
                      help="conversation to continue (default: yours on this machine, so follow-ups such as "
                           "\"再亮一点\" or an answer to the hub's question work across calls)")
@@ -193,7 +195,7 @@ def build_parser() -> argparse.ArgumentParser:
         parser_.add_argument("--json", action="store_true", help="print JSON")
         parser_.add_argument("--timeout", type=float, default=10.0, metavar="S", help="seconds to wait for the hub")
     for parser_ in (srun, sadd, sdel):
-        parser_.add_argument("--lang", choices=["zh", "en", "fr"], help="language of the reply (default: the "
+        parser_.add_argument("--lang", choices=LANGUAGES, help="language of the reply (default: the "
                                                                          "orders' language, else en)")
 
     timers = sub.add_parser("timers", help="list or cancel timers and schedules",
@@ -285,7 +287,7 @@ def _interop_args(parser: argparse.ArgumentParser) -> None:
                        help="announce every device to Home Assistant over MQTT discovery")
     group.add_argument("--ha-prefix", default="homeassistant", metavar="P",
                        help="Home Assistant's discovery prefix (default: homeassistant)")
-    group.add_argument("--ha-lang", choices=["zh", "en", "fr"], default="en",
+    group.add_argument("--ha-lang", choices=LANGUAGES, default="en",
                        help="language of the names Home Assistant shows (default: en)")
     group.add_argument("--hermes", action="store_true", help="answer Rhasspy Hermes NLU queries on hermes/nlu/query")
 

@@ -6,12 +6,13 @@ import asyncio
 import logging
 from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version
-from typing import Literal, Protocol, cast
+from typing import Protocol, cast
 
 from hub.automation.engine import Automation
 from hub.automation.models import Automations
 from hub.clock import Clock, RealClock
 from hub.directory import Directory
+from hub.language import Lang
 from hub.lockout import Lockout, refusal
 from hub.nlu import detect_language
 from hub.protocol import (
@@ -64,7 +65,6 @@ except PackageNotFoundError:  # running from a source tree that is not installed
     VERSION = "0.0.0"
 
 Connector = Callable[[str, Will | None], Connection]
-Lang = Literal["zh", "en", "fr"]
 
 MQTT_SESSION = "mqtt:"
 """What every conversation named in a request over MQTT is filed under: a client on the bus can go on with its own

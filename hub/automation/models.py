@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from hub.language import Lang
 from hub.nlu.when import Repeat as SpokenRepeat
 from hub.protocol import Names, PropertyValue
 from hub.protocol.text import printable
@@ -121,7 +122,7 @@ class Timer(_Strict):
     """A reminder's words ("关火"; "" for a plain alarm): said when it fires, nothing else done."""
     text: str
     """The order as said ("关灯"): how the timer is listed."""
-    lang: Literal["zh", "en", "fr"]
+    lang: Lang
     created: float
 
     @field_validator("text", "remind")
@@ -200,7 +201,7 @@ class Automations(_Strict):
 
     scenes: list[Scene] = Field(default_factory=list)
     routines: list[Routine] = Field(default_factory=list)
-    language: Literal["zh", "en", "fr"] = "zh"
+    language: Lang = "zh"
     """What routines announce in (a timer answers in the language it was set in)."""
     timezone: str | None = None
     """IANA name ("Asia/Shanghai") for "at seven"; default: the machine's."""

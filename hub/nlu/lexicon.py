@@ -13,10 +13,9 @@ from typing import Any
 
 import yaml
 
+from hub.language import LANGUAGES
 from hub.nlu.numbers import NumberWords
 from hub.nlu.text import Phrase, PhraseIndex, normalize
-
-LANGUAGES = ("zh", "en", "fr")
 
 
 @dataclass(frozen=True)

@@ -18,13 +18,14 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
 from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
+from hub.language import LANGUAGES, Lang
 from hub.protocol.text import CONTROLS, control_in
 from hub.protocol.topics import DEVICE_ID_RE
 
 PROTOCOL_VERSION = 1
 """The payLoadVersion this code emits and the highest it understands."""
 
-LANGS = ("zh", "en", "fr")
+LANGS = LANGUAGES  # the name the protocol exports
 
 PropertyValue = bool | int | float | str
 
@@ -600,7 +601,7 @@ class StateSnapshot(Message):
 class HubRequestPayload(WireModel):
     reply_to: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
     text: str | None = Field(default=None, max_length=1000)
-    lang: Literal["zh", "en", "fr"] | None = None
+    lang: Lang | None = None
     session: str | None = Field(default=None, max_length=64, pattern=r"^[A-Za-z0-9_.@-]+$")
     """The conversation this command belongs to (follow-ups, answers to a question); default: the client."""
     target: str | None = Field(default=None, max_length=200)
@@ -651,7 +652,7 @@ class CommandResult(WireModel):
     """What the hub did with a text command (also ``genie say --json``)."""
 
     text: str
-    lang: Literal["zh", "en", "fr"]
+    lang: Lang
     reply: str
     ok: bool
     actions: list[ActionResult] = Field(default_factory=list)
@@ -736,7 +737,7 @@ class TimerView(WireModel):
     repeat: str | None = None
     """None for a timer; for a schedule its days and time ("weekdays 07:00", "daily 22:30", "mon,fri 08:00")."""
     text: str
-    lang: Literal["zh", "en", "fr"]
+    lang: Lang
 
 
 class RoutineView(WireModel):
@@ -768,7 +769,7 @@ class AnnouncePayload(WireModel):
     source: Literal["timer", "routine"]
     id: str
     """The timer's id or the routine's."""
-    lang: Literal["zh", "en", "fr"]
+    lang: Lang
     text: str
     ok: bool = True
     actions: list[ActionResult] = Field(default_factory=list)

@@ -18,6 +18,7 @@ from dataclasses import replace
 from typing import cast
 
 from hub.directory import DeviceRecord, Directory
+from hub.language import Lang
 from hub.nlu import Catalog, Intent, Lexicon, Target, Understanding, load_lexicon, speech, understand
 from hub.protocol import (
     CommandResult,
@@ -40,7 +41,6 @@ from hub.speaker.model import (
     SENSED,
     SWITCHABLE_IN_ROOM,
     UNIT_ATTRIBUTE,
-    Lang,
     Outcome,
     Pending,
     Send,

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Literal
 
 from hub.directory import DeviceRecord, Directory
+from hub.language import LANGUAGES
 from hub.nlu import Catalog, CatalogDevice, Intent
 from hub.protocol import (
     ErrorCode,
@@ -18,7 +18,6 @@ from hub.protocol import (
 )
 
 Send = Callable[[Request], Awaitable[Response | ErrorResponse]]
-Lang = Literal["zh", "en", "fr"]
 
 DEFAULT_SESSION = "local"
 """The conversation of a caller that names none (``Hub.handle_text`` without a session)."""
@@ -163,10 +162,10 @@ def build_catalog(directory: Directory) -> Catalog:
                 attributes=frozenset(s.name for s in info.property_specs) | frozenset(record.state),
                 actions=frozenset(info.actions),
             ),
-            {lang: info.names.for_lang(lang) for lang in ("zh", "en", "fr")},
+            {lang: info.names.for_lang(lang) for lang in LANGUAGES},
         )
         if record.room:
-            catalog.add_room(record.room, {lang: info.zone_names.for_lang(lang) for lang in ("zh", "en", "fr")})
+            catalog.add_room(record.room, {lang: info.zone_names.for_lang(lang) for lang in LANGUAGES})
     return catalog
 
 

@@ -10,7 +10,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from importlib.resources import files
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request, Security, status
 from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
@@ -19,6 +19,7 @@ from fastapi.staticfiles import StaticFiles
 
 from hub.directory import DeviceRecord
 from hub.interop.aligenie import GATEWAY_PATH, AliGenieGateway
+from hub.language import Lang
 from hub.protocol import AutomationsPayload, CommandResult, DeviceView
 from hub.service import VERSION, Hub
 from hub.web.access import LoopbackHosts, TokenGuard
@@ -98,7 +99,7 @@ def _routes(api: APIRouter, hub: Hub, feed: LiveFeed, catalog: BrandCatalog) -> 
     @api.get("/speech", tags=["conversation"], response_class=Response,
              responses={200: {"content": {"audio/wav": {}}}, 503: {"description": "espeak-ng is not installed"}})
     async def speech(text: Annotated[str, Query(min_length=1, max_length=1000)],
-                     lang: Literal["zh", "en", "fr"] = "zh") -> Response:
+                     lang: Lang = "zh") -> Response:
         """A reply spoken in its language (espeak-ng), as a WAV file."""
         from hub.interop.voice import VoiceUnavailable, synthesize
 

@@ -10,6 +10,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
+from hub.language import Lang
 from hub.protocol import CommandResult, DeviceView, Names, PropertyValue
 
 
@@ -74,7 +75,7 @@ class CommandRequest(ApiModel):
     """A text command for the hub, as typed or spoken."""
 
     text: str = Field(min_length=1, max_length=1000)
-    lang: Literal["zh", "en", "fr"] | None = None
+    lang: Lang | None = None
     """Force the language; by default the hub detects it."""
     request_id: str | None = Field(default=None, max_length=64)
     """Echoed in the live ``command`` event, so the page that sent it can tell its own commands apart."""
