@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from hub.errors import GenieError
 from hub.protocol import HubRequest, Topics, encode
 from hub.protocol.mqtt import BrokerURL, Inbound, MqttConnection
 from hub.security import export_mosquitto
@@ -48,7 +49,7 @@ MOSQUITTO = shutil.which("mosquitto") or ("/usr/sbin/mosquitto" if os.path.exist
 GENIE = [sys.executable, "-m", "genie"]
 
 
-class BenchError(RuntimeError):
+class BenchError(GenieError, RuntimeError):
     """A benchmark step could not finish; the message says which and why."""
 
 

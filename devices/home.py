@@ -11,13 +11,14 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 
 from devices.base import QUIRKS, DeviceConfig, Faults
 from hub.automation.models import Automations, Routine, Scene
+from hub.errors import GenieError
 from hub.language import Lang
 from hub.protocol import Names, PropertySpec, PropertyValue, validate_device_id
 
 DEMO_HOME = Path(__file__).with_name("homes") / "demo.yaml"
 
 
-class HomeFileError(ValueError):
+class HomeFileError(GenieError, ValueError):
     """A home file that cannot be used; the message names the file, the entry and the field."""
 
 

@@ -55,6 +55,7 @@ from amqtt.mqtt.publish import PublishPacket
 from amqtt.session import Session
 from amqtt.utils import gen_client_id
 
+from hub.errors import GenieError
 from hub.protocol.codec import quote
 from hub.protocol.topics import topic_matches
 from hub.security import (
@@ -74,11 +75,11 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 1883
 
 
-class BrokerConfigError(ValueError):
+class BrokerConfigError(GenieError, ValueError):
     """broker.conf is missing, unreadable or wrong; the message says where."""
 
 
-class BrokerStartError(RuntimeError):
+class BrokerStartError(GenieError, RuntimeError):
     """The broker could not start (port in use, address not available...)."""
 
 

@@ -8,6 +8,7 @@ import uuid
 from collections.abc import AsyncIterator, Callable
 from typing import cast
 
+from hub.errors import GenieError
 from hub.paths import credentials_path
 from hub.protocol import (
     Announcement,
@@ -38,7 +39,7 @@ OFFLINE_GRACE = 2.0
 """Seconds to keep waiting for an answer after the hub's status says it is offline."""
 
 
-class HubUnavailable(RuntimeError):
+class HubUnavailable(GenieError, RuntimeError):
     """The broker or the hub cannot be reached, or the hub did not answer in time."""
 
 

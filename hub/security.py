@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
+from hub.errors import GenieError
 from hub.interop.roles import INTEROP_USERS, interop_roles, role_password
 from hub.protocol import Topics
 from hub.protocol.codec import MAX_PAYLOAD_BYTES
@@ -79,7 +80,7 @@ def session_client_id(username: str | None, client_id: str) -> str:
     return client_id
 
 
-class CredentialsError(RuntimeError):
+class CredentialsError(GenieError, RuntimeError):
     """The credentials file is missing, unreadable or malformed; the message says which."""
 
 

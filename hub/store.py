@@ -25,6 +25,7 @@ from pydantic import ValidationError
 
 from hub.automation.models import Scene, Timer
 from hub.directory import DeviceRecord
+from hub.errors import GenieError
 from hub.protocol import CommandResult, DeviceInfo
 from hub.protocol.codec import clip
 
@@ -95,7 +96,7 @@ def _make_private(path: Path) -> None:
             continue
 
 
-class StoreError(RuntimeError):
+class StoreError(GenieError, RuntimeError):
     """The database cannot be used as it is; the message says why and what to do."""
 
 

@@ -16,6 +16,7 @@ from devices.home import Home
 from devices.registry.flavour import device_firmware, stable_rng
 from devices.registry.loader import Registry
 from devices.registry.models import Brand, Product
+from hub.errors import GenieError
 from hub.protocol.vocabulary import DEVICE_TYPES
 
 
@@ -70,7 +71,7 @@ HOME_MARKET = 10.0
 """Weight of a brand with a Chinese name against one without: the speaker is sold in China."""
 
 
-class FleetError(ValueError):
+class FleetError(GenieError, ValueError):
     """A fleet that cannot be made (a brand without the category, a count out of range)."""
 
 

@@ -8,6 +8,7 @@ from typing import Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from devices.base import QUIRKS
+from hub.errors import GenieError
 from hub.protocol import PropertySpec
 from hub.protocol.vocabulary import DEVICE_TYPES
 
@@ -17,11 +18,11 @@ Connectivity = Literal["zigbee", "local", "cloud"]
 CONNECTIVITIES: tuple[Connectivity, ...] = ("zigbee", "local", "cloud")
 
 
-class RegistryError(ValueError):
+class RegistryError(GenieError, ValueError):
     """The registry files are wrong; the message names the file, the entry and what is wrong."""
 
 
-class UnknownBrand(LookupError):
+class UnknownBrand(GenieError, LookupError):
     """No brand by that name; ``suggestions`` holds close matches."""
 
     def __init__(self, name: str, suggestions: list[str]) -> None:
@@ -31,7 +32,7 @@ class UnknownBrand(LookupError):
         self.suggestions = suggestions
 
 
-class UnknownProduct(LookupError):
+class UnknownProduct(GenieError, LookupError):
     """The brand is known, the model is not (or is not of the category asked for)."""
 
 

@@ -18,6 +18,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from hub.errors import GenieError
 from hub.paths import data_dir
 
 _LOGGER = logging.getLogger(__name__)
@@ -34,7 +35,7 @@ TIMEOUT = 30.0
 """Seconds espeak-ng may take for one reply (a long reply takes well under one)."""
 
 
-class VoiceUnavailable(RuntimeError):
+class VoiceUnavailable(GenieError, RuntimeError):
     """espeak-ng is missing or failed; the message says what to do."""
 
 

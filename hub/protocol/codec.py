@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
+from hub.errors import GenieError
 from hub.protocol.messages import CONTROL_CHARACTER, Header, Message
 from hub.protocol.text import visible
 
@@ -48,7 +49,7 @@ def quote(data: bytes | bytearray | str, limit: int = LOG_QUOTE_CHARS) -> str:
     return f"{shown[:limit]}… ({size} bytes)"
 
 
-class ProtocolError(ValueError):
+class ProtocolError(GenieError, ValueError):
     """A payload that is not a valid message; ``reason`` names the offending field."""
 
     def __init__(self, reason: str) -> None:

@@ -38,6 +38,7 @@ from urllib.parse import unquote, urlsplit
 
 import aiomqtt
 
+from hub.errors import GenieError
 from hub.protocol.codec import clip
 from hub.protocol.topics import topic_matches
 
@@ -70,7 +71,7 @@ class Backoff:
         self.attempt = 0
 
 
-class ConnectionFailed(ConnectionError):
+class ConnectionFailed(GenieError, ConnectionError):
     """The broker could not be reached or refused us; the message says which and where."""
 
 

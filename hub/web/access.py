@@ -19,11 +19,13 @@ from fastapi import HTTPException, Request, status
 from starlette.responses import JSONResponse, PlainTextResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from hub.errors import GenieError
+
 MIN_TOKEN_LENGTH = 16
 LOOPBACK_NAMES = ("localhost", "localhost.")
 
 
-class DashboardError(RuntimeError):
+class DashboardError(GenieError, RuntimeError):
     """The dashboard cannot be served as asked; the message says why and what to do instead."""
 
 

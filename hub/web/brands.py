@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from hub.errors import GenieError
 from hub.web.models import BrandCatalogue, BrandCategory, BrandDetail, BrandPage, BrandSummary, ProductView
 
 
@@ -59,7 +60,7 @@ class BrandRegistry(Protocol):
     def products(self) -> Sequence[ProductLike]: ...
 
 
-class RegistryUnavailable(RuntimeError):
+class RegistryUnavailable(GenieError, RuntimeError):
     """The brand registry cannot be shown; the message says why."""
 
 
