@@ -25,10 +25,10 @@ from typing import TYPE_CHECKING, Any, cast
 from pydantic import ValidationError
 
 from hub.automation.models import Action, Automations, Repeat, Routine, Scene, Timer, printable, zone
-from hub.automation.voice import Heard, bare, core, hear, reminder, scene_name, words
 from hub.directory import DeviceRecord
 from hub.nlu import Intent, Target, detect_language, load_lexicon, speech, understand
 from hub.nlu.numbers import CN_NUMERAL, chinese_to_number
+from hub.nlu.requests import Heard, bare, core, hear, reminder, scene_name, words
 from hub.nlu.text import normalize
 from hub.nlu.when import Repeat as SpokenRepeat
 from hub.nlu.when import When, describe, find_when

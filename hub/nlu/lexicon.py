@@ -1,4 +1,4 @@
-"""A language's vocabulary and replies, loaded from ``lang/<code>.yaml`` (one data file per language).
+"""A language's vocabulary and replies, loaded from ``lang/<code>/commands.yaml``.
 
 Every phrase of the file goes into one ``PhraseIndex`` (those with a ``*`` gap into a short list of
 ``Phrase``\\ s), tagged with its kind and meaning, so that the parser finds all of them in one pass.
@@ -8,12 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from typing import Any
 
-import yaml
-
-from hub.language import LANGUAGES
+from hub.nlu.data import language_file
 from hub.nlu.numbers import NumberWords
 from hub.nlu.text import Phrase, PhraseIndex, normalize
 
@@ -106,17 +103,14 @@ def _check_words(lang: str, data: Any, where: str = "") -> None:
     elif isinstance(data, list):
         for item in data:
             if isinstance(item, bool):
-                raise ValueError(f"lang/{lang}.yaml: {where}: {item!r} is not text; quote it")
+                raise ValueError(f"lang/{lang}/commands.yaml: {where}: {item!r} is not text; quote it")
             _check_words(lang, item, where)
 
 
 @cache
 def load_lexicon(lang: str) -> Lexicon:
     """The lexicon of ``lang`` (zh, en or fr), parsed and indexed once."""
-    if lang not in LANGUAGES:
-        raise ValueError(f"unsupported language {lang!r}; supported: {', '.join(LANGUAGES)}")
-    text = resources.files("hub.nlu").joinpath("lang", f"{lang}.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
+    data = language_file(lang, "commands")
     _check_words(lang, data)
     lex = Lexicon(
         lang=lang,

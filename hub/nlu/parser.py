@@ -13,9 +13,10 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from hub.language import LANGUAGES
 from hub.nlu.catalog import Catalog
 from hub.nlu.clause import Clause, interpret
-from hub.nlu.lexicon import LANGUAGES, Lexicon, load_lexicon
+from hub.nlu.lexicon import Lexicon, load_lexicon
 from hub.nlu.models import Intent, Understanding
 from hub.nlu.scan import ACTS, Hit, scan, scan_gapped, settle
 from hub.nlu.text import BOUNDARY, has_cjk, normalize, normalize_command

@@ -5,7 +5,7 @@
 synchronous: the caller passes the (simulated) wall clock ``now``, an aware datetime, and every time found is in
 its timezone.
 
-The words are data (``when/<lang>.yaml``); this module knows only the shape of an expression:
+The words are data (``lang/<lang>/time.yaml``); this module knows only the shape of an expression:
 
 * a relative time: a duration with a "from now" word before or after it ("in 10 minutes", "过五分钟",
   "五分钟以后", "dans une heure et demie"). A duration is a sum of parts "number [classifier] [half] unit
@@ -54,12 +54,10 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from functools import cache
-from importlib import resources
 from typing import Any
 
-import yaml
-
-from hub.nlu.lexicon import LANGUAGES, load_lexicon
+from hub.nlu.data import language_file
+from hub.nlu.lexicon import load_lexicon
 from hub.nlu.numbers import CN_NUMERAL, chinese_to_number
 
 _ALL_DAYS = tuple(range(7))
@@ -625,11 +623,8 @@ def _word_table(table: Mapping[Any, Iterable[Any]]) -> dict[str, int]:
 
 @cache
 def _grammar(lang: str) -> _Grammar:
-    """The time grammar of ``lang``, read from ``when/<lang>.yaml`` and compiled once."""
-    if lang not in LANGUAGES:
-        raise ValueError(f"unsupported language {lang!r}; supported: {', '.join(LANGUAGES)}")
-    text = resources.files("hub.nlu").joinpath("when", f"{lang}.yaml").read_text(encoding="utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
+    """The time grammar of ``lang``, read from ``lang/<lang>/time.yaml`` and compiled once."""
+    data = language_file(lang, "time")
     numbers = _load_numbers(data, lang)
     clock: dict[str, Any] = data.get("clock") or {}
     periods = {_key(w): (int(lo), int(hi)) for w, (lo, hi) in (data.get("periods") or {}).items()}

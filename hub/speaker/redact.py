@@ -19,11 +19,10 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from importlib import resources
 
-import yaml
-
-from hub.nlu.lexicon import LANGUAGES, load_lexicon
+from hub.language import LANGUAGES
+from hub.nlu.data import language_file
+from hub.nlu.lexicon import load_lexicon
 from hub.nlu.numbers import CN_NUMERAL
 
 _DIGITS = {**{str(n): str(n) for n in range(10)}, **{chr(0xFF10 + n): str(n) for n in range(10)},
@@ -101,7 +100,7 @@ def _words() -> _Words:
     joiners: set[str] = set()
     splitters: set[str] = set()
     for lang in LANGUAGES:
-        data = yaml.safe_load(resources.files("hub.nlu").joinpath("lang", f"{lang}.yaml").read_text(encoding="utf-8"))
+        data = language_file(lang, "commands")
         code_words.update(_fold(str(w)).strip() for w in data.get("code_words", []))
         lex = load_lexicon(lang)
         for word in [*lex.numbers.words, *lex.numbers.scales]:

@@ -12,7 +12,7 @@ import yaml
 
 from devices.home import DEMO_HOME, HomeFileError, parse_home
 from hub.automation.models import Action, Repeat, Scene, Timer, Trigger
-from hub.automation.voice import Heard, hear, scene_name
+from hub.nlu.requests import Heard, hear, scene_name
 from hub.store import Store
 
 CST = timezone(timedelta(hours=8))

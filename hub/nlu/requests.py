@@ -1,6 +1,6 @@
 """What people say to scenes and timers: "晚安", "有哪些场景", "创建场景阅读模式：…", "取消第一个定时".
 
-Pure functions over one language's phrase file (``lang/<code>.yaml``); ``hear`` tells which request an
+Pure functions over one language's phrase file (``lang/<code>/requests.yaml``); ``hear`` tells which request an
 utterance is, or None when it is an ordinary command for the speaker.
 """
 
@@ -9,12 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
-from typing import Any
-
-import yaml
 
 from hub.nlu import load_lexicon
+from hub.nlu.data import language_file
 from hub.nlu.parser import strip_wake
 from hub.nlu.text import BOUNDARY, has_cjk, normalize, normalize_command
 
@@ -64,8 +61,7 @@ def _longest_first(words: list[str]) -> tuple[str, ...]:
 @cache
 def words(lang: str) -> Words:
     """The phrase file of ``lang``, loaded once."""
-    text = resources.files("hub.automation").joinpath("lang", f"{lang}.yaml").read_text(encoding="utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
+    data = language_file(lang, "requests")
     lists = {key: _longest_first(data.get(key, [])) for key in (
         "run_words", "scene_fillers", "list_scenes", "delete_scene", "create_scene", "name_markers", "list_timers",
         "cancel_timers", "remind_words", "evening_words", "all_words")}
