@@ -11,7 +11,8 @@ from typing import Any, TypeVar
 from pydantic import ValidationError
 
 from hub.errors import GenieError
-from hub.protocol.messages import CONTROL_CHARACTER, Header, Message
+from hub.protocol.description import CONTROL_CHARACTER
+from hub.protocol.envelope import Header, Message
 from hub.protocol.text import visible
 
 M = TypeVar("M", bound=Message)

@@ -178,6 +178,7 @@ class _BufferedSocket:
         self._at = 0
 
     def recv(self, size: int) -> bytes:
+        """Up to ``size`` bytes: from the buffer, else from one large read of the socket."""
         if self._at >= len(self._data):
             data = self.raw.recv(max(size, _READ_SIZE))  # BlockingIOError when nothing came: paho waits
             if len(data) <= size:
@@ -188,6 +189,7 @@ class _BufferedSocket:
         return chunk
 
     def pending(self) -> int:
+        """Bytes read from the socket and not yet handed out."""
         return len(self._data) - self._at
 
     def __getattr__(self, name: str) -> object:
@@ -305,12 +307,14 @@ class MqttConnection:
             _LOGGER.debug("%s: disconnect: %s", self.client_id, error)
 
     async def publish(self, topic: str, payload: bytes, *, qos: int = 1, retain: bool = False) -> None:
+        """Publish ``payload`` on ``topic`` and wait for the broker's acknowledgement (QoS 1, 2)."""
         try:
             await _acknowledged(self._client.publish(topic, payload, qos=qos, retain=retain))
         except aiomqtt.MqttError as exc:
             raise ConnectionFailed(f"{self.client_id}: publish to {topic} failed: {exc}") from None
 
     async def subscribe(self, *filters: str) -> None:
+        """Subscribe to ``filters`` (QoS 1) and wait for the broker's acknowledgement."""
         self._filters.extend(f for f in filters if f not in self._filters)
         try:
             await _acknowledged(self._client.subscribe([(f, 1) for f in filters]))
@@ -318,6 +322,7 @@ class MqttConnection:
             raise ConnectionFailed(f"{self.client_id}: subscribe failed: {exc}") from None
 
     async def messages(self) -> AsyncIterator[Inbound]:
+        """Every message received on one of our subscriptions; ConnectionFailed when the link drops."""
         try:
             async for message in self._client.messages:
                 topic = str(message.topic)
@@ -334,6 +339,7 @@ class MqttConnection:
             raise ConnectionFailed(f"{self.client_id}: connection to {self.url} lost: {exc}") from None
 
     async def abort(self) -> None:
+        """Cut the connection at once, as a lost network would (the broker then sends our will)."""
         sock = self._paho.socket() if self._paho is not None else None
         if isinstance(sock, _BufferedSocket):
             sock = sock.raw

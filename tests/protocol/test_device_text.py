@@ -157,7 +157,7 @@ def test_every_text_of_a_registration_is_checked_even_one_added_later() -> None:
     """The quick check lists the fields; the walk that names the culprit finds every text by itself. Each
     text the walk finds, tainted in turn, is refused: a field added to DeviceInfo and forgotten in the list
     fails here."""
-    from hub.protocol.messages import _texts
+    from hub.protocol.description import _texts
 
     document = lamp_document()
     document["payload"].update(icon="lamp.png", extensions={"vendor": "yeelight"})
