@@ -19,7 +19,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-import hub.broker
+import hub.broker.packets
+import hub.broker.server
 from genie.app import Running
 from hub.interop.roles import HOMEASSISTANT_USER
 from hub.protocol import DeviceTopic, HubRequest, Topics, encode
@@ -366,7 +367,7 @@ async def test_one_subscribe_of_many_refused_filters_is_one_log_line(caplog: pyt
 async def test_a_connection_that_never_says_connect_is_closed(monkeypatch: pytest.MonkeyPatch) -> None:
     """2,000 TCP connections that never sent CONNECT stayed open forever. One that sends nothing, and one that
     sends half a CONNECT, are closed after the CONNECT timeout; a connected client is not."""
-    monkeypatch.setattr(hub.broker, "CONNECT_TIMEOUT", 0.5)
+    monkeypatch.setattr(hub.broker.server, "CONNECT_TIMEOUT", 0.5)
     async with amqtt_broker(Credentials.generate()) as target, raw_client(target, ROGUE, ROGUE) as (connected, code):
         assert code == ACCEPTED
         silent = RawClient(*await asyncio.open_connection(target.url.host, target.url.port))
@@ -395,7 +396,7 @@ async def test_a_publish_body_that_stalls_is_cut_off(monkeypatch: pytest.MonkeyP
     """800 text clients (keepalive 0), each one byte short of a 327,000-byte PUBLISH, held 312 MB of the
     embedded broker for ever. Once a packet's fixed header is read its body must arrive within BODY_TIMEOUT;
     a client whose packets arrive whole is not touched."""
-    monkeypatch.setattr(hub.broker, "BODY_TIMEOUT", 0.5)
+    monkeypatch.setattr(hub.broker.packets, "BODY_TIMEOUT", 0.5)
     async with amqtt_broker(Credentials.generate()) as target:
         with caplog.at_level(logging.INFO, logger="hub.broker"):
             async with raw_client(target, f"{CLIENT_USER}-slow", CLIENT_USER) as (slow, code), \
@@ -415,7 +416,7 @@ async def test_a_text_login_has_a_bounded_number_of_connections(monkeypatch: pyt
     """Text clients' and the listener's ids are unbounded, so one password held any number of connections.
     The connection over MAX_TEXT_CONNECTIONS of one login gets CONNACK 3 (server unavailable) with one log
     line; a slot frees when a connection leaves; devices are not counted."""
-    monkeypatch.setattr(hub.broker, "MAX_TEXT_CONNECTIONS", 3)
+    monkeypatch.setattr(hub.broker.server, "MAX_TEXT_CONNECTIONS", 3)
     async with amqtt_broker(Credentials.generate()) as target, contextlib.AsyncExitStack() as stack:
         held = []
         for n in range(3):
