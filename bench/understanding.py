@@ -35,9 +35,9 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+from hub.conversation import DEFAULT_ATTRIBUTE, UNIT_ATTRIBUTE
 from hub.nlu import Catalog, CatalogDevice, Intent, understand
 from hub.nlu.models import Target
-from hub.speaker import DEFAULT_ATTRIBUTE, UNIT_ATTRIBUTE
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "ha-intents"
 LANGS = ("zh", "en", "fr")
@@ -141,7 +141,7 @@ def _categories(target: Target, home: Home) -> list[str]:
 
 
 def _attribute(intent: Intent, target: Target, home: Home) -> str | None:
-    """The property a set command changes, as our speaker picks it (``hub.speaker``)."""
+    """The property a set command changes, as our speaker picks it (``hub.conversation``)."""
     if intent.attribute:
         return intent.attribute
     categories = _categories(target, home) or (["light"] if target.rooms or target.floors or target.here

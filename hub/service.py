@@ -11,6 +11,8 @@ from typing import Protocol, cast
 from hub.automation.engine import Automation
 from hub.automation.models import Automations
 from hub.clock import Clock, RealClock
+from hub.conversation import DEFAULT_SESSION, Speaker
+from hub.conversation.redact import hide, star
 from hub.directory import Directory
 from hub.language import Lang
 from hub.lockout import Lockout, refusal
@@ -49,8 +51,6 @@ from hub.protocol import (
 from hub.protocol.codec import clip
 from hub.protocol.messages import DirectoryPayload, reply_header
 from hub.protocol.mqtt import Backoff, Connection, Will
-from hub.speaker import DEFAULT_SESSION, Speaker
-from hub.speaker.redact import hide, star
 from hub.store import Store, StoreError
 
 _LOGGER = logging.getLogger(__name__)

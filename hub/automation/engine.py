@@ -25,15 +25,7 @@ from typing import TYPE_CHECKING, Any, cast
 from pydantic import ValidationError
 
 from hub.automation.models import Action, Automations, Repeat, Routine, Scene, Timer, printable, zone
-from hub.directory import DeviceRecord
-from hub.nlu import Intent, Target, detect_language, load_lexicon, speech, understand
-from hub.nlu.numbers import CN_NUMERAL, chinese_to_number
-from hub.nlu.requests import Heard, bare, core, hear, reminder, scene_name, words
-from hub.nlu.text import normalize
-from hub.nlu.when import Repeat as SpokenRepeat
-from hub.nlu.when import When, describe, find_when
-from hub.protocol import AnnouncePayload, CommandResult, ErrorCode, RoutineView, SceneView, TimerView
-from hub.speaker import (
+from hub.conversation import (
     DEFAULT_SESSION,
     Outcome,
     Speaker,
@@ -43,7 +35,15 @@ from hub.speaker import (
     error_sentence,
     problem_sentence,
 )
-from hub.speaker.redact import hide
+from hub.conversation.redact import hide
+from hub.directory import DeviceRecord
+from hub.nlu import Intent, Target, detect_language, load_lexicon, speech, understand
+from hub.nlu.numbers import CN_NUMERAL, chinese_to_number
+from hub.nlu.requests import Heard, bare, core, hear, reminder, scene_name, words
+from hub.nlu.text import normalize
+from hub.nlu.when import Repeat as SpokenRepeat
+from hub.nlu.when import When, describe, find_when
+from hub.protocol import AnnouncePayload, CommandResult, ErrorCode, RoutineView, SceneView, TimerView
 
 if TYPE_CHECKING:
     from hub.clock import Clock

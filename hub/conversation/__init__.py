@@ -4,8 +4,8 @@
 ``replies`` what it says.
 """
 
-from hub.speaker.core import Speaker
-from hub.speaker.model import (
+from hub.conversation.core import Speaker
+from hub.conversation.model import (
     DEFAULT_ATTRIBUTE,
     DEFAULT_SESSION,
     MAX_SESSIONS,
@@ -16,7 +16,7 @@ from hub.speaker.model import (
     Step,
     build_catalog,
 )
-from hub.speaker.replies import action_results, compose_reply, error_sentence, problem_sentence
+from hub.conversation.reply import action_results, compose_reply, error_sentence, problem_sentence
 
 __all__ = [
     "DEFAULT_ATTRIBUTE",

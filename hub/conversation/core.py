@@ -17,18 +17,8 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import cast
 
-from hub.directory import DeviceRecord, Directory
-from hub.language import Lang
-from hub.nlu import Catalog, Intent, Lexicon, Target, Understanding, load_lexicon, speech, understand
-from hub.protocol import (
-    CommandResult,
-    ErrorCode,
-    ErrorResponse,
-    Request,
-)
-from hub.protocol.vocabulary import QUERY_ACTIONS, adjust_action_for, set_action_for
-from hub.speaker.choice import chosen, oldest_first
-from hub.speaker.model import (
+from hub.conversation.choice import chosen, oldest_first
+from hub.conversation.model import (
     ACTION_CATEGORIES,
     ASKING,
     DEFAULT_ATTRIBUTE,
@@ -49,8 +39,18 @@ from hub.speaker.model import (
     build_catalog,
     has,
 )
-from hub.speaker.redact import redact, spoken_digits, star_all, star_runs
-from hub.speaker.replies import action_results, compose_reply, room_name
+from hub.conversation.redact import redact, spoken_digits, star_all, star_runs
+from hub.conversation.reply import action_results, compose_reply, room_name
+from hub.directory import DeviceRecord, Directory
+from hub.language import Lang
+from hub.nlu import Catalog, Intent, Lexicon, Target, Understanding, load_lexicon, speech, understand
+from hub.protocol import (
+    CommandResult,
+    ErrorCode,
+    ErrorResponse,
+    Request,
+)
+from hub.protocol.vocabulary import QUERY_ACTIONS, adjust_action_for, set_action_for
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -6,6 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from hub.conversation.model import (
+    OPPOSITE,
+    READING,
+    VALUE_UNITS,
+    Outcome,
+    Step,
+    has,
+)
 from hub.directory import DeviceRecord, Directory
 from hub.lockout import refused_for
 from hub.nlu import Lexicon, speech
@@ -19,14 +27,6 @@ from hub.protocol import (
     Response,
 )
 from hub.protocol.vocabulary import DEFAULT_STEPS
-from hub.speaker.model import (
-    OPPOSITE,
-    READING,
-    VALUE_UNITS,
-    Outcome,
-    Step,
-    has,
-)
 
 
 def action_results(outcomes: list[Outcome]) -> list[ActionResult]:

@@ -11,8 +11,8 @@ import pytest
 from devices.runner import DeviceRunner
 from genie.app import Running
 from hub.client import say
+from hub.conversation import DEFAULT_SESSION
 from hub.security import CLIENT_USER
-from hub.speaker import DEFAULT_SESSION
 from tests.brokers import BrokerUnderTest
 from tests.conftest import rogue_lock
 

@@ -20,6 +20,7 @@ from devices.base import DeviceConfig
 from devices.categories import CATEGORIES, device_class
 from devices.home import load_home
 from hub.clock import ManualClock
+from hub.conversation import Speaker
 from hub.directory import Directory
 from hub.protocol import (
     DeviceStatus,
@@ -38,7 +39,6 @@ from hub.protocol import (
 from hub.protocol.codec import MAX_JSON_DEPTH, MAX_PAYLOAD_BYTES
 from hub.protocol.vocabulary import ACTIONS, QUERY_ACTIONS
 from hub.service import Hub
-from hub.speaker import Speaker
 
 TOPICS = Topics()
 HOME = load_home()

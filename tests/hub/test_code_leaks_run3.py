@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from hub.speaker.redact import hide
+from hub.conversation.redact import hide
 from tests.hub.conftest import DemoHome
 
 CODE = "123456"

@@ -15,6 +15,7 @@ import pytest
 
 from devices.categories import device_class
 from devices.runner import DeviceRunner
+from hub.conversation.redact import redact
 from hub.interop.aligenie import AliGenieGateway
 from hub.lockout import FIRST_WAIT, FREE_TRIES, MAX_WAIT
 from hub.protocol import (
@@ -31,7 +32,6 @@ from hub.protocol import (
     TextCommandResponse,
     encode,
 )
-from hub.speaker.redact import redact
 from tests.hub.conftest import SAFETY, TOPICS, Client, DemoHome, until
 
 CODE = "123456"

@@ -1,5 +1,5 @@
 """Unlock codes starred whether or not the parser understood them (issue 13, red-team run 2, finding 2): the
-rule itself (``hub.speaker.redact.hide``), a reminder said when it falls due, and a recording file kept private.
+rule itself (``hub.conversation.redact.hide``), a reminder said when it falls due, and a recording file kept private.
 The MQTT side (scenes, Home Assistant, Hermes, text commands, timers listed) is tests/interop/test_code_leaks.py."""
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import pytest
 
 from devices.home import load_home
 from genie.record import Recorder
+from hub.conversation.redact import hide
 from hub.protocol import AnnouncePayload
-from hub.speaker.redact import hide
 from tests.hub.conftest import SAFETY, DemoHome
 
 

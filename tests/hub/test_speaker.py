@@ -11,9 +11,9 @@ import pytest
 from devices.base import DeviceConfig
 from devices.categories import device_class
 from devices.home import load_home
+from hub.conversation import MAX_SESSIONS, PENDING_TTL, Speaker
 from hub.directory import Directory
 from hub.protocol import SUCCESS, ErrorCode, ErrorResponse, Names, Request, Response
-from hub.speaker import MAX_SESSIONS, PENDING_TTL, Speaker
 from tests.hub.conftest import DemoHome
 
 LIGHTS = ("living-light", "floor-lamp", "bedroom-light", "desk-lamp")

@@ -10,11 +10,11 @@ import pytest
 
 from devices.categories import device_class
 from devices.home import load_home
+from hub.conversation import build_catalog
 from hub.directory import Directory
 from hub.interop.hermes import ERROR_TOPIC, INTENT_NAMES, NOT_RECOGNIZED_TOPIC, PARSED_TOPIC, answer, intent_name
 from hub.interop.roles import HERMES_USER
 from hub.nlu import Catalog
-from hub.speaker import build_catalog
 from tests.interop.conftest import InteropHome, body, next_message, subscribed
 
 SLOT_KEYS = {"entity", "slotName", "rawValue", "value", "confidence", "range"}

@@ -6,9 +6,9 @@ import pytest
 
 from devices.categories import device_class
 from devices.home import load_home
+from hub.conversation import build_catalog
 from hub.directory import Directory
 from hub.nlu import Catalog
-from hub.speaker import build_catalog
 
 
 @pytest.fixture(scope="session")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from devices.categories import device_class
 from devices.home import load_home
+from hub.conversation import build_catalog
 from hub.directory import Directory
 from hub.nlu import understand
-from hub.speaker import build_catalog
 from hub.web.suggest import PER_LANGUAGE, suggestions
 
 
