@@ -2,7 +2,8 @@
 
 A ``SimulatedDevice`` answers ``Request`` messages with ``Response``/``ErrorResponse`` and
 reports its own changes through ``on_change``; ``devices.runner.DeviceRunner`` puts it on the
-broker. Category behaviours (``devices.categories``) subclass it.
+broker. Category behaviours (``devices.categories``) subclass it; what it is told about itself
+(``DeviceConfig``, faults, quirks) is in ``devices.config``.
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ import logging
 import math
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from devices.config import COLD_AFTER, COLD_EXTRA, FAULTS, QUIRKS, SPIKE_EVERY, SPIKE_FACTOR, DeviceConfig, Faults
+from devices.specs import check_model_specs, enum_spec, fit_default, float_spec, int_spec, power_spec
 from hub.clock import Clock, RealClock
 from hub.protocol import (
     DeviceInfo,
@@ -29,69 +31,25 @@ from hub.protocol import (
 )
 from hub.protocol.vocabulary import ACTIONS, DEFAULT_STEPS, QUERY_ACTIONS, adjust_action_for, set_action_for
 
+__all__ = [
+    "COLD_AFTER",
+    "COLD_EXTRA",
+    "FAULTS",
+    "QUIRKS",
+    "SPIKE_EVERY",
+    "SPIKE_FACTOR",
+    "ChangeListener",
+    "DeviceConfig",
+    "DeviceError",
+    "Faults",
+    "SimulatedDevice",
+    "enum_spec",
+    "float_spec",
+    "int_spec",
+    "power_spec",
+]
+
 _LOGGER = logging.getLogger(__name__)
-
-FAULTS = ("offline", "slow", "error", "jammed")
-"""Misbehaviours a device can be told to show: ignore requests, answer late, fail, stop moving."""
-
-QUIRKS = ("cold-start", "spiky")
-"""Habits of real firmware a brand's devices may have (docs/brands.md):
-
-- ``cold-start``: the first request after ``COLD_AFTER`` seconds without one takes ``COLD_EXTRA`` longer
-  (the Wi-Fi radio dozes in power-save mode, or the cloud session has to be re-established);
-- ``spiky``: one reply in ``SPIKE_EVERY`` takes ``SPIKE_FACTOR`` times its usual time (retransmissions).
-"""
-COLD_AFTER = 300.0
-COLD_EXTRA = 0.8
-SPIKE_EVERY = 20
-SPIKE_FACTOR = 4.0
-
-
-@dataclass(frozen=True)
-class Faults:
-    """Misbehaviour injected from the home file or ``genie devices spawn`` (for testing integrations)."""
-
-    slow_ms: float = 0.0
-    """Every reply comes this many milliseconds late."""
-    flaky: float = 0.0
-    """Share of requests (0-1) the device silently drops: the hub then reports it offline."""
-    jammed: bool = False
-    """Motors (curtain, vacuum, lock bolt) do not move; the device answers SERVICE_ERROR and says why."""
-    offline_after: float | None = None
-    """Seconds after start at which the device drops off the network for good (its last will fires)."""
-
-    def __post_init__(self) -> None:
-        if self.slow_ms < 0 or not 0 <= self.flaky <= 1:
-            raise ValueError("faults: slow_ms must be >= 0 and flaky between 0 and 1")
-        if self.offline_after is not None and self.offline_after < 0:
-            raise ValueError("faults: offline_after must be >= 0 seconds")
-
-    @property
-    def any(self) -> bool:
-        return bool(self.slow_ms or self.flaky or self.jammed or self.offline_after is not None)
-
-
-@dataclass
-class DeviceConfig:
-    """Everything a device needs to know about itself (from the home file or a spawn command)."""
-
-    id: str
-    category: str
-    brand: str = "Genie"
-    model: str = ""
-    room: str = ""
-    room_names: Names = field(default_factory=Names)
-    names: Names = field(default_factory=Names)
-    initial: dict[str, PropertyValue] = field(default_factory=dict)
-    code: str | None = None
-    latency: float = 0.0
-    """Shortest reply time in seconds; each reply takes between ``latency`` and ``latency + latency_spread``."""
-    latency_spread: float = 0.0
-    firmware: str = "1.0.0"
-    quirks: tuple[str, ...] = ()
-    specs: tuple[PropertySpec, ...] | None = None
-    """The model's own properties (a subset of its category's, ranges possibly narrowed); None: all of them."""
-    faults: Faults = field(default_factory=Faults)
 
 
 class DeviceError(Exception):
@@ -125,7 +83,7 @@ class SimulatedDevice:
             self.specs = self.model_specs(config.specs, config.id)  # type: ignore[misc]
         self._specs = {spec.name: spec for spec in self.specs}
         self.state: dict[str, PropertyValue] = {
-            name: self._fit(self._specs[name], value) for name, value in self.defaults.items() if name in self._specs
+            name: fit_default(self._specs[name], value) for name, value in self.defaults.items() if name in self._specs
         }
         for name, value in config.initial.items():
             spec = self._specs.get(name)
@@ -155,44 +113,16 @@ class SimulatedDevice:
         Each must name one of the category's properties with the same type; only ``optional`` ones may be
         left out; a numeric range may differ (a model's real range) but must still hold the default.
         """
-        where = f"device {device_id}: " if device_id else ""
-        own = {spec.name: spec for spec in cls.specs}
-        seen: set[str] = set()
-        for spec in specs:
-            base = own.get(spec.name)
-            if base is None:
-                raise ValueError(f"{where}a {cls.category} has no property {spec.name!r} "
-                                 f"(it has {', '.join(own)})")
-            if spec.name in seen:
-                raise ValueError(f"{where}property {spec.name!r} given twice")
-            seen.add(spec.name)
-            if spec.data_type != base.data_type or spec.access_mode != base.access_mode:
-                raise ValueError(f"{where}{spec.name}: a {cls.category} has it as {base.data_type} "
-                                 f"({base.access_mode}), not {spec.data_type} ({spec.access_mode})")
-            if spec.data_type == "enum" and not set(spec.enum_values) <= set(base.enum_values):
-                raise ValueError(f"{where}{spec.name}: values must be among {', '.join(base.enum_values)}")
-        missing = [name for name in own if name not in seen and name not in cls.optional]
-        if missing:
-            raise ValueError(f"{where}a {cls.category} needs the property {missing[0]!r}")
-        return tuple(spec for spec in specs)
-
-    @staticmethod
-    def _fit(spec: PropertySpec, value: PropertyValue) -> PropertyValue:
-        """A category default moved inside a model's narrower range (a bulb that starts at 1700 K)."""
-        if spec.data_type not in ("int", "float") or isinstance(value, bool | str):
-            return value
-        if spec.min is not None and value < spec.min:
-            return int(spec.min) if spec.data_type == "int" else spec.min
-        if spec.max is not None and value > spec.max:
-            return int(spec.max) if spec.data_type == "int" else spec.max
-        return value
+        return check_model_specs(cls.category, cls.specs, cls.optional, specs, device_id)
 
     # ------------------------------------------------------------------ description
     @property
     def id(self) -> str:
+        """The device's id."""
         return self.config.id
 
     def spec(self, name: str) -> PropertySpec | None:
+        """The spec of property ``name``, if this device has it."""
         return self._specs.get(name)
 
     def actions(self) -> list[str]:
@@ -244,6 +174,7 @@ class SimulatedDevice:
         )
 
     def properties(self, names: list[str] | None = None) -> list[Property]:
+        """The current value of each property in ``names`` (default: all), as AliGenie properties."""
         keys = names if names is not None else list(self.state)
         return [Property(name=k, value=self.state[k]) for k in keys if k in self.state]
 
@@ -323,6 +254,7 @@ class SimulatedDevice:
         return delay
 
     def query(self, action: str) -> list[Property]:
+        """The properties a Query action asks for; DEVICE_NOT_SUPPORT_FUNCTION if it has none."""
         if action not in QUERY_ACTIONS:
             raise DeviceError(ErrorCode.DEVICE_NOT_SUPPORT_FUNCTION, f"unknown query {action}")
         attr = QUERY_ACTIONS[action]
@@ -361,6 +293,7 @@ class SimulatedDevice:
             raise DeviceError(ErrorCode.INVALIDATE_PARAMS, str(exc)) from None
 
     def set_property(self, attr: str, value: Any) -> list[str]:
+        """Set ``attr`` to ``value`` (checked); return it and whatever else that changed."""
         new = self.checked(attr, value)
         side_effects = self.before_set(attr, new) or []
         self.apply({attr: new})
@@ -377,6 +310,7 @@ class SimulatedDevice:
         return None
 
     def adjust_property(self, attr: str, step: Any, *, up: bool) -> list[str]:
+        """Move ``attr`` up or down by ``step`` (its default step if none), within its range."""
         spec = self._specs.get(attr)
         if spec is None or not spec.writable or spec.data_type not in ("int", "float"):
             raise DeviceError(ErrorCode.DEVICE_NOT_SUPPORT_FUNCTION, f"a {self.category} cannot adjust {attr}")
@@ -402,10 +336,12 @@ class SimulatedDevice:
         return [attr, *side_effects]
 
     async def on_TurnOn(self, value: Any) -> list[str]:
+        """Power on."""
         self.apply({"powerstate": "on"})
         return ["powerstate"]
 
     async def on_TurnOff(self, value: Any) -> list[str]:
+        """Power off."""
         self.apply({"powerstate": "off"})
         return ["powerstate"]
 
@@ -416,23 +352,3 @@ class SimulatedDevice:
         self.apply(dict(self.initial_state), cause="reset")
         await self.start()
         return list(self.state)
-
-
-def power_spec() -> PropertySpec:
-    """``powerstate`` on/off, AliGenie's power property."""
-    return PropertySpec(name="powerstate", data_type="enum", enum_values=["on", "off"])
-
-
-def int_spec(name: str, lo: float, hi: float, unit: str | None = None, *, step: float = 1,
-             writable: bool = True) -> PropertySpec:
-    return PropertySpec(name=name, data_type="int", min=lo, max=hi, step=step, unit=unit,
-                        access_mode="rw" if writable else "r")
-
-
-def float_spec(name: str, lo: float, hi: float, unit: str | None = None, *, writable: bool = False) -> PropertySpec:
-    return PropertySpec(name=name, data_type="float", min=lo, max=hi, step=0.1, unit=unit,
-                        access_mode="rw" if writable else "r")
-
-
-def enum_spec(name: str, values: list[str], *, writable: bool = True) -> PropertySpec:
-    return PropertySpec(name=name, data_type="enum", enum_values=values, access_mode="rw" if writable else "r")
