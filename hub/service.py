@@ -12,7 +12,8 @@ from hub.automation.engine import Automation
 from hub.automation.models import Automations
 from hub.clock import Clock, RealClock
 from hub.conversation import DEFAULT_SESSION, Speaker
-from hub.conversation.redact import hide, star
+from hub.conversation.redact import hidden, hide, star
+from hub.conversation.turn import Conversation
 from hub.directory import Directory
 from hub.language import Lang
 from hub.lockout import Lockout, refusal
@@ -102,15 +103,6 @@ def _starred(request: Request) -> bytes:
     return encode(request.model_copy(update={"payload": shown}))
 
 
-def _hidden(result: CommandResult, codes: set[str] | None = None) -> CommandResult:
-    """``result`` with the unlock codes its text and reply say starred (``hide``): the same object when
-    there is none (a recording recognises the command it was told of as said)."""
-    text, reply = hide(result.text, codes or ()), hide(result.reply, codes or ())
-    if text == result.text and reply == result.reply:
-        return result
-    return result.model_copy(update={"text": text, "reply": reply})
-
-
 NOT_RECORDED: dict[str, dict[bool, str]] = {
     "zh": {True: "（已执行，但未能记入记录：{}）", False: "（未能记入记录：{}）"},
     "en": {True: " (done, but the hub could not record it: {})", False: " (the hub could not record this: {})"},
@@ -183,8 +175,11 @@ class Hub:
         only for what holds the home's codes anyway (a recording, which must replay the unlock)."""
         self.announcement_listeners: list[Callable[[AnnouncePayload], None]] = []
         """Observers of what the hub says unasked (timers that fired, routines that ran)."""
-        self.automation = Automation(self.speaker, clock=self.clock, config=automations, store=store,
+        self.automation = Automation(self.directory, clock=self.clock, config=automations, store=store,
                                      announce=self.announce, connected=self.wait_connected)
+        self.conversation = Conversation(self.speaker, self.automation)
+        """Hears every text command: reads it once, carries it out, answers (``hub.conversation.turn``)."""
+        self.automation.perform = self.conversation.schedule  # timers and routines act as spoken orders do
 
     # ------------------------------------------------------------------ lifecycle
     async def run(self, backoff: Backoff | None = None) -> None:
@@ -310,7 +305,7 @@ class Hub:
         text = request.payload.text
         if not text:
             return payload
-        shown = hide(text, self.speaker.codes_in(text, request.payload.lang))
+        shown = hide(text, self.conversation.codes_in(text, request.payload.lang))
         if shown == text:
             return payload
         said = request.payload.model_copy(update={"text": shown})
@@ -522,30 +517,24 @@ class Hub:
         target = (payload.target or "").strip()
         said = payload.text if name == "SaveScene" else target  # the reply's language, unless one is asked for
         lang = cast(Lang, payload.lang or (detect_language(said or "") if name != "CancelTimer" else "en"))
-        automation = self.automation
+        conversation = self.conversation
         if name == "SaveScene":
-            return await self._logged(automation.save_scene(target, payload.text or "", lang, payload.text or ""))
+            return await self._logged(conversation.save_scene(target, payload.text or "", lang, payload.text or ""))
         if name == "CancelTimer":
-            found = target.isdigit() and automation.cancel(int(target))
+            found = target.isdigit() and self.automation.cancel(int(target))
             reply = f"timer {target} cancelled" if found else f"no timer with id {target!r}"
             return CommandResult(text=f"cancel timer {target}", lang=lang, reply=reply, ok=bool(found))
-        scene = automation.scene(target)
+        scene = conversation.scene_named(target)
         if scene is None:
             return CommandResult(text=target, lang=lang, reply=f"no scene {target!r}; see genie scenes list", ok=False)
         if name == "DeleteScene":
-            return automation.delete_scene(scene.id, lang, target)
-        return await self._logged(await automation.run_scene(scene, lang, target))
+            return conversation.schedule.delete_scene(scene.id, scene, lang, target)
+        return await self._logged(await conversation.schedule.run_scene(scene, lang, target))
 
     async def handle_text(self, text: str, lang: str | None = None, session: str = DEFAULT_SESSION) -> CommandResult:
         """Carry out a text command (what a TextCommand on MQTT does); its outcome is committed to the
         command log, with every directory change it caused, before it is returned."""
-        # the language is found once, for both (a text with no letters keeps the conversation's: "123456")
-        detected = lang or (detect_language(text) if any(c.isalpha() for c in text) else None)
-        result = await self.automation.hear(text, lang, session, detected=detected)
-        if result is None:
-            result = _hidden(await self.speaker.handle(text, detected, session))  # its parsed codes starred
-        else:
-            result = _hidden(result, self.speaker.codes_in(text, detected))
+        result = await self.conversation.hear(text, lang, session)
         for listener in list(self.said_listeners):
             try:
                 listener(text, result)
@@ -555,7 +544,7 @@ class Hub:
 
     async def _logged(self, result: CommandResult) -> CommandResult:
         """Commit ``result`` to the command log and tell the listeners; any code in it starred first."""
-        result = _hidden(result)
+        result = hidden(result)
         self.commands_done += 1
         if self.store is not None:
             try:

@@ -85,17 +85,22 @@ class Speaker:
         return found
 
     async def handle(self, text: str, lang: str | None = None, session: str = DEFAULT_SESSION) -> CommandResult:
-        """Understand ``text``, carry it out, and say what happened; ``session`` keys the conversation.
-
-        The result's text has any unlock code it held starred: it is what the hub logs, stores and shows."""
-        memory = self.session(session)
-        if lang is None and memory.lang is not None and not any(c.isalpha() for c in text):
+        """Understand ``text`` as a device order, question or answer, and ``answer`` it (the hub reads a text
+        once, in ``Conversation.hear``; this is the shortcut for a text known to be an order)."""
+        memory = self.sessions.get(session)
+        if lang is None and memory is not None and memory.lang is not None and not any(c.isalpha() for c in text):
             lang = memory.lang  # "123456", "26": no words to tell the language by
+        return await self.answer(understand(text, self.catalog(), lang), session)
+
+    async def answer(self, understanding: Understanding, session: str = DEFAULT_SESSION) -> CommandResult:
+        """Carry out what ``understanding`` orders, asks or answers, and say what happened; ``session`` keys
+        the conversation. The result's text has any unlock code it held starred."""
+        text = understanding.text
+        memory = self.session(session)
         asked_code = memory.pending is not None and memory.pending.need == "code" and \
             self.clock() - memory.pending.asked <= PENDING_TTL
-        understanding = understand(text, self.catalog(), lang)
         result = await self._respond(text, understanding, memory)
-        codes = _codes(understanding)
+        codes = codes_of(understanding)
         if asked_code and _code_answer(understanding, text):  # the answer to "what is the code?": all of it is
             said = star_all(text)
         elif any(self._unlocks(intent) for intent in understanding.intents):
@@ -117,7 +122,7 @@ class Speaker:
 
     def codes_in(self, text: str, lang: str | None = None) -> set[str]:
         """The unlock codes ``text`` says (to star them wherever the text is shown)."""
-        return _codes(understand(text, self.catalog(), lang))
+        return codes_of(understand(text, self.catalog(), lang))
 
     async def _respond(self, text: str, understanding: Understanding, memory: Session) -> CommandResult:
         lex = load_lexicon(understanding.lang)
@@ -492,7 +497,7 @@ class Speaker:
         await asyncio.gather(*(run(s) for s in outcome.steps if s.ok))
 
 
-def _codes(understanding: Understanding) -> set[str]:
+def codes_of(understanding: Understanding) -> set[str]:
     """Every unlock code an utterance says (in an order, or alone as an answer)."""
     codes = {i.code for i in understanding.intents if i.code}
     if understanding.fragment is not None and understanding.fragment.code:

@@ -24,6 +24,7 @@ from hub.language import LANGUAGES
 from hub.nlu.data import language_file
 from hub.nlu.lexicon import load_lexicon
 from hub.nlu.numbers import CN_NUMERAL
+from hub.protocol import CommandResult
 
 _DIGITS = {**{str(n): str(n) for n in range(10)}, **{chr(0xFF10 + n): str(n) for n in range(10)},
            "零": "0", "〇": "0", "幺": "1", "一": "1", "二": "2", "两": "2", "三": "3", "四": "4", "五": "5",
@@ -163,6 +164,15 @@ def hide(text: str, codes: Iterable[str | None] = ()) -> str:
 RUN_DIGITS = 4
 """Digits in a row that an unlock order has starred wherever they stand ("打开门锁 482913", "482913 is the code")."""
 _SEPARATORS = frozenset(" \t-_.,，、")
+
+
+def hidden(result: CommandResult, codes: Iterable[str | None] = ()) -> CommandResult:
+    """``result`` with the unlock codes its text and reply say starred (``hide``): the same object when
+    there is none (a recording recognises the command it was told of as said)."""
+    text, reply = hide(result.text, codes), hide(result.reply, codes)
+    if text == result.text and reply == result.reply:
+        return result
+    return result.model_copy(update={"text": text, "reply": reply})
 
 
 @cache

@@ -366,9 +366,9 @@ def problem_sentence(lex: Lexicon, outcome: Outcome, directory: Directory, *, no
 
 
 def compose_reply(lex: Lexicon, outcomes: list[Outcome], directory: Directory, *,
-                  now: datetime | None = None) -> tuple[str, bool]:
+                  now: datetime | None = None, acknowledged: bool = True) -> tuple[str, bool]:
     """The spoken reply for all outcomes, and whether everything asked for was done (``now``: see
-    ``problem_sentence``)."""
+    ``problem_sentence``; ``acknowledged`` False: no "OK, " before what was done, as in an announcement)."""
     replies = lex.replies
     sentences: list[str] = []
     any_ok, all_ok, partial = False, True, False
@@ -406,7 +406,7 @@ def compose_reply(lex: Lexicon, outcomes: list[Outcome], directory: Directory, *
             sentence = replies["partial"].format(done=len(good), total=len(outcome.steps)) + sentence
         sentences.append(sentence)
     text = replies["partial_join"].join(s for s in sentences if s)
-    if any_ok and not partial and outcomes and all(o.intent.action != "query" for o in outcomes):
+    if acknowledged and any_ok and not partial and outcomes and all(o.intent.action != "query" for o in outcomes):
         text = replies["ok"] + text
     if text and text[-1] not in "。.?？!！":
         text += replies["end"]

@@ -7,6 +7,7 @@ utterance is, or None when it is an ordinary command for the speaker.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -112,6 +113,41 @@ def scene_name(text: str, lang: str, *, said: str | None = None) -> str:
             said = said[len(verb):].strip()
             break
     return _strip(said, w, "scene_fillers")
+
+
+@dataclass(frozen=True)
+class SceneIndex:
+    """The home's scenes as utterances are compared with them: per language, each name as ``bare`` leaves
+    it -> the scene's id; and the ids themselves (a scene may be named by its id)."""
+
+    names: dict[str, dict[str, str]]
+    ids: frozenset[str]
+
+
+def scene_index(scenes: Iterable[tuple[str, Iterable[tuple[str, str]]]]) -> SceneIndex:
+    """The index of ``scenes`` (each its id and its (language, name) pairs); the first scene to claim a name
+    keeps it."""
+    names: dict[str, dict[str, str]] = {}
+    ids: list[str] = []
+    for scene_id, scene_names in scenes:
+        ids.append(scene_id)
+        for name_lang, name in scene_names:
+            names.setdefault(name_lang, {}).setdefault(bare(name, name_lang), scene_id)
+    return SceneIndex(names, frozenset(ids))
+
+
+def find_scene(text: str, lang: str, index: SceneIndex) -> tuple[str | None, str]:
+    """The id of the scene ``text`` names by any of its names ("晚安", "打开睡眠模式", "start movie time"), and
+    the language of the name it matched (``lang`` when it matched by id)."""
+    said = core(text, lang)  # once: each language then only drops its own fillers and verbs
+    own = scene_name(text, lang, said=said)
+    found = index.names.get(lang, {}).get(own) or (own if own in index.ids else None)
+    if found is not None:
+        return found, lang
+    for name_lang, names in index.names.items():
+        if name_lang != lang and (found := names.get(scene_name(text, name_lang, said=said))):
+            return found, name_lang
+    return None, lang
 
 
 def hear(text: str, lang: str) -> Heard | None:

@@ -152,7 +152,7 @@ async def test_creating_a_scene_in_english_and_french(home: DemoHome) -> None:
 
 async def test_a_scene_name_keeps_no_escape_sequence(home: DemoHome) -> None:
     """A scene is named by whoever can give a command: its name is shown on terminals and the dashboard."""
-    made = home.hub.automation.save_scene("Read\x1b]0;PWNED\x07ing\u202e", "turn on the desk lamp", "en")
+    made = home.hub.conversation.save_scene("Read\x1b]0;PWNED\x07ing\u202e", "turn on the desk lamp", "en")
     assert made.ok, made.reply
     (scene,) = [s for s in home.hub.automation.scenes() if s.source == "user"]
     assert scene.names.display("en") == "Reading"

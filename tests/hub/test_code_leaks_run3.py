@@ -78,7 +78,7 @@ async def test_passcode_is_read_as_the_code(home: DemoHome) -> None:
 
 
 async def test_a_code_in_a_scene_name_is_starred_on_save(home: DemoHome) -> None:
-    made = home.hub.automation.save_scene("回家 密码 482913", "打开台灯", "zh")
+    made = home.hub.conversation.save_scene("回家 密码 482913", "打开台灯", "zh")
     assert made.ok, made.reply
     names = [s.names.display("zh") for s in home.hub.automation.scenes()]
     assert "回家 密码 ******" in names and not any("482913" in n for n in names)
