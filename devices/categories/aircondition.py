@@ -49,10 +49,12 @@ class AirCondition(PeriodicDevice):
         self.ambient = float(self.initial_state["currentTemperature"])
 
     async def on_SetMode(self, value: Any) -> list[str]:
+        """Set the mode, also by one of its other names (``MODE_ALIASES``)."""
         alias = MODE_ALIASES.get(str(value).strip().lower()) if value is not None else None
         return self.set_property("mode", alias or value)
 
     def tick(self) -> None:
+        """Move the room temperature toward the setpoint (on) or the ambient temperature (off)."""
         current = float(self.state["currentTemperature"])
         goal, rate = self._goal(current)
         new = round(approach(current, goal, rate * self.interval / 60), 2)

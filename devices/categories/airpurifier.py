@@ -51,6 +51,7 @@ class AirPurifier(PeriodicDevice):
         self.ambient = int(self.initial_state["pm2.5"])
 
     async def on_SetMode(self, value: Any) -> list[str]:
+        """Set the mode; auto picks the wind speed from the PM2.5 reading, sleep runs at speed 1."""
         mode = self.checked("mode", value)
         self.before_set("mode", mode)
         changes: dict[str, PropertyValue] = {"mode": mode}
@@ -62,6 +63,7 @@ class AirPurifier(PeriodicDevice):
         return ["mode", "windspeed"]
 
     def before_set(self, attr: str, value: PropertyValue) -> list[str] | None:
+        """Setting the wind speed by hand leaves auto or sleep mode for manual."""
         changed = super().before_set(attr, value) or []
         if attr == "windspeed" and self.state["mode"] != "manual":
             self.apply({"mode": "manual"})
@@ -69,6 +71,7 @@ class AirPurifier(PeriodicDevice):
         return changed
 
     def tick(self) -> None:
+        """Filter the air toward clean (on) or let it drift back to the outdoor level (off)."""
         pm = int(self.state["pm2.5"])
         on = self.state["powerstate"] == "on"
         if on:

@@ -33,21 +33,27 @@ class Curtain(SimulatedDevice):
         self._motor: asyncio.Task[None] | None = None
 
     async def on_TurnOn(self, value: Any) -> list[str]:
+        """Open fully."""
         return self._move_to(100)
 
     async def on_TurnOff(self, value: Any) -> list[str]:
+        """Close fully."""
         return self._move_to(0)
 
     async def on_SetPosition(self, value: Any) -> list[str]:
+        """Move to an opening of 0-100 %."""
         return self._move_to(int(self.checked("position", value)))  # type: ignore[arg-type]
 
     async def on_AdjustUpPosition(self, value: Any) -> list[str]:
+        """Open further by the step given (25 % if none)."""
         return self._move_to(min(100, self.target + self._step(value)))
 
     async def on_AdjustDownPosition(self, value: Any) -> list[str]:
+        """Close further by the step given (25 % if none)."""
         return self._move_to(max(0, self.target - self._step(value)))
 
     async def on_Pause(self, value: Any) -> list[str]:
+        """Stop where it is."""
         self._stop_motor()
         self.target = int(self.state["position"])  # type: ignore[arg-type]
         self.apply({"motion": "stopped"})
@@ -98,6 +104,7 @@ class Curtain(SimulatedDevice):
             self.apply({"position": round(new)}, cause="motion")
 
     async def on_Reset(self, value: Any) -> list[str]:
+        """Stop the motor, then back to the initial state."""
         self._stop_motor()
         result = await super().on_Reset(value)
         self.target = int(self.state["position"])  # type: ignore[arg-type]

@@ -26,6 +26,7 @@ class PeriodicDevice(SimulatedDevice):
     _ticker: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
+        """Start, and start the tick loop if it is not running."""
         await super().start()
         if self._ticker is None or self._ticker.done():  # a second start must not double the speed
             self._ticker = self.spawn(self._tick_forever())

@@ -32,12 +32,15 @@ class Fan(SimulatedDevice):
     default_names = Names(zh=["风扇", "电风扇"], en=["fan"], fr=["ventilateur"])
 
     async def on_OpenSwing(self, value: Any) -> list[str]:
+        """Start swinging."""
         return self.set_property("swing", "on")
 
     async def on_CloseSwing(self, value: Any) -> list[str]:
+        """Stop swinging."""
         return self.set_property("swing", "off")
 
     async def on_SetMode(self, value: Any) -> list[str]:
+        """Set the mode; sleep wind also slows the fan to speed 1."""
         mode = self.checked("mode", value)
         self.before_set("mode", mode)
         slow = mode == "sleepWind" and "windspeed" in self._specs

@@ -36,17 +36,20 @@ class FingerprintLock(SimulatedDevice):
         self._relock: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
+        """Start; an unlocked lock arms its relock timer."""
         await super().start()
         if self.state["lockstate"] == "unlocked":  # e.g. after Reset to an unlocked home file
             self._arm_relock()
 
     async def on_Lock(self, value: Any) -> list[str]:
+        """Lock (SERVICE_ERROR if the bolt is jammed)."""
         self._check_bolt()
         self._disarm_relock()
         self.apply({"lockstate": "locked"})
         return ["lockstate"]
 
     async def on_Unlock(self, value: Any) -> list[str]:
+        """Unlock with the right code (INVALIDATE_PARAMS otherwise); it relocks itself later."""
         if not self._code_matches(value):
             raise DeviceError(ErrorCode.INVALIDATE_PARAMS, "wrong or missing unlock code")
         self._check_bolt()

@@ -39,6 +39,7 @@ class Heater(PeriodicDevice):
         self.ambient = float(self.initial_state["currentTemperature"])
 
     def tick(self) -> None:
+        """Heat the room toward the setpoint (on), or let it drift back to the ambient temperature."""
         current = float(self.state["currentTemperature"])
         setpoint = float(self.state["temperature"])
         if self.state["powerstate"] == "on" and current < setpoint:

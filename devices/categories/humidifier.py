@@ -41,6 +41,7 @@ class Humidifier(PeriodicDevice):
         self.ambient = float(self.initial_state["currentHumidity"])
 
     def tick(self) -> None:
+        """Mist the air toward the target humidity (on), or let it drift back to the ambient humidity."""
         current = float(self.state["currentHumidity"])
         target = float(self.state["humidity"])
         if self.state["powerstate"] == "on" and current < target:

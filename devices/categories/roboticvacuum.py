@@ -64,6 +64,7 @@ class RoboticVacuum(PeriodicDevice):
 
     # ------------------------------------------------------------------ directives
     async def on_TurnOn(self, value: Any) -> list[str]:
+        """Start cleaning (SERVICE_ERROR if jammed or the battery is too low)."""
         if self.state["status"] != "cleaning":
             self._check_free()
             battery = int(self.state["battery"])
@@ -75,14 +76,17 @@ class RoboticVacuum(PeriodicDevice):
         return ["powerstate", "status", "battery"]
 
     async def on_Continue(self, value: Any) -> list[str]:
+        """Resume cleaning, as TurnOn."""
         return await self.on_TurnOn(value)
 
     async def on_Pause(self, value: Any) -> list[str]:
+        """Pause cleaning, or the trip back to the dock."""
         if self.state["status"] in ("cleaning", "returning"):
             self._go("paused")
         return ["powerstate", "status"]
 
     async def on_TurnOff(self, value: Any) -> list[str]:
+        """Stop cleaning and go back to the dock."""
         if self.state["status"] in ("cleaning", "paused"):
             self._check_free()
             self._go("returning")
@@ -93,6 +97,7 @@ class RoboticVacuum(PeriodicDevice):
         return None
 
     async def on_Reset(self, value: Any) -> list[str]:
+        """Back to the initial state, battery counters restarted."""
         result = await super().on_Reset(value)
         self._rewind()
         return result
@@ -111,6 +116,7 @@ class RoboticVacuum(PeriodicDevice):
 
     # ------------------------------------------------------------------ motion and battery
     def tick(self) -> None:
+        """Drain the battery while away (going home when low), charge it on the dock, finish the trip home."""
         status = self.state["status"]
         battery = int(self.state["battery"])
         if status == "docked":

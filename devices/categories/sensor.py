@@ -58,10 +58,12 @@ class Sensor(PeriodicDevice):
         return super().model_specs(specs, device_id)
 
     async def start(self) -> None:
+        """Start its readings (a random walk of its own, the same on every run)."""
         self._rng = random.Random(f"sensor:{self.id}")
         await super().start()
 
     def tick(self) -> None:
+        """Take new readings."""
         self.apply({name: self._walk(name, walk) for name, walk in WALKS.items() if name in self._specs},
                    cause="sensor")
 

@@ -60,9 +60,11 @@ class Outlet(SimulatedDevice):
         return {"powerstate": powerstate, "power": self.load if powerstate == "on" else 0.0}
 
     async def on_TurnOn(self, value: Any) -> list[str]:
+        """Power on; a metered plug then draws its load."""
         self.apply(self._draw("on"))
         return ["powerstate", "power"]
 
     async def on_TurnOff(self, value: Any) -> list[str]:
+        """Power off; a metered plug then draws nothing."""
         self.apply(self._draw("off"))
         return ["powerstate", "power"]

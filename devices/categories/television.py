@@ -31,12 +31,15 @@ class Television(SimulatedDevice):
     default_names = Names(zh=["电视", "电视机"], en=["television", "TV"], fr=["télévision", "télé"])
 
     async def on_SetMute(self, value: Any) -> list[str]:
+        """Mute."""
         return self.set_property("mute", True)
 
     async def on_CancelMute(self, value: Any) -> list[str]:
+        """Unmute."""
         return self.set_property("mute", False)
 
     def before_set(self, attr: str, value: PropertyValue) -> list[str] | None:
+        """Changing the volume also unmutes."""
         changed = super().before_set(attr, value) or []
         if attr == "volume" and self.state["mute"]:
             self.apply({"mute": False})

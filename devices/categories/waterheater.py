@@ -37,6 +37,7 @@ class WaterHeater(PeriodicDevice):
     default_names = Names(zh=["热水器"], en=["water heater", "boiler"], fr=["chauffe-eau", "ballon"])
 
     def tick(self) -> None:
+        """Heat the water toward the setpoint (on), or let it cool toward the room's temperature."""
         current = float(self.state["currentTemperature"])
         setpoint = float(self.state["temperature"])
         if self.state["powerstate"] == "on" and current < setpoint:

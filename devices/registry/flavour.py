@@ -51,6 +51,7 @@ def draw_firmware(brand_id: str, seed: int = REGISTRY_SEED) -> str:
 
 
 def draw_quirks(brand_id: str, seed: int = REGISTRY_SEED) -> tuple[str, ...]:
+    """The quirks of brand ``brand_id``: each drawn at its odds (``QUIRK_ODDS``), the same for the same seed."""
     rng = stable_rng("quirks", seed, brand_id)
     return tuple(q for q in QUIRKS if rng.random() < QUIRK_ODDS[q])
 

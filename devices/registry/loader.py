@@ -63,6 +63,7 @@ class Registry:
         return found
 
     def find_brand(self, name: str) -> Brand | None:
+        """The brand with this id, name or alias (accents, case and punctuation ignored), or None."""
         brand_id = self._names.get(normalize(name))
         return self.brands[brand_id] if brand_id else None
 
@@ -80,10 +81,12 @@ class Registry:
         return list(dict.fromkeys(p.category for p in self._by_brand[brand_id]))
 
     def brands_in(self, category: str) -> list[Brand]:
+        """The brands with at least one product in ``category``."""
         return [b for b in self.brands.values() if any(p.category == category for p in self._by_brand[b.id])]
 
     # ------------------------------------------------------------------ products
     def products_of(self, brand_id: str, category: str | None = None) -> list[Product]:
+        """The products of a brand (only those of ``category``, if given)."""
         return [p for p in self._by_brand[brand_id] if category is None or p.category == category]
 
     def product(self, brand: str, model: str, category: str | None = None) -> Product:

@@ -81,6 +81,7 @@ class Brand(_Record):
 
     @property
     def name(self) -> str:
+        """The display name (English)."""
         return self.names.en
 
     @field_validator("source")

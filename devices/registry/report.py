@@ -25,6 +25,7 @@ def brand_summary(registry: Registry, brand: Brand) -> dict[str, Any]:
 
 
 def product_detail(product: Product) -> dict[str, Any]:
+    """One product with its latency, specs and actions, for ``--json``."""
     return {
         "brand": product.brand,
         "model": product.model,
@@ -52,6 +53,7 @@ def brand_detail(registry: Registry, brand: Brand) -> dict[str, Any]:
 
 
 def list_text(registry: Registry, brands: list[Brand]) -> list[str]:
+    """``genie brands list``: one row per brand, then the count."""
     rows = [("BRAND", "中文", "CATEGORIES", "PRODUCTS", "SOURCE")]
     for brand in brands:
         rows.append((brand.name, brand.names.zh or "", ",".join(registry.categories(brand.id)),
@@ -60,6 +62,7 @@ def list_text(registry: Registry, brands: list[Brand]) -> list[str]:
 
 
 def show_text(registry: Registry, brand: Brand, *, everything: bool = False) -> list[str]:
+    """``genie brands show``: the brand, its flavour and its products per category (a few unless ``everything``)."""
     zh = f" ({brand.names.zh})" if brand.names.zh else ""
     latency = ", ".join(f"{c} {p.min_ms:g}-{p.max_ms:g} ms" for c, p in brand.latency.items())
     lines = [f"{brand.name}{zh}  [id {brand.id}]"]
@@ -80,6 +83,7 @@ def show_text(registry: Registry, brand: Brand, *, everything: bool = False) -> 
 
 
 def search_text(registry: Registry, brands: list[Brand], products: list[Product], limit: int = 30) -> list[str]:
+    """``genie brands search``: the brands found, then up to ``limit`` of the products found."""
     lines = [f"{len(brands)} brands"]
     lines += ["  " + line for line in table([(b.name, b.names.zh or "", ",".join(registry.categories(b.id)))
                                              for b in brands])]
@@ -101,4 +105,5 @@ def table(rows: Sequence[Sequence[str]]) -> list[str]:
 
 
 def width(text: str) -> int:
+    """Columns ``text`` takes on a terminal (Chinese characters take two)."""
     return sum(2 if "\u2e80" <= c <= "\uffef" else 1 for c in text)

@@ -63,6 +63,7 @@ class TokenGuard:
         self.token = token
 
     def presented(self, request: Request) -> str | None:
+        """The token the request carries: a bearer token, the X-Genie-Token header or ``?token=``."""
         header = request.headers.get("authorization", "")
         if header[:7].lower() == "bearer ":
             return header[7:].strip()

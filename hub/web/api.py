@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Coroutine
 from importlib.resources import files
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request, Security, status
 from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
@@ -50,16 +50,16 @@ _HEADER = APIKeyHeader(name="X-Genie-Token", auto_error=False)
 _QUERY = APIKeyQuery(name="token", auto_error=False)
 
 
-def build_app(hub: Hub, feed: LiveFeed, catalog: BrandCatalog, *, token: str | None,
-              loopback_only: bool, aligenie: AliGenieGateway | None = None) -> FastAPI:
-    """The application: ``/`` (the page), ``/static``, ``/api/...``."""
+def build_app(hub: Hub, feed: LiveFeed, catalog: BrandCatalog, *, token: str | None, loopback_only: bool,
+              commands: RunningCommands, aligenie: AliGenieGateway | None = None) -> FastAPI:
+    """The application: ``/`` (the page), ``/static``, ``/api/...``; text commands run on ``commands``."""
     app = FastAPI(title="Genie Sim hub", version=VERSION, openapi_url=None, docs_url=None, redoc_url=None,
                   description="The hub's HTTP API: devices, rooms, state history, text commands, the MQTT "
                               "message log, the brand registry and a live event stream (docs/dashboard.md).")
     # the three Security entries document the ways to send the token; TokenGuard checks it
     check = [Security(_BEARER), Security(_HEADER), Security(_QUERY), Depends(TokenGuard(token))]
     api = APIRouter(prefix="/api", dependencies=check)
-    _routes(api, hub, feed, catalog)
+    _routes(api, hub, feed, catalog, commands)
     app.include_router(api)
 
     if aligenie is not None:
@@ -93,21 +93,38 @@ def _home_brands(hub: Hub) -> frozenset[str]:
     return frozenset(normalize(r.info.brand) for r in hub.directory.all())
 
 
-def _routes(api: APIRouter, hub: Hub, feed: LiveFeed, catalog: BrandCatalog) -> None:
-    commands_running: set[asyncio.Task[CommandResult]] = set()
+class RunningCommands:
+    """The text commands the API is carrying out: each runs to its end even if its client goes away, and
+    those still running when the server stops are cancelled and awaited (``aclose``)."""
 
-    @api.get("/speech", tags=["conversation"], response_class=Response,
-             responses={200: {"content": {"audio/wav": {}}}, 503: {"description": "espeak-ng is not installed"}})
-    async def speech(text: Annotated[str, Query(min_length=1, max_length=1000)],
-                     lang: Lang = "zh") -> Response:
-        """A reply spoken in its language (espeak-ng), as a WAV file."""
-        from hub.interop.voice import VoiceUnavailable, synthesize
+    def __init__(self) -> None:
+        self._tasks: set[asyncio.Task[CommandResult]] = set()
 
-        try:
-            return Response(await synthesize(text, lang), media_type="audio/wav")
-        except VoiceUnavailable as exc:
-            raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, str(exc)) from None
+    async def run(self, command: Coroutine[Any, Any, CommandResult]) -> CommandResult:
+        """Carry out ``command`` on a task of its own and return its result."""
+        # Shielded: a browser that goes away mid-command must not cut the command in half.
+        task = asyncio.get_running_loop().create_task(command, name="dashboard.command")
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return await asyncio.shield(task)
 
+    async def aclose(self) -> None:
+        """Cancel the commands still running and wait until they have ended."""
+        tasks = list(self._tasks)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+
+def _routes(api: APIRouter, hub: Hub, feed: LiveFeed, catalog: BrandCatalog, commands: RunningCommands) -> None:
+    _home_routes(api, hub, feed)
+    _command_routes(api, hub, feed, commands)
+    _brand_routes(api, hub, catalog)
+    _live_routes(api, feed)
+
+
+def _home_routes(api: APIRouter, hub: Hub, feed: LiveFeed) -> None:
+    """The home: the hub, its devices and rooms, a device's history, the MQTT message log."""
     @api.get("/hub", tags=["home"], response_model_exclude_none=True)
     async def hub_info() -> HubView:
         """The hub: broker connection, device and command counts."""
@@ -153,6 +170,21 @@ def _routes(api: APIRouter, hub: Hub, feed: LiveFeed, catalog: BrandCatalog) -> 
         """The last MQTT messages the hub received or sent (of one device, if given), oldest first."""
         return feed.messages(device, limit)
 
+
+def _command_routes(api: APIRouter, hub: Hub, feed: LiveFeed, commands: RunningCommands) -> None:
+    """Conversation and commands: a reply spoken, the command log, text commands, scenes and timers."""
+    @api.get("/speech", tags=["conversation"], response_class=Response,
+             responses={200: {"content": {"audio/wav": {}}}, 503: {"description": "espeak-ng is not installed"}})
+    async def speech(text: Annotated[str, Query(min_length=1, max_length=1000)],
+                     lang: Lang = "zh") -> Response:
+        """A reply spoken in its language (espeak-ng), as a WAV file."""
+        from hub.interop.voice import VoiceUnavailable, synthesize
+
+        try:
+            return Response(await synthesize(text, lang), media_type="audio/wav")
+        except VoiceUnavailable as exc:
+            raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, str(exc)) from None
+
     @api.get("/commands", tags=["commands"], response_model_exclude_none=True)
     async def command_log(limit: Annotated[int, Query(ge=1, le=1000)] = 30) -> list[CommandResult]:
         """The command log (persisted by the hub), oldest first."""
@@ -162,12 +194,8 @@ def _routes(api: APIRouter, hub: Hub, feed: LiveFeed, catalog: BrandCatalog) -> 
     async def command(body: CommandRequest) -> CommandResult:
         """Carry out a text command, as ``genie say --json`` does, and return the same result."""
         request_id.set(body.request_id)
-        # Shielded: a browser that goes away mid-command must not cut the command in half.
-        task = asyncio.get_running_loop().create_task(hub.handle_text(body.text, body.lang))
-        commands_running.add(task)
-        task.add_done_callback(commands_running.discard)
         try:
-            return await asyncio.shield(task)
+            return await commands.run(hub.handle_text(body.text, body.lang))
         except Exception as exc:  # a bug in understanding or acting: say so, as the MQTT path does
             _LOGGER.exception("dashboard: the hub failed on %r", body.text)
             raise HTTPException(status.HTTP_500_INTERNAL_SERVER_ERROR,
@@ -199,6 +227,9 @@ def _routes(api: APIRouter, hub: Hub, feed: LiveFeed, catalog: BrandCatalog) -> 
         """Commands to try in zh, en and fr, made from this home's devices."""
         return feed.suggest()
 
+
+def _brand_routes(api: APIRouter, hub: Hub, catalog: BrandCatalog) -> None:
+    """The brand registry: by category, a page of brands, one brand."""
     @api.get("/brands/categories", tags=["brands"], response_model_exclude_none=True,
              responses=NO_REGISTRY)
     async def brand_categories() -> BrandCatalogue:
@@ -232,6 +263,9 @@ def _routes(api: APIRouter, hub: Hub, feed: LiveFeed, catalog: BrandCatalog) -> 
             raise HTTPException(status.HTTP_404_NOT_FOUND, f"no brand {brand_id!r} in the registry")
         return found
 
+
+def _live_routes(api: APIRouter, feed: LiveFeed) -> None:
+    """The live stream of server-sent events."""
     @api.get("/events", tags=["live"], response_class=StreamingResponse,
              responses={200: {"content": {"text/event-stream": {}},
                               "description": "server-sent events: snapshot, then devices, messages, command, hub"}})

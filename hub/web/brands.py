@@ -19,45 +19,75 @@ from hub.web.models import BrandCatalogue, BrandCategory, BrandDetail, BrandPage
 
 
 class BrandNamesLike(Protocol):
+    """A brand's names (``devices.registry.models.BrandNames`` has them)."""
+
     @property
-    def en(self) -> str: ...
+    def en(self) -> str:
+        """The English name."""
+
     @property
-    def zh(self) -> str | None: ...
+    def zh(self) -> str | None:
+        """The Chinese name, if the brand has one."""
 
 
 class BrandLike(Protocol):
+    """A brand of the registry, as the dashboard reads it."""
+
     @property
-    def id(self) -> str: ...
+    def id(self) -> str:
+        """Its id in the registry."""
+
     @property
-    def names(self) -> BrandNamesLike: ...
+    def names(self) -> BrandNamesLike:
+        """Its names."""
+
     @property
-    def aliases(self) -> Sequence[str]: ...
+    def aliases(self) -> Sequence[str]:
+        """Other names it is known by."""
+
     @property
-    def source(self) -> Sequence[str]: ...
+    def source(self) -> Sequence[str]:
+        """Where what the registry says of it comes from."""
 
 
 class ProductLike(Protocol):
+    """A model of the registry, as the dashboard reads it."""
+
     @property
-    def brand(self) -> str: ...
+    def brand(self) -> str:
+        """The id of its brand."""
+
     @property
-    def model(self) -> str: ...
+    def model(self) -> str:
+        """Its model name."""
+
     @property
-    def category(self) -> str: ...
+    def category(self) -> str:
+        """Its AliGenie device type."""
+
     @property
-    def description(self) -> str: ...
+    def description(self) -> str:
+        """What it is, in a few words."""
+
     @property
-    def connectivity(self) -> str: ...
+    def connectivity(self) -> str:
+        """How it connects: zigbee, local or cloud."""
+
     @property
-    def generic(self) -> bool: ...
+    def generic(self) -> bool:
+        """True for a generic model made up for a brand without a known one."""
 
 
 class BrandRegistry(Protocol):
     """What the dashboard reads of the brand registry (``devices.registry.Registry`` has it)."""
 
     @property
-    def brands(self) -> Mapping[str, BrandLike]: ...
+    def brands(self) -> Mapping[str, BrandLike]:
+        """Every brand by id."""
+
     @property
-    def products(self) -> Sequence[ProductLike]: ...
+    def products(self) -> Sequence[ProductLike]:
+        """Every model of every brand."""
 
 
 class RegistryUnavailable(GenieError, RuntimeError):
@@ -127,6 +157,7 @@ class BrandCatalog:
         return self._indexed
 
     async def catalogue(self) -> BrandCatalogue:
+        """Brands and models per category."""
         return (await self._get()).catalogue
 
     async def page(self, *, category: str | None = None, query: str = "", offset: int = 0, limit: int = 50,
@@ -141,6 +172,7 @@ class BrandCatalog:
         return BrandPage(total=len(chosen), offset=offset, items=items)
 
     async def detail(self, brand_id: str, home_brands: frozenset[str] = frozenset()) -> BrandDetail | None:
+        """Brand ``brand_id`` with every model of it (None if the registry has no such brand)."""
         indexed = await self._get()
         brand = indexed.registry.brands.get(brand_id)
         if brand is None:

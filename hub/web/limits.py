@@ -84,6 +84,7 @@ class BodyLimit:
         self._refused_logged = -math.inf
 
     def limit_for(self, path: str) -> int:
+        """The largest body a request to ``path`` may send."""
         return self.routes.get(path, self.default)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -177,6 +178,7 @@ class _Body:
         self.deadline: float | None = None
 
     async def receive(self) -> Message:
+        """The route's next request message, counted against the limit and the body's deadline."""
         if self.cut:
             return DISCONNECT
         if self.complete or self.answered:
@@ -208,6 +210,7 @@ class _Body:
         return message
 
     async def send(self, message: Message) -> None:
+        """Pass the route's response on, unless BodyLimit has answered already."""
         if self.answered or self.finished:
             return
         if message["type"] == "http.response.start":

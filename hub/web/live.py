@@ -74,6 +74,7 @@ class Subscriber:
     dropped: bool = False
 
     def put(self, frame: str | None) -> None:
+        """Queue ``frame``; a subscriber too slow to keep up is dropped (its stream then ends)."""
         if self.dropped:
             return
         try:
@@ -241,6 +242,7 @@ class LiveFeed:
 
     # ------------------------------------------------------------------ reading
     def hub_view(self) -> HubView:
+        """The hub: broker connection, device and command counts."""
         records = self.hub.directory.all()
         return HubView(hub_id=self.hub.hub_id, version=VERSION, connected=self.hub.connected, devices=len(records),
                        online=sum(1 for r in records if r.online), commands=self.hub.commands_done)
@@ -268,10 +270,12 @@ class LiveFeed:
         return list(ring)[-limit:]
 
     def recent_commands(self, limit: int = RECENT_COMMANDS) -> list[CommandResult]:
+        """The last ``limit`` commands of the hub's log, oldest first (none without a store)."""
         store = self.hub.store
         return store.commands(limit) if store is not None else []
 
     def snapshot(self) -> Snapshot:
+        """Everything the page shows, for a stream's first frame."""
         devices = sorted((r.view() for r in self.hub.directory.all()), key=lambda v: (v.room, v.id))
         return Snapshot(hub=self.hub_view(), devices=devices, rooms=self.rooms(), messages=self.messages(limit=200),
                         commands=self.recent_commands(), suggestions=self.suggest(), auth=self.auth)
@@ -293,6 +297,7 @@ class LiveFeed:
 
     @property
     def subscriber_count(self) -> int:
+        """How many live streams are open."""
         return len(self._subscribers)
 
 

@@ -25,7 +25,7 @@ from fastapi.exceptions import RequestValidationError
 from hub.interop.aligenie import GATEWAY_PATH, MAX_BODY, AliGenieGateway
 from hub.service import Hub
 from hub.web.access import DashboardError, TokenGate, check_binding, is_loopback
-from hub.web.api import build_app
+from hub.web.api import RunningCommands, build_app
 from hub.web.brands import BrandCatalog, BrandRegistry
 from hub.web.limits import API_BODY_LIMIT, BodyLimit, invalid_request
 from hub.web.live import HISTORY_LENGTH, INTERVAL, LiveFeed
@@ -108,8 +108,9 @@ async def serve_dashboard(
     sock = _bind(host, port)
     feed = LiveFeed(hub, suggest=functools.partial(_suggestions, hub), auth=token is not None, history=history,
                     interval=interval)
+    commands = RunningCommands()
     app = build_app(hub, feed, BrandCatalog(brands), token=token, loopback_only=is_loopback(host) and token is None,
-                    aligenie=aligenie)
+                    commands=commands, aligenie=aligenie)
     app.add_exception_handler(RequestValidationError, invalid_request)  # never repeats what was sent
     # In front of everything: bodies bounded before they are read, the token checked before the body is.
     guarded = BodyLimit(TokenGate(app, token), API_BODY_LIMIT, {GATEWAY_PATH: MAX_BODY})
@@ -139,6 +140,8 @@ async def serve_dashboard(
             server.force_exit = True
             await task
             raise
+        finally:
+            await commands.aclose()  # commands whose client went away and are still running
 
 
 def _suggestions(hub: Hub) -> Suggestions:

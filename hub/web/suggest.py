@@ -19,6 +19,8 @@ ANY = "*"
 
 @dataclass(frozen=True)
 class Template:
+    """A command to suggest for a device of ``category``."""
+
     category: str
     text: str
     """``{name}`` is the device's name, ``{room}`` its room's; in French ``{le}``/``{du}`` add the article."""
