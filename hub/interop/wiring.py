@@ -27,6 +27,7 @@ class InteropOptions:
 
     @property
     def any(self) -> bool:
+        """True if any extension is asked for."""
         return self.ha_discovery or self.hermes
 
 
