@@ -212,11 +212,9 @@ class DeviceRunner:
             await self._conn.abort()
 
 
-async def run_fleet(runners: Sequence[DeviceRunner], ready: asyncio.Event | None = None) -> None:
-    """Run many devices in one event loop until cancelled; set ``ready`` once all are online."""
+async def run_fleet(runners: Sequence[DeviceRunner]) -> None:
+    """Run many devices in one event loop until cancelled: one task group owns them all, so cancelling this
+    cancels and awaits every device (call each runner's ``stop`` first)."""
     async with asyncio.TaskGroup() as group:
         for runner in runners:
-            group.create_task(runner.run(), name=f"runner[{runner.device.id}]")
-        if ready is not None:
-            await asyncio.gather(*(r.online.wait() for r in runners))
-            ready.set()
+            group.create_task(runner.run(), name=f"device[{runner.device.id}]")

@@ -12,10 +12,11 @@ from typing import Any
 
 from devices.categories import device_class
 from devices.home import Home
-from devices.runner import DeviceRunner
+from devices.runner import DeviceRunner, run_fleet
 from hub.automation.models import Automations
 from hub.broker import EmbeddedBroker, allows_anonymous, default_config_path, load_config
 from hub.clock import Clock, RealClock
+from hub.errors import GenieError
 from hub.interop.wiring import InteropOptions, close_extensions, make_extensions
 from hub.paths import credentials_path, default_db_path
 from hub.protocol import Topics
@@ -138,7 +139,10 @@ async def run_stack(
             stack.push_async_callback(embedded.stop)
             url = BrokerURL.parse(embedded.url)
         else:
-            url = BrokerURL.from_env(broker_url)
+            try:
+                url = BrokerURL.from_env(broker_url)
+            except ValueError as exc:  # the user's --broker or $GENIE_BROKER
+                raise GenieError(str(exc)) from None
             creds = (resolve_credentials(embedded=False, insecure=insecure, config=None)
                      if credentials is True else (credentials or None))
         connect = connector(url, creds, keepalive)
@@ -180,9 +184,8 @@ async def run_stack(
         if home is not None:
             for device_config in home.device_configs():
                 device = device_class(device_config.category)(device_config, clock=clock)
-                runner = DeviceRunner(device, connect, topics)
-                runners.append(runner)
-                tasks.append(asyncio.create_task(runner.run(), name=f"device[{device_config.id}]"))
+                runners.append(DeviceRunner(device, connect, topics))
+            tasks.append(asyncio.create_task(run_fleet(runners), name="devices"))
             # a big fleet takes longer to connect (amqtt: ~2,000 devices in 25 s on 2 cores)
             allowed = max(ready_timeout, len(runners) * SECONDS_PER_DEVICE)
             try:

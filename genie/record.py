@@ -29,11 +29,12 @@ from typing import IO, Any
 from devices.home import Home, HomeFileError, parse_home
 from hub.clock import Clock, ManualClock
 from hub.directory import DeviceRecord
+from hub.errors import GenieError
 from hub.protocol import AnnouncePayload, CommandResult, DeviceTopic, Topics
 from hub.service import Hub
 
 
-class RecordingError(ValueError):
+class RecordingError(GenieError, ValueError):
     """A recording that cannot be replayed; the message says which line and why."""
 
 

@@ -1,0 +1,74 @@
+"""``genie broker``: only the embedded MQTT broker, or its configuration exported for Mosquitto."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+from typing import Any
+
+from genie.commands.common import EXIT_OK, INSECURE_WARNING, load_home, until_stopped
+from hub.errors import GenieError
+
+
+def register(sub: Any) -> None:
+    """Add ``genie broker``."""
+    broker = sub.add_parser("broker", help="run only the embedded MQTT broker",
+                            description="Run the embedded amqtt broker configured by broker.conf.")
+    broker.add_argument("--config", type=Path, metavar="FILE", help="broker config (default: broker.conf)")
+    broker.add_argument("--host", help="listen address (overrides broker.conf)")
+    broker.add_argument("--port", type=int, help="listen port (overrides broker.conf)")
+    broker.add_argument("--insecure", action="store_true",
+                        help="accept anyone, with no credentials and no topic ACL")
+    broker.add_argument("--export", nargs=2, metavar=("KIND", "DIR"),
+                        help="instead of running, write an equivalent config for another broker: "
+                             "`--export mosquitto DIR` writes mosquitto.conf, passwd and acl (for the "
+                             "devices of --home): one ACL section per login, every client id bound to its login "
+                             "(use_username_as_clientid)")
+    broker.add_argument("--home", type=Path, metavar="FILE",
+                        help="with --export: the home whose devices get passwords (default: the demo home)")
+    broker.set_defaults(handler=cmd_broker)
+
+
+async def cmd_broker(args: argparse.Namespace) -> int:
+    """Run the embedded broker until Ctrl-C or SIGTERM (or export its configuration)."""
+    from genie.app import resolve_credentials
+    from hub.broker import EmbeddedBroker, default_config_path, load_config
+
+    config_path = args.config or default_config_path()
+    config = load_config(config_path, host=args.host, port=args.port)
+    credentials = resolve_credentials(embedded=True, insecure=args.insecure, config=config)
+    if args.export:
+        return _export(args, config, credentials)
+    broker = EmbeddedBroker(config, credentials=credentials)
+    await broker.start()
+    if credentials is None:
+        print(INSECURE_WARNING.format(where=broker.url), file=sys.stderr, flush=True)
+    print(f"MQTT broker listening on {broker.url} (config: {config_path or 'built-in defaults'}; "
+          f"{'authentication and topic ACL on' if credentials else 'anyone may connect'}). "
+          f"Stop with Ctrl-C.", flush=True)
+    try:
+        await until_stopped()
+    except asyncio.CancelledError:
+        pass
+    finally:
+        await broker.stop()
+    return EXIT_OK
+
+
+def _export(args: argparse.Namespace, config: dict[str, Any], credentials: Any) -> int:
+    from hub.security import export_mosquitto
+
+    kind, directory = args.export
+    if kind != "mosquitto":
+        raise GenieError(f"--export: unknown broker kind {kind!r}; known: mosquitto")
+    host, _, port = config["listeners"]["default"]["bind"].rpartition(":")
+    home = load_home(args.home)
+    files = export_mosquitto(Path(directory), credentials, [d.id for d in home.devices],
+                             host=host.strip("[]"), port=int(port))
+    for file in files:
+        print(file)
+    print(f"Run it with: mosquitto -c {files[0]}   (then: genie up --broker mqtt://{host}:{port})",
+          file=sys.stderr)
+    return EXIT_OK
