@@ -16,8 +16,6 @@ from genie.commands import brands, broker, devices, home, hub, replay, say, scen
 from genie.commands.common import EXIT_BAD_INPUT, EXIT_ERROR, EXIT_OK
 from hub.errors import GenieError
 
-_LOGGER = logging.getLogger("genie")
-
 _GROUPS = (up.register, broker.register, hub.register, devices.register, say.register, scenes.register,
            timers.register, say.register_listen, replay.register, home.register, brands.register)
 """Each adds its subcommands, in the order ``genie --help`` lists them."""

@@ -37,6 +37,9 @@ def fleet_home(args: argparse.Namespace) -> Any:
     return random_fleet(registry, count, seed=args.seed, prefix=getattr(args, "prefix", None))
 
 
+_FAULT_FLAGS = {"slow_ms": "--slow", "flaky": "--flaky", "jammed": "--jammed", "offline_after": "--offline-after"}
+
+
 def with_faults(home: Any, args: argparse.Namespace) -> Any:
     """The home with the command line's injected faults (and --no-latency) on every device."""
     if getattr(args, "no_latency", False):
@@ -47,12 +50,16 @@ def with_faults(home: Any, args: argparse.Namespace) -> Any:
     given = {k: v for k, v in given.items() if v is not None}
     if not given:
         return home
+    from pydantic import ValidationError
+
     from devices.home import FaultsEntry
 
     try:
         faults = FaultsEntry(**given)
-    except ValueError as exc:
-        raise GenieError(f"fault injection: {str(exc).splitlines()[-1].strip()}") from None
+    except ValidationError as exc:  # its first reason, named by the flag that gave the value
+        error = exc.errors()[0]
+        flag = _FAULT_FLAGS.get(str(error["loc"][0]) if error["loc"] else "", "")
+        raise GenieError(f"fault injection: {flag + ': ' if flag else ''}{error['msg']}") from None
     for device in home.devices:
         device.faults = faults
     return home

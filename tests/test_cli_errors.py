@@ -144,3 +144,8 @@ async def test_debug_shows_the_traceback() -> None:
     code, out, err = await genie("--debug", "brands", "show", "Xiaomy")
     assert code != 0 and out == ""
     assert "Traceback" in err and "UnknownBrand: unknown brand 'Xiaomy'" in err
+
+
+async def test_a_fault_out_of_range_names_its_flag() -> None:
+    line = _one_line(*await genie("devices", "spawn", "--flaky", "2", "--print"))
+    assert line == "fault injection: --flaky: Input should be less than or equal to 1"

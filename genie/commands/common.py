@@ -8,14 +8,11 @@ import asyncio
 import contextlib
 import json
 import signal
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from hub.errors import GenieError
-
-Handler = Callable[[argparse.Namespace], Coroutine[Any, Any, int]]
-"""What runs a command: its parsed arguments in, its exit status out."""
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR, EXIT_BAD_INPUT = 0, 1, 2, 3
 EXIT_STATUS = ("Exit status: 0 done; 1 the hub answered but could not (not understood, offline device…); "
