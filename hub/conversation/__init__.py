@@ -1,10 +1,11 @@
-"""The speaker: a text command -> devices -> directives -> results -> the reply, in the command's language.
+"""The conversation: one turn from a text to its reply, in the text's language.
 
-``core`` holds the pipeline (``Speaker``), ``model`` what it works with (steps, outcomes, conversations),
-``replies`` what it says.
+``turn`` hears a text (read once by ``hub.nlu.reading``) and dispatches it by kind: ``schedule`` for scenes,
+scene and timer requests and timed orders; ``orders`` for device orders, questions and answers, through
+``resolve`` -> ``plan`` -> ``act`` -> ``reply``. ``model`` holds what they work with (steps, outcomes, a
+conversation's memory), ``choice`` and ``redact`` the which-lock question and the hiding of codes.
 """
 
-from hub.conversation.core import Speaker
 from hub.conversation.model import (
     DEFAULT_ATTRIBUTE,
     DEFAULT_SESSION,
@@ -16,6 +17,7 @@ from hub.conversation.model import (
     Step,
     build_catalog,
 )
+from hub.conversation.orders import Speaker
 from hub.conversation.reply import action_results, compose_reply, error_sentence, problem_sentence
 
 __all__ = [

@@ -15,8 +15,8 @@ from pydantic import ValidationError
 
 from hub.automation.engine import Automation
 from hub.automation.models import Action, Repeat, Routine, Scene, Timer
-from hub.conversation.core import Speaker
 from hub.conversation.model import Outcome, Session, Step
+from hub.conversation.orders import Speaker
 from hub.conversation.redact import hide
 from hub.conversation.reply import action_results, compose_reply, error_sentence, problem_sentence
 from hub.language import LANGUAGES, Lang

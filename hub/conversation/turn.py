@@ -12,8 +12,8 @@ from typing import cast
 
 from hub.automation.engine import Automation
 from hub.automation.models import Scene
-from hub.conversation.core import Speaker, codes_of
 from hub.conversation.model import DEFAULT_SESSION
+from hub.conversation.orders import Speaker, codes_of
 from hub.conversation.redact import hidden
 from hub.conversation.schedule import Schedule, title
 from hub.language import Lang
