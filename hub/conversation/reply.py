@@ -96,7 +96,7 @@ def target_phrase(lex: Lexicon, records: list[DeviceRecord], directory: Director
             return Named(text, text, plural)
     if len(records) > 4:
         text = lex.replies["devices_count"].format(count=len(records))
-        return Named(text, text, speech.agreement(lex, ["appareils"]))
+        return Named(text, text, speech.agreement(lex, [lex.noun("device", True)]))
     names = [r.name(lang) for r in records]
     return Named(speech.join(lex, names), speech.join(lex, [speech.the_place(lex, n) for n in names]),
                  speech.agreement(lex, names))
@@ -250,7 +250,7 @@ def _group_answer(lex: Lexicon, outcome: Outcome) -> str:
     args = {"what": what, "whats": whats, "state": replies["states_said"][wanted],
             "opposite": replies["states_said"][OPPOSITE[wanted]], "measure": speech.measure(lex, category)}
     plural_agr = speech.agreement(lex, [whats])
-    all_agr = "tes" if plural_agr.startswith("e") else "s"
+    all_agr = speech.all_agreement(lex, [whats])
     if intent.quantifier == "all":
         if not others:
             return replies["all_yes"].format(**args, agr=plural_agr, all_agr=all_agr)
@@ -271,9 +271,7 @@ def _group_answer(lex: Lexicon, outcome: Outcome) -> str:
 
 
 def _verb(lex: Lexicon, items: list[str]) -> str:
-    if lex.lang == "fr":
-        return "sont" if len(items) > 1 else "est"
-    return "are" if len(items) > 1 else "is"
+    return speech.be(lex, len(items))
 
 
 def error_sentence(lex: Lexicon, code: ErrorCode, steps: list[Step], directory: Directory) -> str:

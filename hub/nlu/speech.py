@@ -1,14 +1,33 @@
-"""Saying things well in each language: counts with measure words, lists, French agreement.
+"""Saying things well in each language: counts with measure words, lists, articles and agreement.
 
-Pure functions of a ``Lexicon`` and plain strings; the grammar tables are in lang/*.yaml (``grammar``).
+Pure functions of a ``Lexicon`` and plain strings. The functions know no language: every fact of a grammar is
+data, in the ``grammar`` section of ``lang/<code>/commands.yaml`` (list words and joiners are in ``replies``).
+A key a language leaves out turns its rule off, so that a name is said as it is. The keys:
+
+- ``capitalize``: sentences start with a capital letter (en, fr).
+- ``numerals``, ``measure_words``, ``default_measure``: small counts as words, and the measure word of a
+  category ("两盏灯", "two lights").
+- ``nouns``: a category's noun, singular and plural.
+- ``feminine`` (first words of feminine names) and ``plural_words`` (``endings`` and the length a first word
+  must exceed): the gender and number of a name, decided by its first word ("lampe de bureau": feminine,
+  "rideaux du salon": plural).
+- ``agreement``: the endings a participle takes after names, ``feminine`` and ``plural``, added in that order
+  ("allumée", "allumés", "allumées"); ``all_agreement``: the plural ending of the word for "all" by gender
+  ("tous", "toutes"); ``be``: the verb "to be" after one name or several (``one``, ``many``).
+- ``the_place`` and ``of_place``: a name with its definite article and with "of"; one template for every name
+  ("the {place}"), or one per ``masculine``, ``feminine`` and ``elided`` name, ``elided`` being for names that
+  start with a letter of ``elision`` ("l'entrée", "de l'entrée"). ``bare_names``: names said without an
+  article: ``capitalized`` ones ("Rover") and those that already start with one of ``prefixes`` ("the ...").
+
+A new language with a grammar like one of these needs only its data file.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from hub.nlu.lexicon import Lexicon
 from hub.nlu.text import normalize
-
-_VOWELS = "aeiouyh"
 
 
 def count(lex: Lexicon, n: int) -> str:
@@ -31,43 +50,73 @@ def join(lex: Lexicon, items: list[str]) -> str:
 
 
 def feminine(lex: Lexicon, name: str) -> bool:
-    """Whether a French name is feminine (decided by its first word, "lampe de bureau": yes)."""
+    """Whether a name is feminine (decided by its first word: "lampe de bureau" is, in French)."""
     words = normalize(name).split()
     return bool(words) and words[0] in lex.grammar.get("feminine", ())
 
 
+def plural(lex: Lexicon, name: str) -> bool:
+    """Whether a name is plural (decided by its first word's ending: "rideaux du salon" is, in French)."""
+    rule = lex.grammar.get("plural_words")
+    first = normalize(name).split()[:1]
+    if not rule or not first:
+        return False
+    return first[0].endswith(tuple(rule["endings"])) and len(first[0]) > int(rule["longer_than"])
+
+
 def agreement(lex: Lexicon, names: list[str]) -> str:
-    """The ending a French participle takes after these names: "", "e", "s" or "es"."""
-    if lex.lang != "fr" or not names:
+    """The ending a participle takes after these names: "", "e", "s" or "es" in French, "" where none."""
+    endings = lex.grammar.get("agreement")
+    if not endings or not names:
         return ""
     all_feminine = all(feminine(lex, n) for n in names)
-    return ("e" if all_feminine else "") + ("s" if len(names) > 1 or _plural(names[0]) else "")
+    several = len(names) > 1 or plural(lex, names[0])
+    return (endings["feminine"] if all_feminine else "") + (endings["plural"] if several else "")
 
 
-def _plural(name: str) -> bool:
-    first = normalize(name).split()[:1]
-    return bool(first) and first[0].endswith(("s", "x")) and len(first[0]) > 3
+def all_agreement(lex: Lexicon, names: list[str]) -> str:
+    """The plural ending of the word for "all" before these names ("tou-s", "tou-tes"), "" where none."""
+    endings = lex.grammar.get("all_agreement")
+    if not endings:
+        return ""
+    return str(endings["feminine" if names and all(feminine(lex, n) for n in names) else "masculine"])
+
+
+def be(lex: Lexicon, n: int) -> str:
+    """The verb "to be" after ``n`` names: "is" / "are", "est" / "sont"; "" where the language has none."""
+    forms = lex.grammar.get("be")
+    return str(forms["one" if n <= 1 else "many"]) if forms else ""
 
 
 def of_place(lex: Lexicon, place: str) -> str:
-    """"du salon", "de la chambre", "de l'entrée" (French); the name itself otherwise."""
-    if lex.lang != "fr":
-        return place
-    if normalize(place)[:1] in _VOWELS:
-        return f"de l'{place}"
-    return f"de la {place}" if feminine(lex, place) else f"du {place}"
+    """"du salon", "de la chambre", "de l'entrée" (French); the name itself where there is no such form."""
+    return _with_article(lex, "of_place", place)
 
 
 def the_place(lex: Lexicon, place: str) -> str:
     """A name with its definite article: "le salon", "la chambre", "l'entrée", "the desk lamp" ("Rover" and
     Chinese names stay as they are)."""
-    if lex.lang == "en":
-        return place if place[:1].isupper() or place.startswith("the ") else f"the {place}"
-    if lex.lang != "fr":
+    return _with_article(lex, "the_place", place)
+
+
+def _with_article(lex: Lexicon, kind: str, place: str) -> str:
+    """``place`` in the grammar's ``kind`` template, chosen by the name's gender and first letter."""
+    forms: str | dict[str, str] | None = lex.grammar.get(kind)
+    if not forms or _bare(lex.grammar.get("bare_names"), place):
         return place
-    if normalize(place)[:1] in _VOWELS:
-        return f"l'{place}"
-    return f"la {place}" if feminine(lex, place) else f"le {place}"
+    if isinstance(forms, str):
+        return forms.format(place=place)
+    if "elided" in forms and normalize(place)[:1] in lex.grammar.get("elision", ""):
+        return forms["elided"].format(place=place)
+    return forms["feminine" if feminine(lex, place) else "masculine"].format(place=place)
+
+
+def _bare(rule: dict[str, Any] | None, place: str) -> bool:
+    """Whether ``place`` is said without an article (a proper name, or one that carries its article)."""
+    if not rule:
+        return False
+    proper = bool(rule.get("capitalized")) and place[:1].isupper()
+    return proper or place.startswith(tuple(rule.get("prefixes", ())))
 
 
 def capitalize(lex: Lexicon, text: str) -> str:
