@@ -4,7 +4,8 @@ Pure functions of a ``Lexicon`` and plain strings. The functions know no languag
 data, in the ``grammar`` section of ``lang/<code>/commands.yaml`` (list words and joiners are in ``replies``).
 A key a language leaves out turns its rule off, so that a name is said as it is. The keys:
 
-- ``capitalize``: sentences start with a capital letter (en, fr).
+- ``capitalize``: sentences start with a capital letter (en, fr); ``sentence_space``: what goes between two
+  sentences (a space in en and fr, nothing in zh).
 - ``numerals``, ``measure_words``, ``default_measure``: small counts as words, and the measure word of a
   category ("两盏灯", "two lights").
 - ``nouns``: a category's noun, singular and plural.
@@ -124,6 +125,11 @@ def capitalize(lex: Lexicon, text: str) -> str:
     if lex.grammar.get("capitalize") and text[:1].islower():
         return text[:1].upper() + text[1:]
     return text
+
+
+def sentences(lex: Lexicon, *texts: str) -> str:
+    """Sentences one after the other: "OK, …. OK, …" apart by a space, "好的，…。好的，…" together."""
+    return str(lex.grammar.get("sentence_space", "")).join(texts)
 
 
 def group(lex: Lexicon, category: str, n: int, place: str | None) -> str:

@@ -71,6 +71,12 @@ def test_join_count_and_measure(lang: str, joined: str, counts: tuple[str, str],
     assert (speech.measure(lex, "light"), speech.measure(lex, "frobnicator")) == measures
 
 
+@pytest.mark.parametrize(("lang", "said"), [("zh", "甲。乙。"), ("en", "A. B."), ("fr", "A. B.")])
+def test_sentences_one_after_the_other(lang: str, said: str) -> None:
+    first, second = ("甲。", "乙。") if lang == "zh" else ("A.", "B.")
+    assert speech.sentences(load_lexicon(lang), first, second) == said
+
+
 def test_a_language_with_french_grammar_needs_only_the_data() -> None:
     """Another language code with French tables says everything as French does: no rule asks which language."""
     french = load_lexicon("fr")
