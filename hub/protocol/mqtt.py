@@ -339,7 +339,7 @@ class MqttConnection:
             raise ConnectionFailed(f"{self.client_id}: connection to {self.url} lost: {exc}") from None
 
     async def abort(self) -> None:
-        """Cut the connection at once, as a lost network would (the broker then sends our will)."""
+        """Drop the connection without DISCONNECT, as a power cut would (the will fires)."""
         sock = self._paho.socket() if self._paho is not None else None
         if isinstance(sock, _BufferedSocket):
             sock = sock.raw
