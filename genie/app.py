@@ -127,24 +127,8 @@ async def run_stack(
     """
     started = time.perf_counter()
     topics = topics or Topics()
-    embedded: EmbeddedBroker | None = None
     async with contextlib.AsyncExitStack() as stack:
-        creds: Credentials | None
-        if broker_url is None:
-            config = load_config(broker_config or default_config_path(), host=host, port=port)
-            creds = (resolve_credentials(embedded=True, insecure=insecure, config=config)
-                     if credentials is True else (credentials or None))
-            embedded = EmbeddedBroker(config, credentials=creds)
-            await embedded.start()
-            stack.push_async_callback(embedded.stop)
-            url = BrokerURL.parse(embedded.url)
-        else:
-            try:
-                url = BrokerURL.from_env(broker_url)
-            except ValueError as exc:  # the user's --broker or $GENIE_BROKER
-                raise GenieError(str(exc)) from None
-            creds = (resolve_credentials(embedded=False, insecure=insecure, config=None)
-                     if credentials is True else (credentials or None))
+        url, embedded, creds = await _broker(stack, broker_url, broker_config, host, port, insecure, credentials)
         connect = connector(url, creds, keepalive)
         store: Store | None = None
         if run_hub:
@@ -173,29 +157,67 @@ async def run_stack(
                 extensions.extend(make_extensions(hub, interop))
                 hub.extensions.extend(extensions)
             tasks.append(asyncio.create_task(hub.run(), name="hub"))
-            waiter = asyncio.create_task(hub.ready.wait())
-            done, _ = await asyncio.wait({waiter, tasks[0]}, timeout=ready_timeout, return_when=asyncio.FIRST_COMPLETED)
-            if tasks[0] in done:
-                waiter.cancel()
-                tasks[0].result()  # raises the hub's connection error
-            if waiter not in done:
-                waiter.cancel()
-                raise TimeoutError(f"the hub did not connect to {url} within {ready_timeout:g}s")
+            await _connected(hub, tasks[-1], url, ready_timeout)
         if home is not None:
             for device_config in home.device_configs():
                 device = device_class(device_config.category)(device_config, clock=clock)
                 runners.append(DeviceRunner(device, connect, topics))
             tasks.append(asyncio.create_task(run_fleet(runners), name="devices"))
-            # a big fleet takes longer to connect (amqtt: ~2,000 devices in 25 s on 2 cores)
-            allowed = max(ready_timeout, len(runners) * SECONDS_PER_DEVICE)
-            try:
-                async with asyncio.timeout(allowed):
-                    await _all_online(runners, progress)
-            except TimeoutError:
-                online = sum(1 for r in runners if r.online.is_set())
-                raise TimeoutError(f"only {online} of {len(runners)} devices were online on {url} after "
-                                   f"{allowed:g} s; the broker may be overloaded (a large fleet belongs on "
-                                   f"Mosquitto: docs/scale-out.md)") from None
+            await _fleet_online(runners, url, ready_timeout, progress)
             if hub is not None:
                 await _wait_directory(hub, {r.device.id for r in runners}, ready_timeout)
         yield Running(url, embedded, creds, hub, runners, time.perf_counter() - started)
+
+
+_BrokerChoice = tuple[BrokerURL, EmbeddedBroker | None, Credentials | None]
+"""Where the broker is, the embedded one if we started it, and the credentials to log in with."""
+
+
+async def _broker(stack: contextlib.AsyncExitStack, broker_url: str | None, config_path: Path | None,
+                  host: str | None, port: int | None, insecure: bool,
+                  credentials: Credentials | bool | None) -> _BrokerChoice:
+    """The broker to use (an embedded one started now and stopped by ``stack``, unless ``broker_url``), and
+    the credentials to log in with (``credentials`` as ``run_stack`` takes it)."""
+    creds: Credentials | None
+    if broker_url is not None:
+        try:
+            url = BrokerURL.from_env(broker_url)
+        except ValueError as exc:  # the user's --broker or $GENIE_BROKER
+            raise GenieError(str(exc)) from None
+        creds = (resolve_credentials(embedded=False, insecure=insecure, config=None)
+                 if credentials is True else (credentials or None))
+        return url, None, creds
+    config = load_config(config_path or default_config_path(), host=host, port=port)
+    creds = (resolve_credentials(embedded=True, insecure=insecure, config=config)
+             if credentials is True else (credentials or None))
+    embedded = EmbeddedBroker(config, credentials=creds)
+    await embedded.start()
+    stack.push_async_callback(embedded.stop)
+    return BrokerURL.parse(embedded.url), embedded, creds
+
+
+async def _connected(hub: Hub, running: asyncio.Task[None], url: BrokerURL, timeout: float) -> None:
+    """Return once the hub is connected; raise its connection error, or TimeoutError after ``timeout``."""
+    waiter = asyncio.create_task(hub.ready.wait())
+    done, _ = await asyncio.wait({waiter, running}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+    if running in done:
+        waiter.cancel()
+        running.result()  # raises the hub's connection error
+    if waiter not in done:
+        waiter.cancel()
+        raise TimeoutError(f"the hub did not connect to {url} within {timeout:g}s")
+
+
+async def _fleet_online(runners: list[DeviceRunner], url: BrokerURL, timeout: float,
+                        progress: Callable[[int, int], None] | None) -> None:
+    """Wait until every device is online, or raise TimeoutError saying how many are."""
+    # a big fleet takes longer to connect (amqtt: ~2,000 devices in 25 s on 2 cores)
+    allowed = max(timeout, len(runners) * SECONDS_PER_DEVICE)
+    try:
+        async with asyncio.timeout(allowed):
+            await _all_online(runners, progress)
+    except TimeoutError:
+        online = sum(1 for r in runners if r.online.is_set())
+        raise TimeoutError(f"only {online} of {len(runners)} devices were online on {url} after "
+                           f"{allowed:g} s; the broker may be overloaded (a large fleet belongs on "
+                           f"Mosquitto: docs/scale-out.md)") from None

@@ -108,6 +108,7 @@ class Recorder:
         self._write({"kind": "state", "device": record.id, "online": record.online, "state": record.state})
 
     def close(self) -> None:
+        """Stop recording and close the file."""
         self.hub.command_listeners.remove(self._on_command)
         self.hub.said_listeners.remove(self._on_said)
         self.hub.announcement_listeners.remove(self._on_announcement)
@@ -128,6 +129,7 @@ class Recording:
 
     @classmethod
     def load(cls, path: Path) -> Recording:
+        """Read a recording; RecordingError says which line is wrong and why."""
         try:
             lines = path.read_text(encoding="utf-8").splitlines()
         except OSError as exc:
