@@ -1,4 +1,9 @@
-"""The home file: rooms and devices of a home, in YAML (docs/home.md)."""
+"""The home file: rooms and devices of a home, in YAML (docs/home.md).
+
+This is the devices' half of the file (rooms, devices, initial state, faults). The hub's half — scenes,
+routines, the language and time zone — is carried here as written and validated by the hub's own models
+(``genie.homes.automations_of``): a device process never loads the hub's understanding of words.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,6 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from devices.base import QUIRKS, DeviceConfig, Faults
-from hub.automation.models import Automations, Routine, Scene
 from hub.errors import GenieError
 from hub.language import Lang
 from hub.protocol import Names, PropertySpec, PropertyValue, validate_device_id
@@ -93,15 +97,19 @@ class DeviceEntry(_Strict):
 
 
 class Home(_Strict):
-    """A whole home: its names, rooms and devices; its scenes and routines (docs/scenes.md)."""
+    """A whole home: its names, rooms and devices; the hub's half of the file as written (docs/scenes.md)."""
 
     name: Names = Field(default_factory=Names)
     rooms: list[RoomEntry]
     devices: list[DeviceEntry]
-    scenes: list[Scene] = Field(default_factory=list)
-    routines: list[Routine] = Field(default_factory=list)
+    scenes: list[dict[str, Any]] = Field(default_factory=list)
+    """The hub's: scenes as written (validated by ``hub.automation.models.Automations``)."""
+    routines: list[dict[str, Any]] = Field(default_factory=list)
+    """The hub's: routines as written."""
     language: Lang = "zh"
+    """The hub's: what routines announce in."""
     timezone: str | None = None
+    """The hub's: the IANA time zone of "at seven"."""
 
     @model_validator(mode="after")
     def _consistent(self) -> Home:
@@ -128,13 +136,12 @@ class Home(_Strict):
                 raise ValueError(f"{where}.code: a door lock needs an unlock code (4-12 digits)")
             if dev.model:
                 dev._specs = _registry_specs(dev, where)
-        self.automations().check({d.id for d in self.devices}, set(room_ids), set(CATEGORIES))
         return self
 
-    def automations(self) -> Automations:
-        """What the hub runs of this home: scenes, routines, language and time zone."""
-        return Automations(scenes=self.scenes, routines=self.routines, language=self.language,
-                           timezone=self.timezone)
+    def hub_part(self) -> dict[str, Any]:
+        """The hub's half of the file as written: scenes, routines, language and time zone."""
+        return {"scenes": self.scenes, "routines": self.routines, "language": self.language,
+                "timezone": self.timezone}
 
     def room(self, room_id: str) -> RoomEntry:
         for room in self.rooms:
@@ -187,7 +194,8 @@ def _registry_specs(dev: DeviceEntry, where: str) -> tuple[PropertySpec, ...] | 
     return product.specs
 
 
-def _loc(error: Mapping[str, Any]) -> str:
+def where(error: Mapping[str, Any]) -> str:
+    """A pydantic error's location as the home file's docs write it: ``scenes[0].actions[1].action``."""
     parts: list[str] = []
     for item in error["loc"]:
         if isinstance(item, int):
@@ -205,7 +213,7 @@ def parse_home(data: Any, source: str = "home file") -> Home:
         home = Home.model_validate(data)
     except ValidationError as exc:
         error = exc.errors()[0]
-        loc = _loc(error)
+        loc = where(error)
         message = error["msg"].removeprefix("Value error, ")
         if loc and error["type"] != "value_error":
             listed = data.get("devices")
@@ -239,6 +247,6 @@ def load_home(path: Path | str | None = None) -> Home:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark else ""
-        raise HomeFileError(f"home file {file}{where}: not valid YAML") from None
+        line = f" line {mark.line + 1}" if mark else ""
+        raise HomeFileError(f"home file {file}{line}: not valid YAML") from None
     return parse_home(data, f"home file {file}")

@@ -13,6 +13,7 @@ from typing import Any
 from devices.categories import device_class
 from devices.home import Home
 from devices.runner import DeviceRunner, run_fleet
+from genie.homes import automations_of
 from hub.automation.models import Automations
 from hub.broker import EmbeddedBroker, allows_anonymous, default_config_path, load_config
 from hub.clock import Clock, RealClock
@@ -152,7 +153,7 @@ async def run_stack(
         clock = clock or RealClock()
         if store is not None:
             hub = Hub(connect, store=store, topics=topics, clock=clock,
-                      automations=automations or (home.automations() if home is not None else None))
+                      automations=automations or (automations_of(home) if home is not None else None))
             if interop is not None and interop.any:
                 extensions.extend(make_extensions(hub, interop))
                 hub.extensions.extend(extensions)

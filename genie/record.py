@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from devices.home import Home, HomeFileError, parse_home
+from genie.homes import automations_of
 from hub.clock import Clock, ManualClock
 from hub.directory import DeviceRecord
 from hub.errors import GenieError
@@ -149,6 +150,7 @@ class Recording:
             raise RecordingError(f"recording {path}: the first line must be the home (kind 'home')")
         try:
             home = parse_home(entries[0].get("home"), f"recording {path} line 1")
+            automations_of(home, f"recording {path} line 1")
         except HomeFileError as exc:
             raise RecordingError(str(exc)) from None
         commands = [e for e in entries if e["kind"] == "command"]

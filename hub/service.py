@@ -176,7 +176,7 @@ class Hub:
         self.announcement_listeners: list[Callable[[AnnouncePayload], None]] = []
         """Observers of what the hub says unasked (timers that fired, routines that ran)."""
         self.automation = Automation(self.directory, clock=self.clock, config=automations, store=store,
-                                     announce=self.announce, connected=self.wait_connected)
+                                     announce=self.announce, connected=self.wait_connected, shown=hide)
         self.conversation = Conversation(self.speaker, self.automation)
         """Hears every text command: reads it once, carries it out, answers (``hub.conversation.turn``)."""
         self.automation.perform = self.conversation.schedule  # timers and routines act as spoken orders do

@@ -77,10 +77,14 @@ def print_result(args: argparse.Namespace, result: Any) -> int:
 
 
 def load_home(path: Path | None) -> Any:
-    """The home file at ``path`` (the built-in demo home for None); its errors are one line."""
+    """The home file at ``path`` (the built-in demo home for None), both halves checked; its errors are one line."""
+    from devices.home import DEMO_HOME
     from devices.home import load_home as load
+    from genie.homes import automations_of
 
-    return load(path)
+    home = load(path)
+    automations_of(home, f"home file {path if path is not None else DEMO_HOME}")
+    return home
 
 
 def categories() -> tuple[str, ...]:

@@ -86,12 +86,13 @@ def dashboard_error(exc: Exception) -> GenieError:
 async def cmd_hub(args: argparse.Namespace) -> int:
     """Run the hub until Ctrl-C or SIGTERM."""
     from genie.app import default_db_path, run_stack
+    from genie.homes import automations_of
     from hub.web import DashboardError
 
     stop_on_signals()
     db = args.db or default_db_path()
     try:
-        automations = load_home(args.home).automations()
+        automations = automations_of(load_home(args.home))
         async with run_stack(home=None, broker_url=args.broker or "", db=db, interop=interop(args),
                              automations=automations) as running, \
                 dashboard(args, running.hub) as served:

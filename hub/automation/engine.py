@@ -24,7 +24,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from hub.automation.models import Action, Automations, Repeat, Routine, Scene, Timer, zone
-from hub.conversation.redact import hide
 from hub.directory import DeviceRecord, Directory
 from hub.protocol import AnnouncePayload, RoutineView, SceneView, TimerView
 
@@ -69,8 +68,11 @@ class Automation:
 
     def __init__(self, directory: Directory, *, clock: Clock, config: Automations | None = None,
                  store: Store | None = None, announce: Announce | None = None,
-                 connected: Callable[[], Awaitable[None]] | None = None) -> None:
+                 connected: Callable[[], Awaitable[None]] | None = None,
+                 shown: Callable[[str], str] = str) -> None:
         config = config or Automations()
+        self.shown = shown
+        """What a timer's words look like when listed (the hub stars any code in them)."""
         self.clock = clock
         self.store = store
         self.language = config.language
@@ -248,7 +250,7 @@ class Automation:
         scenes = [SceneView(id=s.id, names=s.names, source=s.source, actions=[describe_action(a) for a in s.actions])
                   for s in self.scenes()]
         timers = [TimerView(id=t.id, due=t.due, at=datetime.fromtimestamp(t.due, self.tz).isoformat(timespec="seconds"),
-                            repeat=_repeat_text(t.repeat) if t.repeat is not None else None, text=hide(t.text),
+                            repeat=_repeat_text(t.repeat) if t.repeat is not None else None, text=self.shown(t.text),
                             lang=t.lang)
                   for t in self.pending()]
         routines = [RoutineView(id=r.id, names=r.names, when=_trigger_text(r)) for r in self.routines]

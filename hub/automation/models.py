@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from hub.language import Lang
-from hub.nlu.when import Repeat as SpokenRepeat
+from hub.nlu.when.model import Repeat as SpokenRepeat
 from hub.protocol import Names, PropertyValue
 from hub.protocol.text import printable
 

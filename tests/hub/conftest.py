@@ -19,6 +19,7 @@ from devices.base import SimulatedDevice
 from devices.categories import device_class
 from devices.home import load_home
 from devices.runner import DeviceRunner
+from genie.homes import automations_of
 from hub.clock import ManualClock
 from hub.directory import DeviceRecord, Directory
 from hub.protocol import DeviceTopic, HubRequest, Message, Topics, decode, encode
@@ -70,7 +71,7 @@ class DemoHome:
             for c in self.configs.values()
         }
         self.store = Store(db)
-        self.automations = load_home().automations().model_copy(update={"timezone": TIMEZONE})
+        self.automations = automations_of(load_home()).model_copy(update={"timezone": TIMEZONE})
         self.hub = self.new_hub(self.store)
         self.hub_task: asyncio.Task[None] | None = None
         self.tasks: list[asyncio.Task[Any]] = []

@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from devices.home import DEMO_HOME, HomeFileError, parse_home
+from genie.homes import automations_of
 from hub.automation.models import Action, Repeat, Scene, Timer, Trigger
 from hub.nlu.requests import Heard, hear, scene_name
 from hub.store import Store
@@ -25,7 +26,7 @@ def demo(**changes: Any) -> dict[str, Any]:
 
 
 def test_the_demo_home_has_its_four_scenes_and_four_routines() -> None:
-    automations = parse_home(demo()).automations()
+    automations = automations_of(parse_home(demo()))
     assert [s.id for s in automations.scenes] == ["coming-home", "good-night", "movie-time", "leaving-home"]
     assert [r.id for r in automations.routines] == ["door-unlocked", "cleaning-finished", "vacuum-battery-low",
                                                     "living-room-hot"]
@@ -66,7 +67,7 @@ SCENE = {"id": "s", "names": {"en": ["s"]}, "actions": [{"device": "tv", "action
 def test_a_bad_scene_or_routine_is_reported_with_its_entry_and_field(changes: dict[str, Any], message: str) -> None:
     data = demo(**{"scenes": [], "routines": [], **changes})
     with pytest.raises(HomeFileError, match=message.replace("[", r"\[").replace("(", r"\(").replace(")", r"\)")):
-        parse_home(data)
+        automations_of(parse_home(data))
 
 
 def test_an_action_names_devices_or_a_room_and_category() -> None:
