@@ -5,7 +5,7 @@ phrase is found in one pass over an index (device, room and floor names from the
 language file's categories, properties, actions, states, questions, values), overlaps are settled
 longest-first; the sentence is cut into clauses at "then" words, and at "and" words or punctuation
 where both sides say what to do; each clause becomes intents (``hub.nlu.clause``); fragments ("客厅的",
-"密码是123456") complete the clause next to them. Nothing here knows a language: that is in lang/*.yaml.
+"密码是123456") complete the clause next to them. Nothing here knows a language: that is in lang/<code>/commands.yaml.
 """
 
 from __future__ import annotations
