@@ -1,6 +1,7 @@
 """Understanding: words in zh, en or fr -> meanings (pure and synchronous; data in lang/<code>/*.yaml).
 
 ``reading.read`` reads one turn (scene, request, time, orders); ``parser.understand`` the orders themselves.
+"""
 
 from hub.language import LANGUAGES
 from hub.nlu.catalog import Catalog, CatalogDevice
