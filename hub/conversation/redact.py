@@ -4,7 +4,7 @@ The speaker knows the codes it parsed; ``redact`` stars every run of digits in t
 them, however it was said: "123456", "一二三四五六", "幺二三四五六", "1 2 3 4 5 6", "１２３４５６".
 
 ``hide`` does not depend on the parser having understood anything: after any code word of any language
-(``code_words`` in hub/nlu/lang/<code>/commands.yaml: "密码", "code", "PIN", "mot de passe"…) the first thing in the same
+(``code_words`` in lang/<code>/commands.yaml: "密码", "code", "PIN", "mot de passe"…) the first thing in the same
 clause, at most ``LEAD_WORDS`` words on, that looks like a code — digits or number words of zh/en/fr, with
 any separators between them ("1_2_3", "12-34-56", "十二万三千四百五十六", "one two three", "quatre-vingt-dix")
 — is starred: a star per digit or Chinese numeral, one per number word. The clause ends at sentence
