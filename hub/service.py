@@ -6,52 +6,37 @@ import asyncio
 import logging
 from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version
-from typing import Protocol, cast
+from typing import Protocol
 
 from hub.automation.engine import Automation
 from hub.automation.models import Automations
 from hub.clock import Clock, RealClock
 from hub.conversation import DEFAULT_SESSION, Speaker
-from hub.conversation.redact import hidden, hide, star
+from hub.conversation.redact import hidden, hide
 from hub.conversation.turn import Conversation
+from hub.directives import NOT_CONNECTED, Directives
 from hub.directory import Directory
-from hub.language import Lang
-from hub.lockout import Lockout, refusal
-from hub.nlu import detect_language
+from hub.nlu import load_lexicon
 from hub.protocol import (
-    SUCCESS,
-    ActionResult,
     Announcement,
     AnnouncePayload,
-    AutomationsPayload,
-    AutomationsResponse,
     CommandResult,
-    DeviceStatus,
     DeviceTopic,
     DiscoveryRequest,
-    ErrorCode,
     ErrorResponse,
-    HubInfoPayload,
-    HubInfoResponse,
     HubRequest,
     HubStatus,
-    ListDevicesResponse,
-    Message,
-    PropertyChanged,
     ProtocolError,
-    Registration,
     Request,
     Response,
-    StateSnapshot,
-    TextCommandResponse,
     Topics,
     decode,
     encode,
     topic_matches,
 )
 from hub.protocol.codec import clip
-from hub.protocol.messages import DirectoryPayload, reply_header
 from hub.protocol.mqtt import Backoff, Connection, Will
+from hub.requests import remove_device, reset_home, serve
 from hub.store import Store, StoreError
 
 _LOGGER = logging.getLogger(__name__)
@@ -67,16 +52,6 @@ except PackageNotFoundError:  # running from a source tree that is not installed
 
 Connector = Callable[[str, Will | None], Connection]
 
-MQTT_SESSION = "mqtt:"
-"""What every conversation named in a request over MQTT is filed under: a client on the bus can go on with its own
-conversation (``genie say --session``) but never answer one held by the dashboard or another in-process caller."""
-
-
-def mqtt_session(name: str) -> str:
-    """The conversation a TextCommand over MQTT that names ``name`` belongs to: "local" -> "mqtt:local"."""
-    return MQTT_SESSION + name
-
-
 class Extension(Protocol):
     """Something that rides on the hub's MQTT session (the Home Assistant bridge, Hermes NLU…)."""
 
@@ -89,27 +64,6 @@ class Extension(Protocol):
     def on_message(self, topic: str, payload: bytes) -> None:
         """A message on one of ``filters`` (must not block; start a task for slow work)."""
 
-NOT_CONNECTED = "the hub is not connected to the broker"
-
-
-class _WentOffline(Exception):
-    """A pending directive's device went offline before it answered."""
-
-
-def _starred(request: Request) -> bytes:
-    """An Unlock directive as observers may see it: its code as stars (the device gets the real one)."""
-    value = request.payload.value
-    shown = request.payload.model_copy(update={"value": None if value is None else star(value)})
-    return encode(request.model_copy(update={"payload": shown}))
-
-
-NOT_RECORDED: dict[str, dict[bool, str]] = {
-    "zh": {True: "（已执行，但未能记入记录：{}）", False: "（未能记入记录：{}）"},
-    "en": {True: " (done, but the hub could not record it: {})", False: " (the hub could not record this: {})"},
-    "fr": {True: " (fait, mais le hub n'a pas pu l'enregistrer : {})",
-           False: " (le hub n'a pas pu l'enregistrer : {})"},
-}
-"""Added to a reply when the command log could not be written (the store says why, and logs it once)."""
 
 
 class Hub:
@@ -128,7 +82,6 @@ class Hub:
     ) -> None:
         self.topics = topics or Topics()
         self.hub_id = hub_id
-        self.request_timeout = request_timeout
         self.directory = Directory()
         self.store = store
         if store is not None:
@@ -143,12 +96,12 @@ class Hub:
                                clock=self.clock.now)
         self._connect = connect
         self._conn: Connection | None = None
-        self._pending: dict[str, asyncio.Future[Response | ErrorResponse]] = {}
-        self._pending_for: dict[str, str] = {}
-        """messageId -> the device a pending directive went to (its last will answers them all at once)."""
-        self.lockout = Lockout(self.clock.now)
+        self.directives = Directives(self.directory, self.topics, lambda: self._conn, self._tap, self.clock.now,
+                                     request_timeout)
+        """The directives in flight and the locks' lockout (``hub.directives``)."""
+        self.lockout = self.directives.lockout
         """Wrong unlock codes per lock, on every channel; see ``hub.lockout``."""
-        self._unlocking: dict[str, asyncio.Lock] = {}
+        self.version = VERSION
         self._tasks: set[asyncio.Task[None]] = set()
         self.ready = asyncio.Event()
         """Set once the hub has connected and asked every device to announce itself."""
@@ -254,9 +207,7 @@ class Hub:
                 raise
             finally:
                 self._conn = None
-                for future in self._pending.values():
-                    if not future.done():
-                        future.set_exception(ConnectionError("the hub lost its connection to the broker"))
+                self.directives.disconnected()
                 await self._notify()
 
     async def _notify(self) -> None:
@@ -347,44 +298,12 @@ class Hub:
                     if self.store is not None:
                         self.store.delete(device_id)
                 return
-            self._on_device(device_id, kind, payload)
+            self.directives.heard(device_id, kind, payload)
         except ProtocolError as exc:
             self.malformed += 1
             _LOGGER.warning("dropped malformed message on %s: %s", clip(topic), exc.reason)
         except Exception:  # a bug must never take the hub down; it is logged in full
             _LOGGER.exception("error handling message on %s", clip(topic))
-
-    def _on_device(self, device_id: str, kind: DeviceTopic, payload: bytes) -> None:
-        message: Message
-        if kind is DeviceTopic.REGISTER:
-            message = decode(payload, Registration)
-            self._same_device(device_id, message.payload.device_id, kind)
-            self.directory.register(message.payload)
-        elif kind is DeviceTopic.STATUS:
-            message = decode(payload, DeviceStatus)
-            self._same_device(device_id, message.payload.device_id, kind)
-            self.directory.set_online(device_id, message.online)
-            if not message.online:
-                self._went_offline(device_id)
-        elif kind is DeviceTopic.STATE:
-            message = decode(payload, StateSnapshot)
-            self._same_device(device_id, message.payload.device_id, kind)
-            self.directory.update_state(device_id, message.payload.properties, replace=True)
-        elif kind is DeviceTopic.REPORT:
-            message = decode(payload, PropertyChanged)
-            self._same_device(device_id, message.payload.device_id, kind)
-            self.directory.update_state(device_id, message.payload.properties)
-        elif kind is DeviceTopic.REPLY:
-            reply = decode(payload, Response, ErrorResponse)
-            self._same_device(device_id, reply.payload.device_id or device_id, kind)
-            future = self._pending.pop(reply.header.message_id, None)
-            if future is None:
-                _LOGGER.debug("reply %s from %s matches no pending request", reply.header.message_id, device_id)
-                return
-            if isinstance(reply, Response):
-                self.directory.update_state(device_id, reply.payload.properties)
-            if not future.done():
-                future.set_result(cast(Response | ErrorResponse, reply))
 
     def _on_own_status(self, payload: bytes) -> None:
         """Keep our retained status true: a previous incarnation's last will may land after we said
@@ -398,138 +317,27 @@ class Hub:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    @staticmethod
-    def _same_device(topic_id: str, payload_id: str, kind: DeviceTopic) -> None:
-        if topic_id != payload_id:
-            raise ProtocolError(f"payload.deviceId: {payload_id!r} does not match the topic's device {topic_id!r}")
-
-    def _went_offline(self, device_id: str) -> None:
-        """A device said goodbye or its last will came: what it was asked will never be answered."""
-        for message_id, target in list(self._pending_for.items()):
-            future = self._pending.get(message_id)
-            if target == device_id and future is not None and not future.done():
-                future.set_exception(_WentOffline(device_id))
-
     # ------------------------------------------------------------------ directives
+    @property
+    def request_timeout(self) -> float:
+        """Seconds a device has to answer a directive before the hub says it is offline."""
+        return self.directives.timeout
+
+    @request_timeout.setter
+    def request_timeout(self, seconds: float) -> None:
+        self.directives.timeout = seconds
+
     async def send(self, request: Request) -> Response | ErrorResponse:
-        """Send a directive and await its reply; offline, silent or unknown devices answer an error.
-
-        An ``Unlock`` with a code, from whatever channel, goes through ``lockout``: one try at a time per
-        lock, and none at all (nothing sent) while the lock is locked out after too many wrong codes."""
-        device_id = request.payload.device_id
-        if request.action != "Unlock" or request.payload.value is None or device_id not in self.directory:
-            return await self._send(request)
-        async with self._unlocking.setdefault(device_id, asyncio.Lock()):
-            wait = self.lockout.wait(device_id)
-            if wait > 0:
-                return ErrorResponse.to(request, ErrorCode.INVALIDATE_PARAMS, refusal(device_id, wait))
-            response = await self._send(request)
-            if isinstance(response, Response):
-                self.lockout.succeeded(device_id)
-            elif response.payload.error_code == ErrorCode.INVALIDATE_PARAMS:
-                wait = self.lockout.failed(device_id)
-                if wait:
-                    _LOGGER.warning("%s: %d wrong unlock codes in a row; refusing tries for %gs", device_id,
-                                    self.lockout.free_tries, wait)
-            return response
-
-    async def _send(self, request: Request) -> Response | ErrorResponse:
-        device_id = request.payload.device_id
-        record = self.directory.get(device_id)
-        if record is None:
-            return ErrorResponse.to(request, ErrorCode.DEVICE_IS_NOT_EXIST)
-        if not record.online:
-            return ErrorResponse.to(request, ErrorCode.IOT_DEVICE_OFFLINE)
-        conn = self._conn
-        if conn is None:
-            return ErrorResponse.to(request, ErrorCode.SERVICE_ERROR, NOT_CONNECTED)
-        future: asyncio.Future[Response | ErrorResponse] = asyncio.get_running_loop().create_future()
-        self._pending[request.header.message_id] = future
-        self._pending_for[request.header.message_id] = device_id
-        try:
-            payload = encode(request)
-            topic = self.topics.device(device_id, DeviceTopic.REQUEST)
-            if self.taps:
-                self._tap(topic, _starred(request) if request.action == "Unlock" else payload, "out")
-            await conn.publish(topic, payload)
-            async with asyncio.timeout(self.request_timeout):
-                return await future
-        except TimeoutError:
-            _LOGGER.info("%s did not answer %s within %.1fs", device_id, request.action, self.request_timeout)
-            return ErrorResponse.to(request, ErrorCode.IOT_DEVICE_OFFLINE,
-                                    f"no answer within {self.request_timeout:g}s")
-        except _WentOffline:
-            return ErrorResponse.to(request, ErrorCode.IOT_DEVICE_OFFLINE, f"{device_id} went offline")
-        except ConnectionError:
-            return ErrorResponse.to(request, ErrorCode.SERVICE_ERROR, NOT_CONNECTED)
-        finally:
-            self._pending.pop(request.header.message_id, None)
-            self._pending_for.pop(request.header.message_id, None)
+        """Send a directive and await its reply (``Directives.send``: offline, silent or unknown devices
+        answer an error; an ``Unlock`` goes through the lockout)."""
+        return await self.directives.send(request)
 
     # ------------------------------------------------------------------ hub requests
     def _on_command(self, payload: bytes) -> None:
         request = decode(payload, HubRequest)
-        task = asyncio.get_running_loop().create_task(self._serve(request), name=f"hub.command[{request.header.name}]")
+        task = asyncio.get_running_loop().create_task(serve(self, request), name=f"hub.command[{request.header.name}]")
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
-
-    async def _serve(self, request: HubRequest) -> None:
-        reply: Message
-        name = request.header.name
-        try:
-            if name == "TextCommand":
-                payload = request.payload
-                result = await self.handle_text(payload.text or "", payload.lang,
-                                                mqtt_session(payload.session or payload.reply_to))
-                reply = TextCommandResponse(header=reply_header(request), payload=result)
-            elif name == "HubInfo":
-                records = self.directory.all()
-                reply = HubInfoResponse(header=reply_header(request), payload=HubInfoPayload(
-                    hub_id=self.hub_id, version=VERSION, connected=self.connected, devices=len(records),
-                    online=sum(1 for r in records if r.online), commands=self.commands_done))
-            elif name == "ListAutomations":
-                scenes, timers, routines = self.automation.views()
-                reply = AutomationsResponse(header=reply_header(request), payload=AutomationsPayload(
-                    scenes=scenes, timers=timers, routines=routines,
-                    now=self.automation.now().isoformat(timespec="seconds")))
-            elif name in ("RunScene", "SaveScene", "DeleteScene", "CancelTimer"):
-                result = await self._automation_request(request)
-                reply = TextCommandResponse(header=reply_header(request), payload=result)
-            elif name == "RemoveDevice":
-                result = await self.remove_device((request.payload.target or "").strip())
-                reply = TextCommandResponse(header=reply_header(request), payload=result)
-            elif name == "ListDevices":
-                devices = sorted((r.view() for r in self.directory.all()), key=lambda v: (v.room, v.id))
-                reply = ListDevicesResponse(header=reply_header(request), payload=DirectoryPayload(devices=devices))
-            else:  # ResetHome
-                reply = TextCommandResponse(header=reply_header(request), payload=await self.reset_home())
-        except Exception as exc:
-            _LOGGER.exception("error serving %s", name)
-            reply = ErrorResponse.to(request, ErrorCode.SERVICE_ERROR, f"the hub failed: {exc}")
-        try:
-            await self.publish(self.topics.command_reply(request.payload.reply_to), encode(reply))
-        except ConnectionError:
-            _LOGGER.warning("could not answer %s: %s", request.header.name, NOT_CONNECTED)
-
-    async def _automation_request(self, request: HubRequest) -> CommandResult:
-        """RunScene, SaveScene, DeleteScene, CancelTimer (what ``genie scenes`` / ``genie timers`` send)."""
-        payload, name = request.payload, request.header.name
-        target = (payload.target or "").strip()
-        said = payload.text if name == "SaveScene" else target  # the reply's language, unless one is asked for
-        lang = cast(Lang, payload.lang or (detect_language(said or "") if name != "CancelTimer" else "en"))
-        conversation = self.conversation
-        if name == "SaveScene":
-            return await self._logged(conversation.save_scene(target, payload.text or "", lang, payload.text or ""))
-        if name == "CancelTimer":
-            found = target.isdigit() and self.automation.cancel(int(target))
-            reply = f"timer {target} cancelled" if found else f"no timer with id {target!r}"
-            return CommandResult(text=f"cancel timer {target}", lang=lang, reply=reply, ok=bool(found))
-        scene = conversation.scene_named(target)
-        if scene is None:
-            return CommandResult(text=target, lang=lang, reply=f"no scene {target!r}; see genie scenes list", ok=False)
-        if name == "DeleteScene":
-            return conversation.schedule.delete_scene(scene.id, scene, lang, target)
-        return await self._logged(await conversation.schedule.run_scene(scene, lang, target))
 
     async def handle_text(self, text: str, lang: str | None = None, session: str = DEFAULT_SESSION) -> CommandResult:
         """Carry out a text command (what a TextCommand on MQTT does); its outcome is committed to the
@@ -540,9 +348,9 @@ class Hub:
                 listener(text, result)
             except Exception:
                 _LOGGER.exception("said listener failed")
-        return await self._logged(result)
+        return await self.logged(result)
 
-    async def _logged(self, result: CommandResult) -> CommandResult:
+    async def logged(self, result: CommandResult) -> CommandResult:
         """Commit ``result`` to the command log and tell the listeners; any code in it starred first."""
         result = hidden(result)
         self.commands_done += 1
@@ -550,7 +358,8 @@ class Hub:
             try:
                 self.store.flush(command=result)
             except StoreError:  # logged once by the store; what was done is done, and the reply says both
-                note = NOT_RECORDED[result.lang][result.ok].format(self.store.failure)
+                key = "not_recorded_done" if result.ok else "not_recorded"
+                note = load_lexicon(result.lang).replies[key].format(self.store.failure)
                 result = result.model_copy(update={"reply": result.reply + note})
         for listener in list(self.command_listeners):
             try:
@@ -560,47 +369,9 @@ class Hub:
         return result
 
     async def remove_device(self, device_id: str) -> CommandResult:
-        """Forget a device for good: from the directory and the store (committed before this returns), and
-        its retained registration, status and state cleared on the broker so that no restart brings it
-        back. Not a ban: a device that registers again is back (``ok`` False: it was not in the directory)."""
-        text = f"remove device {device_id}"
-        if device_id not in self.directory:
-            return CommandResult(text=text, lang="en", ok=False,
-                                 reply=f"no device {device_id!r} in the hub's directory; "
-                                       f"`genie devices list` shows the ids")
-        self.directory.remove(device_id)
-        notes = []
-        if self.store is not None:
-            self.store.delete(device_id)
-            try:
-                self.store.flush()
-            except StoreError:
-                notes.append(f"the hub database could not record it ({self.store.failure})")
-        try:
-            for kind in (DeviceTopic.REGISTER, DeviceTopic.STATUS, DeviceTopic.STATE):
-                await self.publish(self.topics.device(device_id, kind), b"", retain=True)
-        except ConnectionError:
-            notes.append(f"its retained messages could not be cleared: {NOT_CONNECTED}")
-        reply = (f"removed {device_id} from the hub's directory" + "".join(f"; but {n}" for n in notes)
-                 + ". This is not a ban: if the device is still running it comes back when it registers again "
-                   "(at its next reconnection or the hub's next start); stop it, or change its credentials.")
-        return CommandResult(text=text, lang="en", ok=True, reply=reply,
-                             actions=[ActionResult(device=device_id, action="Remove")])
+        """Forget a device for good (``hub.requests.remove_device``)."""
+        return await remove_device(self, device_id)
 
     async def reset_home(self) -> CommandResult:
-        """Send every online device ``Reset`` (back to the home file's initial state)."""
-        records = [r for r in self.directory.all() if "Reset" in r.info.actions]
-        responses = await asyncio.gather(*(self.send(Request.control(r.id, "Reset", device_type=r.category))
-                                           for r in records))
-        actions = [
-            ActionResult(device=r.id, action="Reset",
-                         result=SUCCESS if isinstance(resp, Response) else str(resp.payload.error_code),
-                         message=None if isinstance(resp, Response) else resp.payload.message)
-            for r, resp in zip(records, responses, strict=True)
-        ]
-        failed = [a for a in actions if a.result != SUCCESS]
-        reply = f"reset {len(actions) - len(failed)} of {len(actions)} devices"
-        if failed:
-            reply += "; not reset: " + ", ".join(f"{a.device} ({a.result})" for a in failed)
-        return CommandResult(text="reset", lang="en", reply=reply, ok=not failed and bool(actions),
-                             actions=actions)
+        """Send every online device ``Reset`` (``hub.requests.reset_home``)."""
+        return await reset_home(self)

@@ -101,7 +101,7 @@ async def test_send_to_a_silent_device_times_out_and_forgets_the_request(home: D
     assert isinstance(reply, ErrorResponse)
     assert reply.header.message_id == request.header.message_id
     assert reply.payload.error_code is ErrorCode.IOT_DEVICE_OFFLINE
-    assert home.hub._pending == {}
+    assert home.hub.directives.pending == {}
     # Silence is not a disconnection: the directory still has it online, and it answers once healthy.
     assert home.hub.directory.get("floor-lamp").online  # type: ignore[union-attr]
     home.device("floor-lamp").fault = None

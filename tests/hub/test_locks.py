@@ -291,7 +291,7 @@ async def test_a_command_to_a_device_whose_last_will_arrives_answers_offline_at_
         await asyncio.gather(sent, return_exceptions=True)
     assert isinstance(response, ErrorResponse)
     assert response.payload.error_code == ErrorCode.IOT_DEVICE_OFFLINE
-    assert home.hub._pending == {}
+    assert home.hub.directives.pending == {}
 
 
 @pytest.mark.parametrize(("text", "code", "shown"), [
