@@ -11,7 +11,7 @@ where both sides say what to do; each clause becomes intents (``hub.nlu.clause``
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from hub.language import LANGUAGES
 from hub.nlu.catalog import Catalog
@@ -115,13 +115,38 @@ def _complete(intent: Intent, fragment: Intent) -> Intent:
     return replace(intent, target=target, code=code, action=action)
 
 
-def understand(text: str, catalog: Catalog, lang: str | None = None) -> Understanding:
-    """Understand ``text`` against the home in ``catalog``; ``lang`` forces the language."""
+@dataclass(frozen=True)
+class Normalized:
+    """An utterance normalised once for every reader of a turn: its language, and its body without the wake
+    word (sentence punctuation kept as ``|``)."""
+
+    lang: str
+    body: str
+    woke: bool
+
+    @property
+    def core(self) -> str:
+        """The body without sentence punctuation ("天猫精灵，晚安！" -> "晚安"): what scene names and requests
+        are compared with."""
+        return " ".join(self.body.replace(BOUNDARY, " ").split())
+
+
+def normalized(text: str, lang: str | None = None) -> Normalized:
+    """``text`` normalised once (``lang`` forces the language; else it is detected)."""
     if lang is not None and lang not in LANGUAGES:
         raise ValueError(f"unsupported language {lang!r}")
     lang = lang or detect_language(text)
+    body, woke = strip_wake(normalize_command(text), load_lexicon(lang))
+    return Normalized(lang, body, woke)
+
+
+def understand(text: str, catalog: Catalog, lang: str | None = None, *,
+               said: Normalized | None = None) -> Understanding:
+    """Understand ``text`` against the home in ``catalog``; ``lang`` forces the language (``said``: the text
+    normalised already, by ``normalized``)."""
+    said = said or normalized(text, lang)
+    lang, body, woke = said.lang, said.body, said.woke
     lex = load_lexicon(lang)
-    body, woke = strip_wake(normalize_command(text), lex)
     result = Understanding(text=text, lang=lang)
     if not body.replace(BOUNDARY, "").strip():
         result.problem = "wake" if woke else "empty"

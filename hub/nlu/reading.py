@@ -24,7 +24,7 @@ from hub.nlu.catalog import Catalog
 from hub.nlu.lexicon import load_lexicon
 from hub.nlu.models import Understanding
 from hub.nlu.numbers import CN_NUMERAL, chinese_to_number
-from hub.nlu.parser import detect_language, understand
+from hub.nlu.parser import normalized, understand
 from hub.nlu.requests import Heard, SceneIndex, find_scene, hear, reminder, words
 from hub.nlu.text import normalize
 from hub.nlu.when import When, find_when
@@ -86,12 +86,13 @@ def read(text: str, catalog: Catalog, scenes: SceneIndex, now: datetime, lang: s
     if not worded:
         whole = understand(text, catalog, lang or fallback)
         return Reading(text, whole.lang, "order", whole)
-    said = lang or detect_language(text)
-    whole = understand(text, catalog, said)
-    scene, scene_lang = find_scene(text, said, scenes)
+    norm = normalized(text, lang)  # once, for the parser, the scene names and the requests
+    said = norm.lang
+    whole = understand(text, catalog, said, said=norm)
+    scene, scene_lang = find_scene(text, said, scenes, norm.core)
     if scene is not None:
         return Reading(text, said, "scene", whole, scene=scene, scene_lang=scene_lang)
-    request = hear(text, said)
+    request = hear(text, said, norm.core)
     if request is not None:
         orders = understand(request.body, catalog, said) if request.body.strip() else None
         return Reading(text, said, "request", whole, request=request, orders=orders)

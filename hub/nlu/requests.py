@@ -11,10 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
-from hub.nlu import load_lexicon
 from hub.nlu.data import language_file
-from hub.nlu.parser import strip_wake
-from hub.nlu.text import BOUNDARY, has_cjk, normalize, normalize_command
+from hub.nlu.parser import normalized
+from hub.nlu.text import has_cjk, normalize
 
 _SEPARATOR = re.compile(r"\s*[:：,，;；]\s*|\s+-\s+")
 _DIGITS = re.compile(r"(\d+)")
@@ -87,8 +86,7 @@ class Heard:
 
 def core(text: str, lang: str) -> str:
     """The utterance normalised, without wake word or sentence punctuation ("天猫精灵，晚安！" -> "晚安")."""
-    body, _woke = strip_wake(normalize_command(text), load_lexicon(lang))
-    return " ".join(body.replace(BOUNDARY, " ").split())
+    return normalized(text, lang).core
 
 
 def _strip(text: str, w: Words, key: str) -> str:
@@ -136,10 +134,11 @@ def scene_index(scenes: Iterable[tuple[str, Iterable[tuple[str, str]]]]) -> Scen
     return SceneIndex(names, frozenset(ids))
 
 
-def find_scene(text: str, lang: str, index: SceneIndex) -> tuple[str | None, str]:
+def find_scene(text: str, lang: str, index: SceneIndex, said: str | None = None) -> tuple[str | None, str]:
     """The id of the scene ``text`` names by any of its names ("晚安", "打开睡眠模式", "start movie time"), and
-    the language of the name it matched (``lang`` when it matched by id)."""
-    said = core(text, lang)  # once: each language then only drops its own fillers and verbs
+    the language of the name it matched (``lang`` when it matched by id). ``said``: the text's ``core``, when
+    the caller has it already."""
+    said = core(text, lang) if said is None else said  # once: each language then only drops its own words
     own = scene_name(text, lang, said=said)
     found = index.names.get(lang, {}).get(own) or (own if own in index.ids else None)
     if found is not None:
@@ -150,10 +149,11 @@ def find_scene(text: str, lang: str, index: SceneIndex) -> tuple[str | None, str
     return None, lang
 
 
-def hear(text: str, lang: str) -> Heard | None:
-    """The scene or timer request ``text`` makes (not "run a scene": that needs the scene names)."""
+def hear(text: str, lang: str, said: str | None = None) -> Heard | None:
+    """The scene or timer request ``text`` makes (not "run a scene": that needs the scene names); ``said``:
+    the text's ``core``, when the caller has it already."""
     w = words(lang)
-    said = core(text, lang)
+    said = core(text, lang) if said is None else said
     if not said:
         return None
     if any(said.startswith(phrase) for phrase in w.create_scene):
