@@ -25,11 +25,11 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from hub.conversation import build_catalog
+from hub.conversation.redact import hide, star
 from hub.interop.worker import SerialWorker
 from hub.nlu import LANGUAGES, Catalog, Intent, load_lexicon, understand
 from hub.protocol.codec import ProtocolError, check_size, clip, parse_json
-from hub.speaker import build_catalog
-from hub.speaker.redact import hide, star
 
 if TYPE_CHECKING:
     from hub.service import Hub

@@ -19,13 +19,13 @@ import json
 import logging
 from typing import TYPE_CHECKING
 
+from hub.conversation.redact import hide, star
 from hub.directory import DeviceRecord
 from hub.interop.ha_mapping import CommandError, DeviceMapping, HaTopics, map_device
 from hub.interop.worker import SerialWorker
 from hub.protocol import DeviceInfo, DiscoveryRequest, ErrorResponse, encode
 from hub.protocol.codec import ProtocolError, check_size, clip, parse_json, quote
 from hub.service import VERSION
-from hub.speaker.redact import hide, star
 
 if TYPE_CHECKING:
     from hub.service import Hub
