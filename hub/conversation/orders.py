@@ -31,9 +31,10 @@ from hub.conversation.model import (
     Session,
     build_catalog,
 )
+from hub.conversation.phrases import room_name
 from hub.conversation.plan import Planner, opens_a_lock
 from hub.conversation.redact import redact, spoken_digits, star_all, star_runs
-from hub.conversation.reply import action_results, compose_reply, room_name
+from hub.conversation.reply import action_results, compose_reply
 from hub.directory import Directory
 from hub.language import Lang
 from hub.nlu import Catalog, Intent, Lexicon, Target, Understanding, load_lexicon, speech, understand

@@ -3,30 +3,32 @@ agreement and units; and the per-device results clients see."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from hub.conversation.answer import answer, group_answer
 from hub.conversation.model import (
-    OPPOSITE,
-    READING,
     VALUE_UNITS,
     Outcome,
     Step,
     has,
+)
+from hub.conversation.phrases import (
+    format_value,
+    property_name,
+    result_value,
+    room_name,
+    target_phrase,
 )
 from hub.directory import DeviceRecord, Directory
 from hub.lockout import refused_for
 from hub.nlu import Lexicon, speech
 from hub.nlu.when import When, describe
 from hub.protocol import (
-    COLORS,
     SUCCESS,
     ActionResult,
     ErrorCode,
     PropertyValue,
-    Response,
 )
-from hub.protocol.vocabulary import DEFAULT_STEPS
 
 
 def action_results(outcomes: list[Outcome]) -> list[ActionResult]:
@@ -51,230 +53,22 @@ def _params(step: Step) -> dict[str, PropertyValue]:
     return {step.attribute: "*" * len(str(step.value)) if step.attribute == "code" else step.value}
 
 
-# ---------------------------------------------------------------------- replies
-
-
-@dataclass(frozen=True)
-class Named:
-    """How a reply names a set of devices: bare ("台灯", "desk lamp"), with its article ("the desk lamp",
-    "la lampe de bureau"), and the ending a French participle takes after it."""
-
-    text: str
-    the: str
-    agr: str
-
-    def args(self, lex: Lexicon) -> dict[str, str]:
-        return {"target": self.text, "the_target": self.the, "agr": self.agr,
-                "of_target": speech.of_place(lex, self.text)}
-
-
-def _place(record: DeviceRecord, lang: str) -> str:
-    return record.info.zone_names.display(lang) or record.room
-
-
-def room_name(directory: Directory, room: str, lang: str) -> str:
-    names = next((r.info.zone_names for r in directory.all() if r.room == room), None)
-    return (names.display(lang) if names else "") or room
-
-
-def target_phrase(lex: Lexicon, records: list[DeviceRecord], directory: Directory) -> Named:
-    """How to name a set of devices: "台灯", "客厅的两盏灯", "the two lights in the living room", "4 devices"."""
-    lang = lex.lang
-    if len(records) == 1:
-        name = records[0].name(lang)
-        return Named(name, speech.the_place(lex, name), speech.agreement(lex, [name]))
-    categories = {r.category for r in records}
-    rooms = {r.room for r in records}
-    if len(categories) == 1:
-        category = next(iter(categories))
-        plural = speech.agreement(lex, [lex.noun(category, True)])
-        if len(rooms) == 1:
-            text = speech.group(lex, category, len(records), _place(records[0], lang))
-            return Named(text, text, plural)
-        if len(records) > 3:
-            text = speech.group(lex, category, len(records), None)
-            return Named(text, text, plural)
-    if len(records) > 4:
-        text = lex.replies["devices_count"].format(count=len(records))
-        return Named(text, text, speech.agreement(lex, [lex.noun("device", True)]))
-    names = [r.name(lang) for r in records]
-    return Named(speech.join(lex, names), speech.join(lex, [speech.the_place(lex, n) for n in names]),
-                 speech.agreement(lex, names))
-
-
-def format_value(lex: Lexicon, attribute: str | None, value: PropertyValue | None) -> str:
-    """A property value as spoken: 26 -> "26度" / "26 degrees", cold -> "制冷", #FF0000 -> "红色"."""
-    if value is None:
-        return ""
-    units = lex.replies["units"]
-    if attribute == "mode":
-        return lex.display(lex.modes, str(value))
-    if attribute == "color":
-        for name, rgb in COLORS.items():
-            if str(value).upper() == rgb:
-                return lex.display(lex.colors, name)
-        return str(value)
-    if isinstance(value, str):
-        return str(lex.replies["property_values"].get(value, value))
-    if isinstance(value, bool):
-        return str(lex.replies["property_values"].get("on" if value else "off"))
-    unit = VALUE_UNITS.get(attribute or "", "")
-    number = int(value) if isinstance(value, float) and value == int(value) else value
-    return f"{number}{units.get(unit, unit)}"
-
-
-def _property_name(lex: Lexicon, attribute: str | None) -> str:
-    if attribute is None:
-        return ""
-    base = {"currentTemperature": "temperature", "currentHumidity": "humidity"}.get(attribute, attribute)
-    return lex.display(lex.properties, base)
-
-
-def _result_value(step: Step) -> PropertyValue | None:
-    """What a change left the property at: the value asked for, or what the device says it now is
-    ("max" -> 100, a step up -> the new level)."""
-    if step.kind == "set" and isinstance(step.value, int | float) and not isinstance(step.value, bool):
-        return step.value  # a curtain still moving reports where it is, not where it goes
-    if isinstance(step.response, Response) and step.attribute:
-        said = {p.name: p.value for p in step.response.payload.properties}
-        now = said.get(step.attribute)
-        moving = said.get("motion") in ("opening", "closing")
-        if moving and isinstance(now, int | float) and step.kind in ("up", "down"):
-            return _moving_to(step, now)
-        if now is not None:
-            return now
-    return step.value
-
-
-def _moving_to(step: Step, now: float) -> float:
-    """Where a moving device is going after a step up or down (it reports where it still is)."""
-    spec = step.device.info.spec(step.attribute or "")
-    by = step.value if isinstance(step.value, int | float) else DEFAULT_STEPS.get(step.attribute or "", 1)
-    goal = now + by if step.kind == "up" else now - by
-    low = spec.min if spec is not None and spec.min is not None else goal
-    high = spec.max if spec is not None and spec.max is not None else goal
-    return min(high, max(low, goal))
 
 
 def _done(lex: Lexicon, steps: list[Step], directory: Directory) -> str:
     first = steps[0]
-    values = {str(_result_value(s)) for s in steps}
+    values = {str(result_value(s)) for s in steps}
     key = f"{first.kind}_some" if len(values) > 1 and f"{first.kind}_some" in lex.replies["done"] else first.kind
-    prop = _property_name(lex, first.attribute)
+    prop = property_name(lex, first.attribute)
     return lex.replies["done"][key].format(**target_phrase(lex, [s.device for s in steps], directory).args(lex),
                                            property=prop, pagr=speech.agreement(lex, [prop]),
-                                           value=format_value(lex, first.attribute, _result_value(first)))
+                                           value=format_value(lex, first.attribute, result_value(first)))
 
 
-def _state_of(step: Step) -> dict[str, PropertyValue]:
-    state = dict(step.device.state)
-    if isinstance(step.response, Response):
-        state.update({p.name: p.value for p in step.response.payload.properties})
-    return state
-
-
-def _answer(lex: Lexicon, step: Step, directory: Directory) -> str:
-    """Say the queried state of one device, with its value and unit."""
-    named = target_phrase(lex, [step.device], directory).args(lex)
-    said = lex.replies["state"]
-    state = _state_of(step)
-    attribute = step.attribute
-    category = step.device.category
-    if attribute in (None, "powerstate", "lockstate") and "lockstate" in state:
-        return said[str(state["lockstate"])].format(**named)
-    if attribute in (None, "powerstate", "position") and category == "curtain":
-        position = state.get("position", 0)
-        key = "open" if isinstance(position, int | float) and position > 0 else "closed"
-        return said[key].format(**named, value=format_value(lex, "position", position))
-    if attribute in (None, "powerstate", "battery") and "status" in state and "battery" in state:
-        return said[str(state["status"])].format(**named, value=format_value(lex, "battery", state["battery"]))
-    setpoint = next((a for a in ("temperature", "humidity") if a in state and category != "sensor"), None)
-    if attribute in (None, setpoint) and setpoint is not None:
-        return _settings(lex, named, setpoint, category, state, with_power=attribute is None)
-    if attribute in (None, "powerstate") and "powerstate" in state:
-        return said["on" if state["powerstate"] == "on" else "off"].format(**named)
-    if attribute is None:
-        parts = [f"{_property_name(lex, k)} {format_value(lex, k, v)}" for k, v in state.items()]
-        return f"{named['target']}: " + ", ".join(parts)
-    if attribute not in state:
-        return lex.replies["cannot"].format(**named, property=_property_name(lex, attribute))
-    prop = _property_name(lex, attribute)
-    return said["value"].format(**named, property=prop, the_property=speech.the_place(lex, prop),
-                                value=format_value(lex, attribute, state[attribute]))
-
-
-def _settings(lex: Lexicon, named: dict[str, str], setpoint: str, category: str, state: dict[str, PropertyValue],
-              *, with_power: bool) -> str:
-    """"客厅空调设定在26度，制冷模式，室温28度" (or, asked how it is: "客厅空调现在是关着的，设定在26度…")."""
-    said = lex.replies["state"]
-    value = format_value(lex, setpoint, state[setpoint])
-    if with_power and "powerstate" in state:
-        text = said["on" if state["powerstate"] == "on" else "off"].format(**named)
-        text += said["settings"].format(**named, value=value)
-    else:
-        text = said["setpoint"].format(**named, value=value)
-    if "mode" in state:
-        text += said["mode"].format(value=format_value(lex, "mode", state["mode"]))
-    reading = READING.get(setpoint)
-    if reading in state:  # the room's temperature, or a water heater's water
-        label = said["readings"].get(category) or said["readings"][setpoint]
-        text += label.format(value=format_value(lex, reading, state[reading]))
-    return text
-
-
-def _matches(step: Step, wanted: str) -> bool:
-    """Whether a device is in the state a question asks about (on, off, open, closed, locked, unlocked)."""
-    state = _state_of(step)
-    if wanted in ("locked", "unlocked"):
-        return state.get("lockstate") == wanted
-    if step.device.category == "curtain" and "position" in state:
-        is_open = isinstance(state["position"], int | float) and state["position"] > 0
-        return is_open == (wanted in ("on", "open"))
-    if step.device.category == "fingerprintlock":
-        return state.get("lockstate") == ("unlocked" if wanted in ("on", "open") else "locked")
-    return state.get("powerstate") == ("on" if wanted in ("on", "open") else "off")
-
-
-def _group_answer(lex: Lexicon, outcome: Outcome) -> str:
-    """"哪些灯开着" / "how many doors are locked" / "are all the lights off": from the directory."""
-    intent = outcome.intent
-    steps = [s for s in outcome.steps if s.ok]
-    wanted = intent.state or ("locked" if intent.attribute == "lockstate" else "on")
-    replies = lex.replies
-    categories = {s.device.category for s in outcome.steps} or set(intent.target.categories)
-    category = next(iter(categories)) if len(categories) == 1 else ""
-    what = lex.noun(category or "device")
-    whats = lex.noun(category or "device", True)
-    matching = [s.device.name(lex.lang) for s in steps if _matches(s, wanted)]
-    others = [s.device.name(lex.lang) for s in steps if not _matches(s, wanted)]
-    args = {"what": what, "whats": whats, "state": replies["states_said"][wanted],
-            "opposite": replies["states_said"][OPPOSITE[wanted]], "measure": speech.measure(lex, category)}
-    plural_agr = speech.agreement(lex, [whats])
-    all_agr = speech.all_agreement(lex, [whats])
-    if intent.quantifier == "all":
-        if not others:
-            return replies["all_yes"].format(**args, agr=plural_agr, all_agr=all_agr)
-        the_others = [speech.the_place(lex, n) for n in others]
-        return replies["all_no"].format(**args, items=speech.join(lex, the_others),
-                                        agr=speech.agreement(lex, others), verb=_verb(lex, others))
-    if not matching:
-        if intent.quantifier == "any":
-            return replies["any_no"].format(**args, agr=plural_agr, all_agr=all_agr)
-        return replies["which_none"].format(**args, agr=speech.agreement(lex, [what]))
-    items = speech.join(lex, [speech.the_place(lex, n) for n in matching])
-    agreement = speech.agreement(lex, matching)
-    if intent.quantifier == "count":
-        return replies["count"].format(**args, count=speech.count(lex, len(matching)), items=items,
-                                       verb=_verb(lex, matching), agr=agreement)
-    key = "any_yes" if intent.quantifier == "any" else "which_some"
-    return replies[key].format(**args, items=items, verb=_verb(lex, matching), agr=agreement)
-
-
-def _verb(lex: Lexicon, items: list[str]) -> str:
-    return speech.be(lex, len(items))
 
 
 def error_sentence(lex: Lexicon, code: ErrorCode, steps: list[Step], directory: Directory) -> str:
+    """The sentence saying why ``steps`` (all with the error ``code``) failed."""
     step = steps[0]
     named = target_phrase(lex, [s.device for s in steps], directory).args(lex)
     if step.detail == "need_code":
@@ -288,7 +82,7 @@ def error_sentence(lex: Lexicon, code: ErrorCode, steps: list[Step], directory: 
         return lex.replies["wrong_code"].format(**named)
     if code == ErrorCode.DEVICE_NOT_SUPPORT_FUNCTION and step.attribute and step.attribute != "powerstate" \
             and not has(step.device, step.attribute):
-        return lex.replies["cannot"].format(**named, property=_property_name(lex, step.attribute))
+        return lex.replies["cannot"].format(**named, property=property_name(lex, step.attribute))
     detail = ""
     if code == ErrorCode.INVALIDATE_PARAMS and step.attribute:
         spec = step.device.info.spec(step.attribute)
@@ -380,7 +174,7 @@ def compose_reply(lex: Lexicon, outcomes: list[Outcome], directory: Directory, *
             sentences.append(replies["no_target"])
             continue
         if outcome.intent.action == "query":
-            sentences.append(_query_reply(lex, outcome, directory))
+            sentences.append(query_reply(lex, outcome, directory))
             all_ok = all_ok and all(s.ok for s in outcome.steps)
             continue
         good = [s for s in outcome.steps if s.ok]
@@ -411,14 +205,15 @@ def compose_reply(lex: Lexicon, outcomes: list[Outcome], directory: Directory, *
     return speech.capitalize(lex, text), all_ok and bool(outcomes)
 
 
-def _query_reply(lex: Lexicon, outcome: Outcome, directory: Directory) -> str:
+def query_reply(lex: Lexicon, outcome: Outcome, directory: Directory) -> str:
+    """The answer to a question: one device's reading, or a group's ("which lights are on?")."""
     if outcome.intent.quantifier not in (None, "plain") or (outcome.intent.state and len(outcome.steps) > 1):
         offline = [s for s in outcome.steps if not s.ok]
-        text = _group_answer(lex, outcome)
+        text = group_answer(lex, outcome)
         if offline:
             text = text.rstrip("。.") + lex.replies["partial_join"] + error_sentence(
                 lex, ErrorCode.IOT_DEVICE_OFFLINE, offline, directory)
         return text
-    answers = [_answer(lex, s, directory) if s.ok else error_sentence(lex, s.error, [s], directory)  # type: ignore[arg-type]
+    answers = [answer(lex, s, directory) if s.ok else error_sentence(lex, s.error, [s], directory)  # type: ignore[arg-type]
                for s in outcome.steps]
     return lex.replies["partial_join"].join(answers)
