@@ -5,21 +5,20 @@ question lists them in."""
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from hub.directory import DeviceRecord
 from hub.nlu import Understanding
+from hub.nlu.data import language_file
 from hub.nlu.text import normalize
 
-_ORDINALS = {
-    "zh": re.compile(r"第\s*(?P<n>[一二两三四五六七八九十\d]+)|(?P<last>最后)"),
-    "en": re.compile(r"\b(?:(?P<n>first|second|third|fourth|fifth|\d+(?:st|nd|rd|th))|number (?P<k>\d+)"
-                     r"|(?P<last>last))\b"),
-    "fr": re.compile(r"\b(?:(?P<n>premier|premiere|1er|1re|second|seconde|deuxieme|troisieme|quatrieme|"
-                     r"cinquieme|\d+e|\d+eme)|numero (?P<k>\d+)|(?P<last>dernier|derniere))\b"),
-}
-_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "premier": 1, "premiere": 1, "seconde": 2,
-          "deuxieme": 2, "troisieme": 3, "quatrieme": 4, "cinquieme": 5, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
-          "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+@cache
+def _which(lang: str) -> tuple[re.Pattern[str], dict[str, int]]:
+    """How ``lang`` names a place in a list (``which_answers`` in lang/<code>/commands.yaml)."""
+    data = language_file(lang, "commands").get("which_answers") or {}
+    pattern = re.compile(data.get("pattern") or r"(?!)")
+    return pattern, {str(word): int(n) for word, n in (data.get("words") or {}).items()}
 
 
 def _ordinal(text: str, lang: str) -> int | None:
@@ -27,15 +26,15 @@ def _ordinal(text: str, lang: str) -> int | None:
     said = normalize(text)
     if said.isdigit():  # "1", "2": a bare number answers "which one?" with a place
         return int(said) - 1 if int(said) else None
-    pattern = _ORDINALS.get(lang)
-    match = pattern.search(said) if pattern else None
+    pattern, words = _which(lang)
+    match = pattern.search(said)
     if match is None:
         return None
     if match.group("last"):
         return -1
     word = match.group("n") or match.groupdict().get("k") or ""
     digits = re.match(r"\d+", word)
-    number = int(digits.group(0)) if digits else _WORDS.get(word)
+    number = int(digits.group(0)) if digits else words.get(word)
     return number - 1 if number else None
 
 

@@ -17,7 +17,7 @@ from hub.conversation.orders import Speaker, codes_of
 from hub.conversation.redact import hidden
 from hub.conversation.schedule import Schedule, title
 from hub.language import Lang
-from hub.nlu import detect_language, understand
+from hub.nlu import detect_language, load_lexicon, speech, understand
 from hub.nlu.reading import Reading, read
 from hub.nlu.requests import SceneIndex, find_scene, scene_index
 from hub.protocol import CommandResult
@@ -79,7 +79,7 @@ class Conversation:
             return self.schedule.set_timer(reading.timed, reading.text, lang, now, memory)
         first = await self.speaker.answer(reading.before.understanding, session)
         later = self.schedule.set_timer(reading.timed, reading.text, lang, now, memory, acknowledged=False)
-        reply = first.reply + " " * (lang != "zh") + later.reply
+        reply = speech.sentences(load_lexicon(lang), first.reply, later.reply)
         return CommandResult(text=reading.text, lang=cast(Lang, lang), reply=reply, ok=first.ok and later.ok,
                              actions=first.actions)
 

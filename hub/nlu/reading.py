@@ -26,7 +26,7 @@ from hub.nlu.models import Understanding
 from hub.nlu.numbers import CN_NUMERAL, chinese_to_number
 from hub.nlu.parser import normalized, understand
 from hub.nlu.requests import Heard, SceneIndex, find_scene, hear, reminder, words
-from hub.nlu.text import normalize
+from hub.nlu.text import has_cjk, normalize
 from hub.nlu.when import When, find_when
 from hub.protocol.text import printable
 
@@ -156,7 +156,7 @@ def _then_before(text: str, lang: str, position: int) -> tuple[int, int] | None:
     lowered = text.lower()
     found: tuple[int, int] | None = None
     for word in load_lexicon(lang).splitters:
-        pattern = re.escape(word.lower()) if lang == "zh" else rf"(?<!\w){re.escape(word.lower())}(?!\w)"
+        pattern = re.escape(word.lower()) if has_cjk(word) else rf"(?<!\w){re.escape(word.lower())}(?!\w)"
         for match in re.finditer(pattern, lowered[:position]):
             if found is None or match.start() > found[0]:
                 found = (match.start(), match.end())
