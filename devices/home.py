@@ -55,6 +55,7 @@ class FaultsEntry(_Strict):
     offline_after: float | None = Field(default=None, ge=0)
 
     def faults(self) -> Faults:
+        """These faults as the device takes them."""
         return Faults(slow_ms=self.slow_ms, flaky=self.flaky, jammed=self.jammed, offline_after=self.offline_after)
 
 
@@ -144,6 +145,7 @@ class Home(_Strict):
                 "timezone": self.timezone}
 
     def room(self, room_id: str) -> RoomEntry:
+        """The room with id ``room_id``; KeyError if there is none."""
         for room in self.rooms:
             if room.id == room_id:
                 return room

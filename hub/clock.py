@@ -38,6 +38,7 @@ class RealClock:
         self._started = time.time()
 
     def now(self) -> float:
+        """Seconds on this clock (monotonic), for intervals and timeouts."""
         return asyncio.get_running_loop().time() * self.speed
 
     def wall(self) -> float:
@@ -45,6 +46,7 @@ class RealClock:
         return self._started + (time.time() - self._started) * self.speed
 
     async def sleep(self, seconds: float) -> None:
+        """Wait ``seconds`` of this clock's time (at once for zero or less)."""
         await asyncio.sleep(max(0.0, seconds) / self.speed)
 
 
@@ -58,6 +60,7 @@ class ManualClock:
         self._seq = itertools.count()
 
     def now(self) -> float:
+        """Seconds on this clock (monotonic), for intervals and timeouts."""
         return self._now
 
     def wall(self) -> float:
@@ -65,6 +68,7 @@ class ManualClock:
         return self._now + self._wall_offset
 
     async def sleep(self, seconds: float) -> None:
+        """Wait ``seconds`` of this clock's time (at once for zero or less)."""
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         heapq.heappush(self._sleepers, (self._now + max(0.0, seconds), next(self._seq), future))
         await future

@@ -65,9 +65,11 @@ class DeviceRecord:
         return self.info.zone_id or self.info.zone
 
     def name(self, lang: str) -> str:
+        """The device's display name in ``lang`` (its registered device name if it has none)."""
         return self.info.names.display(lang) or self.info.device_name
 
     def view(self) -> DeviceView:
+        """The device as clients list it (``genie devices list``, the dashboard)."""
         return DeviceView(
             id=self.id,
             names=self.info.names,
@@ -102,9 +104,11 @@ class Directory:
         return len(self._devices)
 
     def get(self, device_id: str) -> DeviceRecord | None:
+        """The record of ``device_id``, or None."""
         return self._devices.get(device_id)
 
     def all(self) -> list[DeviceRecord]:
+        """Every record, in the order the hub first knew them."""
         return list(self._devices.values())
 
     def rooms(self) -> dict[str, Names]:
@@ -155,6 +159,7 @@ class Directory:
         return record
 
     def set_online(self, device_id: str, online: bool) -> DeviceRecord | None:
+        """Mark a device online or offline and tell the listeners; the record, or None if unknown."""
         record = self._devices.get(device_id)
         if record is None or record.online == online:
             return record
@@ -186,6 +191,7 @@ class Directory:
         return True
 
     def remove(self, device_id: str) -> None:
+        """Forget a device (nothing happens for an unknown one)."""
         record = self._devices.pop(device_id, None)
         if record is not None:
             self.names_version += 1

@@ -100,6 +100,7 @@ class Credentials:
 
     @classmethod
     def generate(cls) -> Credentials:
+        """New random credentials (the HMAC secret and the passwords)."""
         return cls(secrets.token_urlsafe(32), secrets.token_urlsafe(24), secrets.token_urlsafe(24))
 
     def device_password(self, device_id: str) -> str:
@@ -114,6 +115,7 @@ class Credentials:
         return base64.urlsafe_b64encode(digest[:24]).decode()
 
     def password_for(self, username: str) -> str | None:
+        """The password of ``username``, or None for a user that does not exist."""
         if username == HUB_USER:
             return self.hub_password
         if username == CLIENT_USER:
@@ -149,6 +151,7 @@ class Credentials:
 
     @classmethod
     def load(cls, path: Path) -> Credentials:
+        """Credentials read from ``path``; CredentialsError if it is unreadable or malformed."""
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             return cls(str(data["secret"]), str(data["hub_password"]), str(data["client_password"]))
@@ -160,6 +163,7 @@ class Credentials:
 
     @classmethod
     def load_or_create(cls, path: Path) -> Credentials:
+        """Credentials from ``path``, created (readable by the owner only) if it does not exist."""
         if path.exists():
             return cls.load(path)
         credentials = cls.generate()
@@ -180,6 +184,7 @@ class Policy:
         self._roles = interop_roles(self.topics)
 
     def allowed(self, username: str | None, client_id: str | None, action: Action, topic: str) -> bool:
+        """Whether ``username`` (with ``client_id``) may ``action`` on ``topic``."""
         t = self.topics
         if username == HUB_USER:
             return True

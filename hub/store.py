@@ -178,6 +178,7 @@ class Store:
         self._schedule(soon=not known)
 
     def delete(self, device_id: str) -> None:
+        """Forget a device at the next flush."""
         self._dirty[device_id] = None
         self._schedule()
 
@@ -262,10 +263,12 @@ class Store:
         return self._rows("SELECT id, scene FROM scenes ORDER BY id", Scene)
 
     def save_scene(self, scene: Scene) -> None:
+        """Store a user scene (replacing one with its id), committed before this returns."""
         with self._db:
             self._db.execute("INSERT OR REPLACE INTO scenes VALUES (?, ?)", (scene.id, scene.model_dump_json()))
 
     def delete_scene(self, scene_id: str) -> None:
+        """Delete a user scene, committed before this returns."""
         with self._db:
             self._db.execute("DELETE FROM scenes WHERE id = ?", (scene_id,))
 
@@ -281,6 +284,7 @@ class Store:
         return timer.model_copy(update={"id": int(cursor.lastrowid or 0)})
 
     def update_timer(self, timer: Timer) -> None:
+        """Store a timer's new due time (a schedule moved on), committed before this returns."""
         with self._db:
             self._db.execute("UPDATE timers SET due = ?, timer = ? WHERE id = ?",
                              (timer.due, timer.model_dump_json(), timer.id))
@@ -302,6 +306,7 @@ class Store:
         return found
 
     def close(self) -> None:
+        """Write what is pending and close the database."""
         if self._flush_handle is not None:
             self._flush_handle.cancel()
         self.flush_later()

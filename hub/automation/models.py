@@ -175,6 +175,7 @@ class Spoken(_Strict):
     fr: str | None = None
 
     def for_lang(self, lang: str) -> str | None:
+        """What to say in ``lang``, else in the first language that has it."""
         said = getattr(self, lang, None)
         return said or self.zh or self.en or self.fr
 

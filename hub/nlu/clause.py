@@ -56,6 +56,7 @@ class Clause:
     hits: list[Hit]
 
     def kinds(self) -> dict[str, list[Any]]:
+        """The values of the clause's hits, by kind ("device", "action", "value"…)."""
         found: dict[str, list[Any]] = {}
         for hit in self.hits:
             found.setdefault(hit.kind, []).append(hit.value)

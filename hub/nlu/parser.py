@@ -48,6 +48,7 @@ def detect_language(text: str) -> str:
 
 
 def strip_wake(text: str, lex: Lexicon) -> tuple[str, bool]:
+    """``text`` without a wake word near its start, and whether there was one."""
     found = [(s, e) for s, e, _w in lex.wake.find(text) if s <= MAX_WAKE_START]
     if not found:
         return text, False

@@ -43,6 +43,7 @@ class Words:
     """Per phrase list: one regex finding any of its phrases (whole words, unless Chinese)."""
 
     def find(self, key: str, text: str) -> re.Match[str] | None:
+        """The first phrase of the list ``key`` in ``text``, or None."""
         return self.patterns[key].search(text)
 
 
