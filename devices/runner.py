@@ -152,6 +152,15 @@ class DeviceRunner:
 
     async def _serve(self, conn: Connection) -> None:
         pending: set[asyncio.Task[None]] = set()
+        try:
+            await self._read(conn, pending)
+        finally:  # the connection is gone: the answers under way can no longer be sent
+            for task in list(pending):
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+
+    async def _read(self, conn: Connection, pending: set[asyncio.Task[None]]) -> None:
+        """Handle every message the device receives; a request is answered in a task kept in ``pending``."""
         request_topic = self._topic(DeviceTopic.REQUEST)
         async for message in conn.messages():
             try:

@@ -152,9 +152,10 @@ class Hub:
                 await asyncio.sleep(backoff.next())
         finally:
             self.ready.clear()
-            for task in list(self._tasks):
+            tasks = list(self._tasks)  # the timers, requests being served, a status correction
+            for task in tasks:
                 task.cancel()
-            await asyncio.gather(timers, return_exceptions=True)
+            await asyncio.gather(*tasks, return_exceptions=True)
             if self.store is not None:
                 self.store.flush()
 
