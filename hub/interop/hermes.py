@@ -66,6 +66,7 @@ Message = tuple[str, dict[str, Any]]
 
 
 def intent_topic(name: str) -> str:
+    """The Hermes topic an intent named ``name`` is published on."""
     return f"hermes/intent/{name}"
 
 
@@ -204,9 +205,11 @@ class HermesNlu:
         hub.redactors.append(self._shown)
 
     async def on_connect(self, hub: Hub) -> None:
+        """After every (re)connection: start publishing answers."""
         self._out.start()
 
     def on_message(self, topic: str, payload: bytes) -> None:
+        """Answer a Hermes NLU query (the intents it reads as, not recognized, or an error), in order."""
         try:
             check_size(payload)
         except ProtocolError as exc:  # never parsed, not answered: nothing in it can be trusted to reply to
@@ -228,6 +231,7 @@ class HermesNlu:
         await self._out.join()
 
     async def aclose(self) -> None:
+        """Stop publishing and leave the hub's redactors."""
         if self._shown in self.hub.redactors:
             self.hub.redactors.remove(self._shown)
         await self._out.aclose()

@@ -63,6 +63,7 @@ class HomeAssistantBridge:
             self._changed(record)
 
     def on_message(self, topic: str, payload: bytes) -> None:
+        """Home Assistant came online (republish the home) or sent a command (carry it out, in order)."""
         try:
             check_size(payload)
         except ProtocolError as exc:
