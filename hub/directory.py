@@ -54,14 +54,17 @@ class DeviceRecord:
 
     @property
     def id(self) -> str:
+        """The device's id."""
         return self.info.device_id
 
     @property
     def category(self) -> str:
+        """The device's AliGenie category ("light", "curtain"…)."""
         return self.info.device_type
 
     @property
     def room(self) -> str:
+        """The id of the device's room."""
         return self.info.zone_id or self.info.zone
 
     def name(self, lang: str) -> str:

@@ -66,6 +66,19 @@ class Extension(Protocol):
 
 
 
+def _remembered(store: Store | None) -> Directory:
+    """The directory as the store remembers it: every device offline until it answers discovery; every
+    change after this saved."""
+    directory = Directory()
+    if store is not None:
+        records = store.load()
+        for record in records:
+            record.online = False
+        directory.load(records)
+        directory.listeners.append(store.save)
+    return directory
+
+
 class Hub:
     """The speaker's brain: discovery, availability, state, directives and text commands."""
 
@@ -82,14 +95,8 @@ class Hub:
     ) -> None:
         self.topics = topics or Topics()
         self.hub_id = hub_id
-        self.directory = Directory()
+        self.directory = _remembered(store)
         self.store = store
-        if store is not None:
-            records = store.load()
-            for record in records:
-                record.online = False  # until the device answers discovery
-            self.directory.load(records)
-            self.directory.listeners.append(store.save)
         self.clock = clock or RealClock()
         """The simulation's clock: timers, the speaker's questions expiring, announcements' times."""
         self.speaker = Speaker(self.directory, self.send, connected=lambda: self._conn is not None,

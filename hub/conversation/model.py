@@ -99,6 +99,7 @@ class Step:
 
     @property
     def ok(self) -> bool:
+        """Whether the step went through (no error, before or after it was sent)."""
         return self.error is None
 
 

@@ -101,11 +101,9 @@ def _code(clause: Clause, numbers: list[NumberHit]) -> tuple[str | None, list[Nu
     return None, numbers
 
 
-def _groups(clause: Clause, catalog: Catalog, compounds: list[Compound]) -> list[Target]:
-    """The targets of a clause: the devices it names, and the kinds of device in rooms it names.
-
-    "关掉电视和客厅的灯" has both: two targets, so two intents with the same action.
-    """
+def _gather(clause: Clause) -> tuple[list[_Group], _Group, tuple[bool, bool, bool]]:
+    """The clause's hits sorted into groups (split at "and"), the group after "except", and whether it said
+    "all", "here" and "the whole home"."""
     parts = [_Group()]
     excluded = _Group()
     everything = here = home = False
@@ -134,6 +132,15 @@ def _groups(clause: Clause, catalog: Catalog, compounds: list[Compound]) -> list
             everything = home = True
         elif hit.kind == "here":
             here = True
+    return parts, excluded, (everything, here, home)
+
+
+def _groups(clause: Clause, catalog: Catalog, compounds: list[Compound]) -> list[Target]:
+    """The targets of a clause: the devices it names, and the kinds of device in rooms it names.
+
+    "关掉电视和客厅的灯" has both: two targets, so two intents with the same action.
+    """
+    parts, excluded, (everything, here, home) = _gather(clause)
     named: list[str] = []
     named_rooms: list[str] = []
     named_floors: list[str] = []
