@@ -17,7 +17,6 @@ from genie.homes import automations_of
 from hub.automation.models import Automations
 from hub.broker import EmbeddedBroker, allows_anonymous, default_config_path, load_config
 from hub.clock import Clock, RealClock
-from hub.errors import GenieError
 from hub.interop.wiring import InteropOptions, close_extensions, make_extensions
 from hub.paths import credentials_path, default_db_path
 from hub.protocol import Topics
@@ -181,10 +180,7 @@ async def _broker(stack: contextlib.AsyncExitStack, broker_url: str | None, conf
     the credentials to log in with (``credentials`` as ``run_stack`` takes it)."""
     creds: Credentials | None
     if broker_url is not None:
-        try:
-            url = BrokerURL.from_env(broker_url)
-        except ValueError as exc:  # the user's --broker or $GENIE_BROKER
-            raise GenieError(str(exc)) from None
+        url = BrokerURL.from_env(broker_url)  # BadBrokerURL: the user's --broker or $GENIE_BROKER, one line
         creds = (resolve_credentials(embedded=False, insecure=insecure, config=None)
                  if credentials is True else (credentials or None))
         return url, None, creds
@@ -201,11 +197,12 @@ async def _connected(hub: Hub, running: asyncio.Task[None], url: BrokerURL, time
     """Return once the hub is connected; raise its connection error, or TimeoutError after ``timeout``."""
     waiter = asyncio.create_task(hub.ready.wait())
     done, _ = await asyncio.wait({waiter, running}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
-    if running in done:
-        waiter.cancel()
-        running.result()  # raises the hub's connection error
     if waiter not in done:
         waiter.cancel()
+        await asyncio.gather(waiter, return_exceptions=True)
+    if running in done:
+        running.result()  # raises the hub's connection error
+    if waiter not in done:
         raise TimeoutError(f"the hub did not connect to {url} within {timeout:g}s")
 
 

@@ -122,6 +122,7 @@ class Child:
                 self.proc.kill()
                 await self.proc.wait()
         self.reader.cancel()
+        await asyncio.gather(self.reader, return_exceptions=True)
         self.path.unlink(missing_ok=True)
 
 

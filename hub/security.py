@@ -218,7 +218,7 @@ class Policy:
 MAX_PACKET_BYTES = MAX_PAYLOAD_BYTES + 2 + 65_535 + 2
 """The largest remaining length of a packet either broker reads: a PUBLISH of the protocol's largest payload
 under the longest topic MQTT can carry (a 2-byte length and 65,535 bytes) with its packet id. The embedded
-broker cuts anything longer off on its fixed header (hub/broker.py); Mosquitto is told so below."""
+broker cuts anything longer off on its fixed header (hub/broker/); Mosquitto is told so below."""
 _FIXED_HEADER_BYTES = 5
 """Mosquitto's max_packet_size counts the whole packet: the type byte and up to four length bytes too."""
 

@@ -110,6 +110,9 @@ async def test_a_bad_broker_config(tmp_path: Path) -> None:
     assert line.endswith("unknown setting genie.colour")
     line = _one_line(*await genie("broker", "--config", str(tmp_path / "missing.conf")))
     assert "missing.conf" in line
+    conf.write_text("listeners:\n  default:\n    bind: 127.0.0.1:99999\n")
+    line = _one_line(*await genie("broker", "--config", str(conf)))
+    assert line.endswith("listeners.default.bind port must be 0-65535, got '127.0.0.1:99999'")
 
 
 async def test_an_unknown_brand_category_or_broker_kind() -> None:

@@ -61,10 +61,7 @@ def url(args: argparse.Namespace) -> Any:
     """The broker of ``--broker``, else ``$GENIE_BROKER``, else the default; one that is no URL is one line."""
     from hub.protocol.mqtt import BrokerURL
 
-    try:
-        return BrokerURL.from_env(args.broker)
-    except ValueError as exc:
-        raise GenieError(str(exc)) from None
+    return BrokerURL.from_env(args.broker)  # BadBrokerURL: one line
 
 
 def print_result(args: argparse.Namespace, result: Any) -> int:

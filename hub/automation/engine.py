@@ -188,6 +188,7 @@ class Automation:
         finally:
             for waiting in waits:
                 waiting.cancel()
+            await asyncio.gather(*waits, return_exceptions=True)
 
     def _catch_up(self) -> None:
         """Schedules skip what they missed while the hub was down (one-off timers still fire, late)."""

@@ -99,5 +99,7 @@ def split_bind(bind: str, where: str) -> tuple[str, int]:
         port = int(port_text)
     except ValueError:
         raise BrokerConfigError(f"{where}: listeners.default.bind port must be a number, got {bind!r}") from None
+    if not 0 <= port <= 65535:  # 0: any free port
+        raise BrokerConfigError(f"{where}: listeners.default.bind port must be 0-65535, got {bind!r}")
     return host.strip("[]") or DEFAULT_HOST, port
 

@@ -75,6 +75,10 @@ class ConnectionFailed(GenieError, ConnectionError):
     """The broker could not be reached or refused us; the message says which and where."""
 
 
+class BadBrokerURL(GenieError, ValueError):
+    """A broker URL that cannot be used (``--broker``, ``$GENIE_BROKER``); the message says why."""
+
+
 @dataclass(frozen=True, slots=True)
 class BrokerURL:
     """Where a broker is: ``mqtt://[user[:password]@]host[:port]``."""
@@ -86,21 +90,21 @@ class BrokerURL:
 
     @classmethod
     def parse(cls, url: str) -> BrokerURL:
-        """Parse ``url``; raise ValueError with a clear reason if it is not a broker URL."""
+        """Parse ``url``; BadBrokerURL (a ValueError) with a clear reason if it is not a broker URL."""
         text = url.strip()
         if "://" not in text:
             text = "mqtt://" + text
         parts = urlsplit(text)
         if parts.scheme not in ("mqtt", "tcp"):
-            raise ValueError(f"broker URL {url!r}: scheme must be mqtt:// (got {parts.scheme}://)")
+            raise BadBrokerURL(f"broker URL {url!r}: scheme must be mqtt:// (got {parts.scheme}://)")
         if not parts.hostname:
-            raise ValueError(f"broker URL {url!r}: no host")
+            raise BadBrokerURL(f"broker URL {url!r}: no host")
         try:
             port = parts.port if parts.port is not None else 1883
         except ValueError:
             port = -1
         if not 1 <= port <= 65535:
-            raise ValueError(f"broker URL {url!r}: port must be a number 1-65535")
+            raise BadBrokerURL(f"broker URL {url!r}: port must be a number 1-65535")
         return cls(
             host=parts.hostname,
             port=port,
