@@ -19,12 +19,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hub.errors import GenieError
+from hub.language import LANGUAGES
+from hub.nlu.data import language_file
 from hub.paths import data_dir
 
 _LOGGER = logging.getLogger(__name__)
 
-VOICES = {"zh": "cmn", "en": "en", "fr": "fr"}
-"""Reply language -> espeak-ng voice."""
+VOICES: dict[str, str] = {lang: str(language_file(lang, "commands")["espeak_voice"]) for lang in LANGUAGES}
+"""Reply language -> espeak-ng voice (``espeak_voice`` in its lang/<code>/commands.yaml)."""
 
 SAMPLE_RATE = 22050
 """The sample rate of espeak-ng's WAV output (its voices are synthesised at 22.05 kHz)."""
@@ -65,7 +67,7 @@ def find_espeak() -> str | None:
 
 
 def voice_for(lang: str) -> str:
-    """The espeak-ng voice of a reply language (zh, en, fr)."""
+    """The espeak-ng voice of a reply language."""
     try:
         return VOICES[lang]
     except KeyError:

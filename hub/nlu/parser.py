@@ -12,16 +12,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import cache
 
 from hub.language import LANGUAGES
 from hub.nlu.catalog import Catalog
 from hub.nlu.clause import Clause, interpret
+from hub.nlu.data import language_file
 from hub.nlu.lexicon import Lexicon, load_lexicon
 from hub.nlu.models import Intent, Understanding
 from hub.nlu.scan import ACTS, Hit, scan, scan_gapped, settle
 from hub.nlu.text import BOUNDARY, has_cjk, normalize, normalize_command
 
-_FRENCH_LETTERS = re.compile(r"[éèêëàâçîïôûùœÉÈÊÀÇ]")
 _DETECT_KINDS = frozenset({"action", "category", "property", "compound", "question", "state", "all", "home", "here",
                            "again", "media"})
 _VALUE_KINDS = frozenset({"color", "mode", "level", "special"})
@@ -31,20 +32,35 @@ MAX_WAKE_START = 3
 """A wake word counts when at most this many characters come before it ("hey", "你好")."""
 
 
+@cache
+def _detect(lang: str) -> tuple[bool, frozenset[str]]:
+    """How ``lang`` is told (``detect`` in its commands.yaml): written in Chinese characters; its own letters."""
+    data = language_file(lang, "commands").get("detect") or {}
+    return bool(data.get("chinese")), frozenset(str(data.get("letters", "")))
+
+
 def detect_language(text: str) -> str:
-    """zh if there is any Chinese character, else whichever of fr / en explains more words."""
-    if _FRENCH_LETTERS.search(text) and not has_cjk(text):
-        return "fr"
+    """The language of ``text``: one whose own letters it uses ("é": French) unless it has a Chinese character;
+    the one written in Chinese characters if it has any; else whichever language explains more of its words
+    (the first of ``LANGUAGES`` on a tie)."""
+    if not has_cjk(text):
+        for lang in LANGUAGES:
+            if _detect(lang)[1] & set(text):
+                return lang
     norm = normalize(text)
-    if has_cjk(norm):
-        return "zh"
-    scores: dict[str, float] = {}
-    for lang in ("fr", "en"):
+    chinese = has_cjk(norm)
+    best, best_score = "", -1.0
+    for lang in LANGUAGES:
+        if _detect(lang)[0] != chinese:
+            continue
+        if chinese:
+            return lang
         lex = load_lexicon(lang)
         score: float = sum(1 for _ in lex.markers.find(norm))
         score += sum(e - s for s, e, (kind, _v) in lex.index.find(norm) if kind in _DETECT_KINDS) / 4
-        scores[lang] = score
-    return "fr" if scores["fr"] > scores["en"] else "en"
+        if score > best_score:
+            best, best_score = lang, score
+    return best
 
 
 def strip_wake(text: str, lex: Lexicon) -> tuple[str, bool]:
