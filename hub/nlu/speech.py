@@ -138,3 +138,20 @@ def group(lex: Lexicon, category: str, n: int, place: str | None) -> str:
     template = lex.replies["group"] if place else lex.replies["group_home"]
     return template.format(count=count(lex, n), measure=measure(lex, category), category=lex.noun(category, True),
                            room=place or "", of_room=of_place(lex, place or ""))
+
+
+def article(lex: Lexicon, name: str, *, of: bool = False) -> str:
+    """The article before ``name`` by the language's spelling rule (``grammar.article``): "le ", "l'", "les "
+    (or "du ", "de l'", "des " with ``of``); "" in a language without articles."""
+    rule = lex.grammar.get("article")
+    if not rule:
+        return ""
+    key = "of" if of else "the"
+    word = name.split(" ")[0].lower()
+    plural_words = lex.grammar.get("plural_words") or {}
+    if word.endswith(tuple(plural_words.get("endings", ()))) and len(word) > int(plural_words.get("longer_than", 0)):
+        return str(rule["plural"][key])
+    if word[:1] and word[:1] in rule["vowels"]:
+        return str(rule["elided"][key])
+    masculine = word.endswith(tuple(rule["masculine_endings"])) or not word.endswith(tuple(rule["feminine_endings"]))
+    return str(rule["masculine" if masculine else "feminine"][key])

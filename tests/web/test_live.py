@@ -8,12 +8,13 @@ import json
 
 import pytest
 
+from hub.nlu import load_lexicon
+from hub.nlu.speech import article
 from hub.protocol import AnnouncePayload, DeviceInfo, Names, Property
 from hub.service import Hub
 from hub.web.access import DashboardError, check_binding, is_loopback, new_token
 from hub.web.live import QUEUE_LENGTH, LiveFeed
 from hub.web.models import Suggestions
-from hub.web.suggest import french_article
 
 
 def unconnected_hub() -> Hub:
@@ -141,11 +142,13 @@ async def test_closing_ends_every_stream_and_unhooks_the_hub() -> None:
 
 
 def test_french_articles() -> None:
-    assert [french_article(n) for n in ("lumière du salon", "lampadaire", "rideaux du salon", "aspirateur robot",
+    fr = load_lexicon("fr")
+    assert [article(fr, n) for n in ("lumière du salon", "lampadaire", "rideaux du salon", "aspirateur robot",
                                          "climatiseur", "télé", "chauffe-eau", "serrure")] == \
         ["la ", "le ", "les ", "l'", "le ", "la ", "le ", "la "]
-    assert [french_article(n, of=True) for n in ("salon", "chambre", "entrée", "salle de bain", "bureau")] == \
+    assert [article(fr, n, of=True) for n in ("salon", "chambre", "entrée", "salle de bain", "bureau")] == \
         ["du ", "de la ", "de l'", "de la ", "du "]
+    assert {article(load_lexicon(lang), "lamp") for lang in ("zh", "en")} == {""}  # no article rule: none
 
 
 def test_loopback_and_tokens() -> None:
