@@ -91,7 +91,7 @@ class Automation:
         self._wake = asyncio.Event()
         self._held: dict[str, bool] = {}
         """Per routine: whether its trigger held at the last state seen (absent: not seen yet)."""
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks: set[asyncio.Future[Any]] = set()
         directory.listeners.append(self._on_record)
         for record in directory.all():
             self._on_record(record, fire=False)
@@ -178,17 +178,17 @@ class Automation:
             await asyncio.gather(*self._tasks, return_exceptions=True)
 
     async def _until_due_or_changed(self) -> None:
-        """Wait until the soonest timer falls due or the timers change."""
+        """Wait until the soonest timer falls due or the timers change (the waits are this automation's
+        tasks: the one that lost is cancelled here, and ``run`` awaits any still finishing when it ends)."""
         soonest = min((t.due for t in self.timers.values()), default=None)
-        waits: list[asyncio.Future[Any]] = [asyncio.ensure_future(self._wake.wait())]
+        waits = [self._start(self._wake.wait())]
         if soonest is not None:
-            waits.append(asyncio.ensure_future(self.clock.sleep(soonest - self.clock.wall())))
+            waits.append(self._start(self.clock.sleep(soonest - self.clock.wall())))
         try:
             await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
         finally:
             for waiting in waits:
                 waiting.cancel()
-            await asyncio.gather(*waits, return_exceptions=True)
 
     def _catch_up(self) -> None:
         """Schedules skip what they missed while the hub was down (one-off timers still fire, late)."""
@@ -205,11 +205,12 @@ class Automation:
             self.store.update_timer(moved)
         return moved
 
-    def _start(self, coro: Awaitable[None]) -> None:
+    def _start(self, coro: Awaitable[Any]) -> asyncio.Future[Any]:
         """Run ``coro`` as a task this automation owns (``run`` cancels and awaits it when it ends)."""
-        task: asyncio.Task[None] = asyncio.ensure_future(coro)
+        task: asyncio.Future[Any] = asyncio.ensure_future(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        return task
 
     async def _fire(self, timer: Timer) -> None:
         # First forget it (or move it on), durably; then act: a crash in between loses one firing, never

@@ -117,15 +117,16 @@ def _timed(text: str, lang: str, when: When, rest: str, now: datetime, catalog: 
     past = when.repeat is None and when.at <= now
     if not rest:
         return Timed(when, rest, past)
-    remind = reminder(rest, lang)
+    norm = normalized(rest, lang)  # once, for the reminder, the scene names and the parser
+    remind = reminder(rest, lang, norm.core)
     if remind == "" and _said_as_evening(when, text, lang) is False:
         when = _morning(when, now)  # "wake me up at 7" is 07:00, "每天六点叫我" 06:00
     if remind is not None:
         return Timed(when, rest, past, remind=remind)
-    scene = find_scene(rest, lang, scenes)[0]
+    scene = find_scene(rest, lang, scenes, norm.core)[0]
     if scene is not None:
         return Timed(when, rest, past, scene=scene)
-    return Timed(when, rest, past, orders=understand(rest, catalog, lang))
+    return Timed(when, rest, past, orders=understand(rest, catalog, lang, said=norm))
 
 
 def _said_as_evening(when: When, text: str, lang: str) -> bool | None:

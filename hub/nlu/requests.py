@@ -214,12 +214,12 @@ def _as_said(head: str, name: str) -> str:
     return name
 
 
-def reminder(rest: str, lang: str) -> str | None:
+def reminder(rest: str, lang: str, said: str | None = None) -> str | None:
     """What to be reminded of, when ``rest`` (a timed order without its time) asks for a reminder
     ("提醒我关火" -> "关火", "remind me to call mum" -> "call mum", "wake me up" -> ""), as it was written;
-    None when it asks for something else."""
+    None when it asks for something else. ``said``: the rest's ``core``, when the caller has it already."""
     w = words(lang)
-    said = core(rest, lang)
+    said = core(rest, lang) if said is None else said
     said = _POLITE.sub("", said)
     phrase = next((p for p in w.remind_words if said.startswith(p) and (
         has_cjk(p) or p.endswith("'") or said[len(p):len(p) + 1] in ("", " "))), None)
