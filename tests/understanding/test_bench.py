@@ -51,8 +51,9 @@ def test_the_fixture_home_becomes_ours(home: bench.Home) -> None:
         (case("turn on the bed lamp", "HassTurnOn", {"name": "Bed Lamp"}), True),
         (case("turn on the kitchen lights", "HassTurnOn", {"area": "Kitchen", "domain": "light"}), True),
         (case("turn on the ground floor lights", "HassTurnOn", {"floor": "Ground Floor", "domain": "light"}), True),
+        # said in the speaker's room: the benchmark gives the hub no room (it does not yet know where a speaker is)
         (case("turn on the lights", "HassTurnOn", {"area": "Office", "domain": "light"}, context={"area": "Office"}),
-         True),
+         False),
         (case("set the bed lamp to 40%", "HassLightSet", {"name": "Bed Lamp", "brightness": 40}), True),
         (case("set the bed lamp to 40%", "HassLightSet", {"name": "Bed Lamp", "brightness": 50}), False),
         (case("lock the front door", "HassTurnOn", {"name": "Front Door"}), True),  # HA: "on" locks a lock
