@@ -20,6 +20,9 @@ ACTION_ORDER = ("unmute", "mute", "unlock", "lock", "pause", "continue", "next",
 STATE_ORDERS = {"on": "on", "off": "off", "open": "on", "closed": "off", "locked": "lock", "unlocked": "unlock"}
 """A state said without a question is an order ("kitchen lights off", "灯关了吧")."""
 
+DONE_STATES = {"on": "on", "off": "off", "lock": "locked", "unlock": "unlocked"}
+"""The state an order leaves: what "was it done?" asks about ("开了没": is it on?)."""
+
 STATE_ATTRIBUTES = {"on": "powerstate", "off": "powerstate", "open": "powerstate", "closed": "powerstate",
                     "locked": "lockstate", "unlocked": "lockstate"}
 
@@ -214,20 +217,45 @@ class _Act:
     implicit: bool = False
 
 
-def _act(kinds: dict[str, list[Any]], has_value: bool) -> _Act:
-    """What the clause asks to do, from its action, compound, question and state words."""
+def _asks_if_done(clause: Clause, kinds: dict[str, list[Any]]) -> bool:
+    """Whether the clause asks if something was done ("开了没", "did I lock…", "a-t-on éteint…"): a "done"
+    question word at its start or end. One elsewhere asks nothing, and is dropped from ``kinds``."""
+    if "done" not in kinds.get("question", []):
+        return False
+    ends = (clause.hits[0], clause.hits[-1])
+    if any(h.kind == "question" and h.value == "done" for h in ends):
+        return True
+    kinds["question"] = [q for q in kinds["question"] if q != "done"]
+    if not kinds["question"]:
+        del kinds["question"]
+    return False
+
+
+def _act(kinds: dict[str, list[Any]], has_value: bool, done: bool = False, wish: bool = False) -> _Act:
+    """What the clause asks to do, from its action, compound, question and state words (``done``: it asks
+    whether something was done, so an order's verb names the state asked about; ``wish``: no question word
+    opens it, so a plain one inside is a copula and a wish stays a wish)."""
     act = _Act()
     compounds: list[Compound] = kinds.get("compound", [])
     explicit = [c for c in compounds if not c.implicit]
     said = set(kinds.get("action", []))
     order = next((a for a in ACTION_ORDER if a in said), None)
     questions = kinds.get("question", [])
+    if wish and compounds and not explicit and not said and set(questions) <= {"plain"}:
+        questions = []  # "the tv is too quiet", "la télé est trop basse": a wish, its "is" no question
     asking = questions or any(c.action == "query" for c in explicit)
     if order == "set" and asking and not has_value:
         order = "query"  # "空调设置的是多少度", "what is the AC set to"
     states = kinds.get("state", [])
     if states:
         act.state = states[0]
+    if done and (states or order in DONE_STATES):  # a question never acts: "did I lock the door" asks
+        act.action, act.quantifier = "query", "plain"
+        act.state = states[0] if states else DONE_STATES[str(order)]
+        act.attribute = STATE_ATTRIBUTES[act.state]
+        return act
+    if done:
+        order = None if order != "set" else "query"  # "did you set the AC to 26": what it is set to
     if explicit and not (order and explicit[0].action == "query"):
         compound = explicit[0]
         act.action, act.attribute, act.value = compound.action, compound.property, compound.value
@@ -237,7 +265,7 @@ def _act(kinds: dict[str, list[Any]], has_value: bool) -> _Act:
         act.action = "query"
         if explicit:
             act.attribute = explicit[0].property
-        kinds_of = [q for q in questions if q != "plain"]
+        kinds_of = [q for q in questions if q not in ("plain", "done")]
         act.quantifier = kinds_of[0] if kinds_of else ("all" if "all" in kinds else "plain")
     elif states:
         act.action = STATE_ORDERS[states[0]]
@@ -296,7 +324,8 @@ def interpret(clause: Clause, lex: Lexicon, catalog: Catalog) -> tuple[list[Inte
     code, numbers = _code(clause, numbers)
     has_value = bool(numbers) or any(k in kinds for k in _VALUE_KINDS) or any(
         c.value is not None for c in kinds.get("compound", []))
-    act = _act(kinds, has_value)
+    opened = bool(clause.hits) and clause.hits[0].kind == "question"
+    act = _act(kinds, has_value, _asks_if_done(clause, kinds), wish=not opened)
     if "negation" in kinds and act.action is not None:  # "不要开灯", "don't": an order not given
         return [], Intent(action="declined", target=Target())
     only_code = _CODE_ONLY.match(clause.text) if act.action is None and code is None else None
