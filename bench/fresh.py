@@ -1,12 +1,13 @@
 """``python -m bench fresh``: the real hub scored on fresh sentences it was never tuned on (bench/sets/).
 
-The demo home runs on the in-memory bus of ``tests.fakes`` with a manual clock: eighteen simulated devices
-and a Hub, nothing on the network. For each sentence the hub resets every device to the home file's initial
-state, the sentence's ``given`` state is set on the devices, and ``Hub.handle_text`` hears the sentence in a
-conversation of its own (in the set's language, as a speaker set to that language would send it). The clock
-then moves on long enough for a curtain to travel all the way, any timer the sentence set is cancelled, and
-the devices' states before and after are compared with what a careful human would have done
-(bench/sets/README.md gives the format and the rules; ``score`` below is the one judge).
+The demo home runs on the in-memory bus of ``tests.fakes`` with a manual clock: its simulated devices and a
+Hub, nothing on the network. For each sentence the hub resets every device to the home file's initial state
+with the sentence's ``given`` state laid over it (the devices reset to that, so that a curtain's motor or a
+lock's relock timer agree with it), and ``Hub.handle_text`` hears the sentence in a conversation of its own
+(in the set's language, as a speaker set to that language would send it). The clock then moves on long enough
+for a curtain to travel all the way, any timer the sentence set is cancelled, and the devices' states before
+and after are compared with what a careful human would have done (bench/sets/README.md gives the format and
+the rules; ``score`` below is the one judge).
 """
 
 from __future__ import annotations
@@ -172,6 +173,8 @@ class FreshHome:
             device_id: frozenset(s.name for s in runner.device.specs if s.writable or s.name in KEPT)
             for device_id, runner in self.runners.items()
         }
+        self.initial = {device_id: dict(r.device.initial_state) for device_id, r in self.runners.items()}
+        """The home file's initial states; a case's ``given`` is laid over them as the state a reset goes to."""
         self.hub = Hub(self.broker.connect, clock=self.clock, automations=automations_of(home))
         self.tasks: list[asyncio.Task[Any]] = []
         self.turns = 0
@@ -224,9 +227,9 @@ class FreshHome:
         """Reset, set the case's given state, say the sentence, let the clock settle, and judge."""
         self.turns += 1
         async with asyncio.timeout(STEP_S):
+            for device_id, runner in self.runners.items():
+                runner.device.initial_state = {**self.initial[device_id], **case.given.get(device_id, {})}
             await self.hub.reset_home()
-            for device_id, values in case.given.items():
-                self.runners[device_id].device.apply(dict(values))
             await self.clock.advance(0)
             await self._seen()
             before = self.states()
