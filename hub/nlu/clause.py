@@ -219,15 +219,18 @@ class _Act:
 
 def _asks_if_done(clause: Clause, kinds: dict[str, list[Any]]) -> bool:
     """Whether the clause asks if something was done ("开了没", "did I lock…", "a-t-on éteint…"): a "done"
-    question word at its start or end. One elsewhere asks nothing, and is dropped from ``kinds``."""
-    if "done" not in kinds.get("question", []):
+    question word at its start or end, or anywhere in a clause a question word opens ("est-ce que le radiateur
+    a été coupé"). One elsewhere is a plain question word ("la télé a bien été éteinte ?")."""
+    questions = kinds.get("question", [])
+    pairs = zip(clause.hits, clause.hits[1:], strict=False)
+    if any(a.kind == "question" and a.value == "any" and b.kind == "action" for a, b in pairs):
+        return True  # "加湿器有没有开", "did any…": whether it was done, not whether there is any
+    if "done" not in questions:
         return False
     ends = (clause.hits[0], clause.hits[-1])
-    if any(h.kind == "question" and h.value == "done" for h in ends):
+    if clause.hits[0].kind == "question" or any(h.kind == "question" and h.value == "done" for h in ends):
         return True
-    kinds["question"] = [q for q in kinds["question"] if q != "done"]
-    if not kinds["question"]:
-        del kinds["question"]
+    kinds["question"] = ["plain" if q == "done" else q for q in questions]
     return False
 
 
@@ -249,9 +252,10 @@ def _act(kinds: dict[str, list[Any]], has_value: bool, done: bool = False, wish:
     states = kinds.get("state", [])
     if states:
         act.state = states[0]
-    if done and (states or order in DONE_STATES):  # a question never acts: "did I lock the door" asks
+    asked = next((q.removeprefix("done_") for q in questions if q.startswith("done_")), None)
+    if asked or (done and (states or order in DONE_STATES)):  # a question never acts: "did I lock the door"
         act.action, act.quantifier = "query", "plain"
-        act.state = states[0] if states else DONE_STATES[str(order)]
+        act.state = asked or (states[0] if states else DONE_STATES[str(order)])
         act.attribute = STATE_ATTRIBUTES[act.state]
         return act
     if done:
@@ -265,7 +269,7 @@ def _act(kinds: dict[str, list[Any]], has_value: bool, done: bool = False, wish:
         act.action = "query"
         if explicit:
             act.attribute = explicit[0].property
-        kinds_of = [q for q in questions if q not in ("plain", "done")]
+        kinds_of = [q for q in questions if q in ("which", "count", "any")]
         act.quantifier = kinds_of[0] if kinds_of else ("all" if "all" in kinds else "plain")
     elif states:
         act.action = STATE_ORDERS[states[0]]

@@ -19,11 +19,11 @@ from hub.nlu.speech import article
 
 FRAMES = {
     "zh": ["{name}开了没", "{name}关了没有", "{name}打开了吗", "{name}关掉了没", "你把{name}关了没有",
-           "{name}关好了没"],
+           "{name}有没有开"],
     "en": ["did you turn on the {name}", "has the {name} been turned off", "did I switch off the {name}",
            "have you turned the {name} on", "was the {name} switched off"],
     "fr": ["a-t-on allumé {the}{name}", "as-tu éteint {the}{name}", "avez-vous allumé {the}{name}",
-           "est-ce que tu as éteint {the}{name}"],
+           "est-ce que tu as éteint {the}{name}", "est-ce que {the}{name} a été allumé"],
 }
 SWITCHABLE = ("light", "switch", "outlet", "television", "fan", "airpurifier", "humidifier", "heater")
 
