@@ -185,6 +185,12 @@ _ORDERS = frozenset({"on", "off", "set", "up", "down", "pause", "continue", "mut
 _WORD = re.compile(r"[^\W\d_]{3,}|[\u3400-\u9fff]{2,}")
 
 
+def _unnamed(target: Target) -> bool:
+    """Whether a target names nothing of the home: no device, kind, room or floor, here or home ("all" may)."""
+    return not (target.devices or target.categories or target.rooms or target.floors or target.here
+                or target.home or target.unknown)
+
+
 def _missing(clause: Clause, lex: Lexicon, numbers: list[NumberHit]) -> str | None:
     """What is left of an order once every known word, number and filler is gone: the name of something
     the home does not have ("start the jacuzzi" -> "jacuzzi", "打开浴缸" -> "浴缸"), or None."""
@@ -343,10 +349,10 @@ def interpret(clause: Clause, lex: Lexicon, catalog: Catalog) -> tuple[list[Inte
     if code is not None and act.action in ("on", "set", None):
         act.action = "unlock" if act.action else None
     targets = _groups(clause, catalog, kinds.get("compound", []))
-    if act.action in _ORDERS and act.attribute is None and all(t.empty for t in targets):
+    if act.action in _ORDERS and act.attribute is None and all(_unnamed(t) for t in targets):
         missing = _missing(clause, lex, said_numbers)
-        if missing:  # not "it", not "the one you know": something named that is not in this home
-            targets = [Target(missing=(missing,))]
+        if missing:  # not "it", not "the one you know", not "all of it": something named this home lacks
+            targets = [Target(missing=(missing,))]  # never widened to the whole home ("all the garlands")
     if act.action == "query" and act.attribute is None and act.state is None and "compound" not in kinds and all(
             t.empty for t in targets):
         act.action = None  # "the kids are asleep": a question word, but nothing asked about
