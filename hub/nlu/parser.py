@@ -80,11 +80,41 @@ def _has_value(text: str, hits: list[Hit]) -> bool:
     return bool(_HAS_DIGIT.search(text)) or any(h.kind in _VALUE_KINDS for h in hits)
 
 
+_TARGETS = frozenset({"device", "room", "category", "floor"})
+
+
+def _orders(before: list[Hit], after: list[Hit]) -> bool:
+    """Whether both sides give an order by a state alone ("desk lamp off, fan on"), with no question on
+    either side (in a question a state is what is asked about: "is the lamp on and the fan off")."""
+    if any(h.kind == "question" for h in before + after):
+        return False
+    return all(any(h.kind in ("state", *ACTS) for h in side) for side in (before, after))
+
+
+def _verb_pairs(hits: list[Hit]) -> list[tuple[int, int]]:
+    """Zero-width cuts before an order's verb that has a target of its own and follows another verb with
+    its target: after it ("关台灯开风扇") or before it ("把客厅灯关掉打开台灯")."""
+    cuts = []
+    for i, hit in enumerate(hits):
+        if hit.kind != "action" or not any(h.kind in _TARGETS for h in hits[i + 1:]):
+            continue
+        earlier = hits[:i]
+        verb = max((j for j, h in enumerate(earlier) if h.kind == "action"), default=None)
+        if verb is None:
+            continue
+        object_after = any(h.kind in _TARGETS for h in earlier[verb + 1:])  # 关 台灯 | 开 风扇
+        object_before = verb == i - 1 and any(h.kind in _TARGETS for h in earlier[:verb])  # 把客厅灯 关掉 | 打开
+        if object_after or object_before:
+            cuts.append((hit.start, hit.start))
+    return cuts
+
+
 def _cut(text: str, start: int, end: int, hits: list[Hit]) -> list[tuple[int, int]]:
     """Where a stretch with no "then" word divides into commands: at "and" words and punctuation with
-    something to do (or a value) on both sides."""
+    something to do (or a value) on both sides, and between two verbs each with its own target."""
     soft = [(h.start, h.end) for h in hits if h.kind == "conjunction"]
     soft += [(m.start() + start, m.end() + start) for m in _BOUNDARY.finditer(text[start:end])]
+    soft += _verb_pairs(hits)
     soft.sort()
     pieces, left = [], start
     for i, (s, e) in enumerate(soft):
@@ -93,7 +123,7 @@ def _cut(text: str, start: int, end: int, hits: list[Hit]) -> list[tuple[int, in
         right_end = next((s2 for s2, _e2 in soft[i + 1:] if s2 >= e), end)
         before = [h for h in hits if left <= h.start < s]
         after = [h for h in hits if e <= h.start < right_end]
-        both_act = _acts(before) and _acts(after)
+        both_act = (_acts(before) and _acts(after)) or _orders(before, after)
         both_value = (_has_value(text[left:s], before) and _has_value(text[e:right_end], after)
                       and any(h.kind in ("device", "room", "category", "floor") for h in after))
         if both_act or both_value:
