@@ -186,9 +186,9 @@ _WORD = re.compile(r"[^\W\d_]{3,}|[\u3400-\u9fff]{2,}")
 
 
 def _unnamed(target: Target) -> bool:
-    """Whether a target names nothing of the home: no device, kind, room or floor, here or home ("all" may)."""
-    return not (target.devices or target.categories or target.rooms or target.floors or target.here
-                or target.home or target.unknown)
+    """Whether a target names no device or kind of device: at most a room or floor ("all" may), where a word
+    left unknown is what was meant ("拉开卧室窗廉": not the bedroom's lights) and must not be guessed."""
+    return not (target.devices or target.categories or target.here or target.home or target.unknown)
 
 
 def _missing(clause: Clause, lex: Lexicon, numbers: list[NumberHit]) -> str | None:
