@@ -316,6 +316,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
     parser.add_argument("--failures", type=int, default=0, metavar="N", help="show the first N failures per set "
                         "and language")
+    parser.add_argument("--check", action="store_true",
+                        help=f"exit 1 if a set's rate is below its floor in {FLOORS.name} (a regression gate)")
     args = parser.parse_args(argv)
     langs = [lang.strip() for lang in args.lang.split(",") if lang.strip()]
     if not set(langs) <= set(LANGS):
@@ -328,7 +330,23 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print_report(data)
         print(f"\n({time.perf_counter() - started:.1f} s)", file=sys.stderr)
-    return 0
+    return below_floors(data) if args.check else 0
+
+
+FLOORS = Path(__file__).with_name("fresh_floors.json")
+"""Per set and language, the rate (%) under which ``--check`` fails: just under the figures of the day they were
+set, so that CI catches a regression (a gate, not a goal)."""
+
+
+def below_floors(data: dict[str, Any]) -> int:
+    """1 (saying which) if a set and language run in ``data`` is below its floor, else 0."""
+    floors = json.loads(FLOORS.read_text(encoding="utf-8"))
+    low = [f"{part} {lang} {found['percent']:.1f}% < {floors[part][lang]:.1f}%"
+           for part, by_lang in data.items() for lang, found in by_lang.items()
+           if part in floors and lang in floors[part] and not found["percent"] >= floors[part][lang]]
+    for line in low:
+        print(f"bench fresh: below the floor: {line}", file=sys.stderr)
+    return 1 if low else 0
 
 
 if __name__ == "__main__":
