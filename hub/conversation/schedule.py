@@ -44,7 +44,10 @@ def said(heard: str, lang: str, key: str, ok: bool = True, *, acknowledged: bool
     """The reply ``key`` of lang/<code>/requests.yaml (filled with ``args``) to the utterance ``heard``
     (``acknowledged`` False: without its "OK, ", as a sentence that follows another)."""
     lex = load_lexicon(lang)
-    reply = words(lang).replies[key].format(ok=lex.replies["ok"] if acknowledged else "", **args)
+    template = words(lang).replies[key]
+    if isinstance(template, dict):  # a form per number: "one action", "3 actions"
+        template = template["one" if args.get("count") == 1 else "other"]
+    reply = str(template).format(ok=lex.replies["ok"] if acknowledged else "", **args)
     return CommandResult(text=heard, lang=cast(Lang, lang), reply=speech.capitalize(lex, reply), ok=ok)
 
 

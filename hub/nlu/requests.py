@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from hub.nlu.data import language_file
 from hub.nlu.parser import normalized
@@ -38,7 +39,8 @@ class Words:
     evening_words: tuple[str, ...]
     all_words: tuple[str, ...]
     ordinals: dict[str, int]
-    replies: dict[str, str]
+    replies: dict[str, Any]
+    """Reply templates: text, or a form per number (``one`` / ``other``)."""
     patterns: dict[str, re.Pattern[str]]
     """Per phrase list: one regex finding any of its phrases (whole words, unless Chinese)."""
 
