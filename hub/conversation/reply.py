@@ -143,7 +143,9 @@ def problem_sentence(lex: Lexicon, outcome: Outcome, directory: Directory, *, no
         options = speech.join(lex, [r.name(lex.lang) for r in outcome.candidates])
         kinds = {r.category for r in outcome.candidates}
         category = "device" if len(kinds) > 1 else next(iter(kinds), category)  # "太冷了": ACs and a heater
-        return replies["ambiguous"].format(what=lex.noun(category), whats=lex.noun(category, True), options=options)
+        noun = lex.noun(category)
+        return replies["ambiguous"].format(what=noun, whats=lex.noun(category, True), options=options,
+                                           which=speech.which(lex, noun))
     if outcome.problem == "no_device_in_room":
         room = room_name(directory, args["room"], lex.lang)
         if not category:

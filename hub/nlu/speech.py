@@ -140,6 +140,15 @@ def group(lex: Lexicon, category: str, n: int, place: str | None) -> str:
                            room=place or "", of_room=of_place(lex, place or ""))
 
 
+def which(lex: Lexicon, noun: str) -> str:
+    """The word for "which one" that agrees with ``noun`` (``grammar.which``: "Lequel", "Laquelle"); "" where
+    the language has none."""
+    forms = lex.grammar.get("which")
+    if not forms:
+        return ""
+    return str(forms["feminine" if feminine(lex, noun) else "masculine"])
+
+
 def article(lex: Lexicon, name: str, *, of: bool = False) -> str:
     """The article before ``name`` by the language's spelling rule (``grammar.article``): "le ", "l'", "les "
     (or "du ", "de l'", "des " with ``of``); "" in a language without articles."""

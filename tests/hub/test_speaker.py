@@ -158,7 +158,7 @@ async def test_a_partly_failed_group_says_how_many_were_done_in_each_language(ho
          "Which one do you mean?"),
         ("mets la lumière en rouge", "fr",
          "Il y a plusieurs lumières : lumière du salon, lampadaire, lumière de la chambre et lampe de bureau. "
-         "Lequel voulez-vous dire ?"),
+         "Laquelle voulez-vous dire ?"),
     ],
 )
 async def test_ambiguous_target_asks_back_and_does_nothing(home: DemoHome, text: str, lang: str,
