@@ -207,6 +207,23 @@ def where(error: Mapping[str, Any]) -> str:
     return ".".join(parts)
 
 
+def invalid(source: str, error: Mapping[str, Any], data: Mapping[str, Any] | None = None) -> HomeFileError:
+    """The one-line error of the first thing pydantic refused in a home file: where (with a device's id, from
+    ``data``, when it is a device entry) and why; a model's own check names its entry itself."""
+    loc = where(error)
+    message = error["msg"].removeprefix("Value error, ")
+    if not loc or error["type"] == "value_error":
+        return HomeFileError(f"{source}: {message}")
+    listed = data.get("devices") if data is not None else None
+    devices: list[Any] = listed if isinstance(listed, list) else []
+    first = error["loc"]
+    if len(first) > 1 and first[0] == "devices" and isinstance(first[1], int) and first[1] < len(devices):
+        entry = devices[first[1]]
+        if isinstance(entry, dict) and "id" in entry:
+            loc = loc.replace(f"devices[{first[1]}]", f"devices[{first[1]}] (id {entry['id']!r})", 1)
+    return HomeFileError(f"{source}: {loc}: {message}")
+
+
 def parse_home(data: Any, source: str = "home file") -> Home:
     """Validate a parsed home document; HomeFileError names the entry and field that is wrong."""
     if not isinstance(data, dict):
@@ -214,19 +231,7 @@ def parse_home(data: Any, source: str = "home file") -> Home:
     try:
         home = Home.model_validate(data)
     except ValidationError as exc:
-        error = exc.errors()[0]
-        loc = where(error)
-        message = error["msg"].removeprefix("Value error, ")
-        if loc and error["type"] != "value_error":
-            listed = data.get("devices")
-            devices: list[Any] = listed if isinstance(listed, list) else []
-            first = error["loc"]
-            if len(first) > 1 and first[0] == "devices" and isinstance(first[1], int) and first[1] < len(devices):
-                entry = devices[first[1]]
-                if isinstance(entry, dict) and "id" in entry:
-                    loc = loc.replace(f"devices[{first[1]}]", f"devices[{first[1]}] (id {entry['id']!r})", 1)
-            raise HomeFileError(f"{source}: {loc}: {message}") from None
-        raise HomeFileError(f"{source}: {message}") from None
+        raise invalid(source, exc.errors()[0], data) from None
     # Every device's initial state must fit its category: build each once to check.
     from devices.categories import device_class
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pydantic import ValidationError
 
 from devices.categories import CATEGORIES
-from devices.home import Home, HomeFileError, where
+from devices.home import Home, HomeFileError, invalid
 from hub.automation.models import Automations
 
 
@@ -16,11 +16,7 @@ def automations_of(home: Home, source: str = "home file") -> Automations:
     try:
         automations = Automations.model_validate(home.hub_part())
     except ValidationError as exc:
-        error = exc.errors()[0]
-        message = error["msg"].removeprefix("Value error, ")
-        loc = where(error)
-        located = loc and error["type"] != "value_error"  # a model's own check names its entry itself
-        raise HomeFileError(f"{source}: {loc}: {message}" if located else f"{source}: {message}") from None
+        raise invalid(source, exc.errors()[0]) from None
     try:
         automations.check({d.id for d in home.devices}, {r.id for r in home.rooms}, set(CATEGORIES))
     except ValueError as exc:
