@@ -40,6 +40,8 @@ def interop_args(parser: argparse.ArgumentParser) -> None:
                        help="Home Assistant's discovery prefix (default: homeassistant)")
     group.add_argument("--ha-lang", choices=LANGUAGES, default="en",
                        help="language of the names Home Assistant shows (default: en)")
+    group.add_argument("--ha-legacy", action="store_true",
+                       help="for Home Assistant before 2025.2: one discovery message per entity, mireds")
     group.add_argument("--hermes", action="store_true", help="answer Rhasspy Hermes NLU queries on hermes/nlu/query")
 
 
@@ -47,7 +49,7 @@ def interop(args: argparse.Namespace) -> Any:
     """The neighbours the flags ask for."""
     from hub.interop.wiring import InteropOptions
 
-    return InteropOptions(args.ha_discovery, args.ha_prefix, args.ha_lang, args.hermes)
+    return InteropOptions(args.ha_discovery, args.ha_prefix, args.ha_lang, args.hermes, args.ha_legacy)
 
 
 def http_args(parser: argparse.ArgumentParser, default: int | None) -> None:

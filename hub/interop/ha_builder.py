@@ -21,6 +21,10 @@ Mirror = Callable[[Mapping[str, PropertyValue]], bytes]
 """The device's state -> the payload of a bridge-owned state topic."""
 
 
+MIREDS_BELOW = 1000
+"""A colour temperature below this is in mireds (1,000,000 / kelvin): no light is warmer than 1000 K."""
+
+
 class CommandError(ValueError):
     """A Home Assistant command payload this device cannot take; the message says why."""
 
@@ -50,6 +54,11 @@ class HaTopics:
     def discovery(self, device_id: str) -> str:
         """The retained discovery topic of ``device_id``."""
         return f"{self.discovery_prefix}/device/{device_id}/config"
+
+    def component_discovery(self, platform: str, device_id: str, key: str) -> str:
+        """The retained per-component discovery topic of component ``key`` of ``device_id`` (Home Assistant
+        before 2024.11 reads only these)."""
+        return f"{self.discovery_prefix}/{platform}/genie_{slug(device_id)}/{key}/config"
 
     def command(self, device_id: str, key: str, feature: str | None = None) -> str:
         """The command topic of one component (``key``) of ``device_id``, or of one feature of it."""
@@ -111,12 +120,14 @@ def _fit(spec: PropertySpec, value: float) -> int | float:
 
 
 class Builder:
-    """Collects the components and command translations of one device."""
+    """Collects the components and command translations of one device (``legacy``: for Home Assistant before
+    2025.2, which names entities by ``object_id`` and speaks colour temperature in mireds only)."""
 
-    def __init__(self, info: DeviceInfo, ha: HaTopics) -> None:
+    def __init__(self, info: DeviceInfo, ha: HaTopics, *, legacy: bool = False) -> None:
         self.info = info
         self.id = info.device_id
         self.ha = ha
+        self.legacy = legacy
         self.state_topic = ha.topics.device(self.id, DeviceTopic.STATE)
         self.components: dict[str, dict[str, Any]] = {}
         self.commands: dict[str, Command] = {}
@@ -146,14 +157,12 @@ class Builder:
         return topic
 
     def add(self, key: str, platform: str, config: dict[str, Any], name: str | None = None) -> None:
-        """Add component ``key`` of Home Assistant ``platform`` with its stable unique and object ids."""
-        self.components[key] = {
-            "platform": platform,
-            "unique_id": f"genie_{slug(self.id)}_{key}",
-            "object_id": f"genie_{slug(self.id)}_{key}",
-            "name": name,
-            **config,
-        }
+        """Add component ``key`` of Home Assistant ``platform`` with its stable unique id and the entity id it
+        suggests: ``default_entity_id`` (``object_id`` is deprecated from 2025.10, removed in 2026.4), or
+        ``object_id`` for the releases before 2025.10 that ``legacy`` serves (newer ones drop unknown keys)."""
+        ids = f"genie_{slug(self.id)}_{key}"
+        entity = {"object_id": ids} if self.legacy else {"default_entity_id": f"{platform}.{ids}"}
+        self.components[key] = {"platform": platform, "unique_id": ids, **entity, "name": name, **config}
 
     # ------------------------------------------------------------------ translations
     def on_off(self, on_action: str, off_action: str, attribute: str | None = None) -> Command:
@@ -176,6 +185,19 @@ class Builder:
             if zero_turns_off and value <= 0:
                 return [self.request("TurnOff", "powerstate", "off")]
             return [self.request(action, spec.name, _fit(spec, value))]
+        return translate
+
+    def kelvin(self, spec: PropertySpec) -> Command:
+        """A colour temperature in kelvin, or in mireds (below 1000: what releases before 2025.2 send) ->
+        SetColorTemperature in kelvin, on the spec's step, within its range."""
+        def translate(payload: str, state: Mapping[str, PropertyValue]) -> list[Request]:
+            value = _number(payload)
+            if value <= 0:
+                raise CommandError(f"expected a colour temperature, got {payload!r}")
+            if value < MIREDS_BELOW:
+                step = spec.step or 1
+                value = round(1_000_000 / value / step) * step
+            return [self.request("SetColorTemperature", spec.name, _fit(spec, value))]
         return translate
 
     def choice(self, spec: PropertySpec, choices: Mapping[str, str]) -> Command:

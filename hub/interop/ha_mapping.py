@@ -1,11 +1,13 @@
 """What one of our devices looks like to Home Assistant: a device-based MQTT discovery payload (pure).
 
-``map_device(info, ha_topics)`` returns the retained ``homeassistant/device/<id>/config`` payload, and
-for every command topic it announces the function that turns Home Assistant's payload into our
-directives. Home Assistant reads our own topics: availability from ``genie/dev/<id>/status`` (and the
-hub's status), state from the retained ``genie/dev/<id>/state`` snapshot, both through value templates.
-The one exception is the vacuum, whose MQTT state must be Home Assistant's own JSON: the bridge mirrors
-it on ``genie/ha/<id>/vacuum/state``. docs/interop.md has the table of every mapping.
+``map_device(info, ha_topics)`` returns the retained ``homeassistant/device/<id>/config`` payload (or, with
+``legacy``, one ``homeassistant/<platform>/genie_<id>/<key>/config`` per component), and for every command
+topic it announces the function that turns Home Assistant's payload into our directives. Home Assistant reads
+our own topics: availability from ``genie/dev/<id>/status`` (and the hub's status), state from the retained
+``genie/dev/<id>/state`` snapshot, both through value templates. The exceptions are the vacuum, whose MQTT
+state must be Home Assistant's own JSON (the bridge mirrors it on ``genie/ha/<id>/vacuum/state``), and a
+colour light's colour mode (``genie/ha/<id>/light/color_mode/state``). docs/interop.md has the table of every
+mapping.
 
 Each category's main component is built in ``hub.interop.ha_platforms``, with the pieces of
 ``hub.interop.ha_builder``; every property left over is mapped here, by its type.
@@ -38,7 +40,7 @@ SENSOR_CLASSES: dict[str, tuple[str, str]] = {
     "currentTemperature": ("temperature", "°C"),
     "humidity": ("humidity", "%"),
     "currentHumidity": ("humidity", "%"),
-    "pm2.5": ("pm25", "\u03bcg/m\u00b3"),  # Home Assistant's constant spells micro with the Greek mu
+    "pm2.5": ("pm25", "\u00b5g/m\u00b3"),  # the micro sign: releases up to 2025.x refuse the Greek mu U+03BC
     "battery": ("battery", "%"),
     "power": ("power", "W"),
 }
@@ -62,11 +64,26 @@ class DeviceMapping:
     commands: dict[str, Command] = field(default_factory=dict)
     """Command topic -> translation into directives."""
     mirrors: dict[str, Mirror] = field(default_factory=dict)
-    """Bridge-owned state topic -> its payload from our state (the vacuum's)."""
+    """Bridge-owned state topic -> its payload from our state (the vacuum's, a colour light's mode)."""
+    component_topics: dict[str, str] = field(default_factory=dict)
+    """Component key -> its per-component discovery topic; empty for device-based discovery."""
 
     def payload(self) -> bytes:
-        """The discovery payload as compact UTF-8 JSON."""
-        return json.dumps(self.config, ensure_ascii=False, separators=(",", ":")).encode()
+        """The device-based discovery payload as compact UTF-8 JSON."""
+        return _json(self.config)
+
+    def messages(self) -> dict[str, bytes]:
+        """Every retained discovery message: the device-based one, or one per component (legacy): the
+        component's options over the shared ones (device, origin, availability, qos), without ``platform``."""
+        if not self.component_topics:
+            return {self.discovery_topic: self.payload()}
+        shared = {k: v for k, v in self.config.items() if k != "components"}
+        return {self.component_topics[key]: _json(shared | {k: v for k, v in component.items() if k != "platform"})
+                for key, component in self.config["components"].items()}
+
+
+def _json(data: dict[str, Any]) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def _label(name: str) -> str:
@@ -115,9 +132,13 @@ def _leftovers(b: Builder) -> None:
 # ---------------------------------------------------------------------- the device
 
 
-def map_device(info: DeviceInfo, ha: HaTopics, *, lang: str = "en", version: str = "") -> DeviceMapping:
-    """The discovery payload of one device, and the translation of each command topic it announces."""
-    b = Builder(info, ha)
+def map_device(info: DeviceInfo, ha: HaTopics, *, lang: str = "en", version: str = "",
+               legacy: bool = False) -> DeviceMapping:
+    """The discovery payload of one device, and the translation of each command topic it announces.
+
+    ``legacy``: for Home Assistant before 2025.2 — one discovery message per component (the only kind read
+    before 2024.11), ``object_id``, and colour temperature in mireds."""
+    b = Builder(info, ha, legacy=legacy)
     primary = PRIMARY.get(info.device_type)
     if primary is not None:
         primary(b)
@@ -144,4 +165,6 @@ def map_device(info: DeviceInfo, ha: HaTopics, *, lang: str = "en", version: str
         "qos": 1,
         "components": b.components,
     }
-    return DeviceMapping(info.device_id, ha.discovery(info.device_id), config, b.commands, b.mirrors)
+    topics = {key: ha.component_discovery(c["platform"], info.device_id, key) for key, c in b.components.items()}
+    return DeviceMapping(info.device_id, ha.discovery(info.device_id), config, b.commands, b.mirrors,
+                         topics if legacy else {})

@@ -32,8 +32,9 @@ VACUUM_STATES = {"docked": "docked", "cleaning": "cleaning", "paused": "paused",
 FAN_MODE_NAMES = {2: ["low", "high"], 3: ["low", "medium", "high"], 4: ["low", "medium", "high", "max"]}
 """Home Assistant fan mode names for a wind speed of 2, 3 or 4 levels."""
 
-LOCK_CODE_FORMAT = r"^\d{3,12}$"
-"""The spoken unlock codes the hub understands are 3-12 digits."""
+LOCK_CODE_FORMAT = r"^(\d{3,12})?$"
+"""The unlock codes the hub understands are 3-12 digits; none at all is allowed too, because Home Assistant
+checks ``code_format`` on ``lock.lock`` as well (with an empty code when none is typed)."""
 
 
 _NO_SPEC = PropertySpec(name="none", data_type="text")
@@ -41,8 +42,7 @@ _NO_SPEC = PropertySpec(name="none", data_type="text")
 
 def _light(b: Builder) -> None:
     st = b.state_topic
-    cfg: dict[str, Any] = {
-        "schema": "default",
+    cfg: dict[str, Any] = {  # no "schema": basic is the default, and "default" is refused
         "command_topic": b.command("light", None, b.on_off("TurnOn", "TurnOff", "powerstate")),
         "state_topic": st, "state_value_template": on_off_template("powerstate"),
         "payload_on": "ON", "payload_off": "OFF",
@@ -72,11 +72,45 @@ def _light(b: Builder) -> None:
     temperature = b.spec("colorTemperature")
     if temperature is not None and b.can("SetColorTemperature"):
         b.claim("colorTemperature")
-        cfg |= {"color_temp_command_topic": b.command("light", "color_temp", b.setter(temperature)),
-                "color_temp_state_topic": st, "color_temp_value_template": value_template('colorTemperature'),
-                "color_temp_kelvin": True, "min_kelvin": int(temperature.min or 2000),
-                "max_kelvin": int(temperature.max or 6535)}
+        cfg |= {"color_temp_command_topic": b.command("light", "color_temp", b.kelvin(temperature)),
+                "color_temp_state_topic": st}
+        warm, cold = int(temperature.min or 2000), int(temperature.max or 6535)
+        if b.legacy:  # releases before 2025.2 have no color_temp_kelvin: mireds both ways
+            cfg |= {"color_temp_value_template": template(f"(1000000 / {prop('colorTemperature')}) | round | int"),
+                    "min_mireds": round(1_000_000 / cold), "max_mireds": round(1_000_000 / warm)}
+        else:
+            cfg |= {"color_temp_value_template": value_template('colorTemperature'),
+                    "color_temp_kelvin": True, "min_kelvin": warm, "max_kelvin": cold}
+    if "rgb_command_topic" in cfg and "color_temp_command_topic" in cfg:
+        # Without a colour mode topic Home Assistant takes the mode of whichever value it read last: with both
+        # in one snapshot, always colour temperature. The bridge says which of the two changed last.
+        mode_topic = b.ha.mirror(b.id, "light/color_mode")
+        b.mirrors[mode_topic] = ColourMode()
+        cfg["color_mode_state_topic"] = mode_topic
     b.add("light", "light", cfg)
+
+
+class ColourMode:
+    """The mirror of a light's colour mode: ``rgb`` or ``color_temp``, whichever of ``color`` and
+    ``colorTemperature`` changed last (at first, or when both change at once: ``color_temp`` for white)."""
+
+    def __init__(self) -> None:
+        self._seen: tuple[PropertyValue | None, PropertyValue | None] | None = None
+        self._mode = b"color_temp"
+
+    def __call__(self, state: Mapping[str, PropertyValue]) -> bytes:
+        """The colour mode after ``state`` (each call remembers the values it saw)."""
+        now = (state.get("color"), state.get("colorTemperature"))
+        seen, self._seen = self._seen, now
+        colour_changed = seen is None or now[0] != seen[0]
+        temperature_changed = seen is None or now[1] != seen[1]
+        if colour_changed and temperature_changed:
+            self._mode = b"color_temp" if str(now[0]).upper() == "#FFFFFF" else b"rgb"
+        elif colour_changed:
+            self._mode = b"rgb"
+        elif temperature_changed:
+            self._mode = b"color_temp"
+        return self._mode
 
 
 def _power_switch(b: Builder, key: str, device_class: str | None = None) -> None:

@@ -1,16 +1,17 @@
 """The Home Assistant MQTT discovery bridge: a hub extension (``genie up --ha-discovery``).
 
 Every device in the hub's directory is announced with one retained device-based discovery message,
-``homeassistant/device/<id>/config`` (``hub.interop.ha_mapping`` builds it); a removed device's message is
-cleared with an empty retained payload. Home Assistant reads availability and state from our own topics
-and publishes its commands under ``genie/ha/<id>/…/set``: the bridge, on the hub's MQTT session, turns each
-into directives sent with ``hub.send`` — checked, acknowledged and logged like any other. When Home Assistant
-announces itself (``homeassistant/status`` = ``online``) the bridge republishes everything and asks every
-device to re-announce, so Home Assistant gets the state even from a broker without retained messages.
-A message over the protocol's 256 KiB on any of these topics is dropped unread, with one short log line;
-a log line quotes at most ``LOG_QUOTE_CHARS`` of what Home Assistant sent. An unlock code Home Assistant
-sends (the ``code`` of a lock's command) is starred in what the hub's taps see (``/api/messages``, a
-recording) and in the failure log lines; the device gets the real one.
+``homeassistant/device/<id>/config`` (``hub.interop.ha_mapping`` builds it), or with ``legacy`` (Home
+Assistant before 2025.2) one per component; a removed device's messages are cleared with an empty retained
+payload. Home Assistant reads availability and state from our own topics and publishes its commands under
+``genie/ha/<id>/…/set``: the bridge, on the hub's MQTT session, turns each into directives sent with
+``hub.send`` — checked, acknowledged and logged like any other. When Home Assistant announces itself
+(``homeassistant/status`` = ``online``) the bridge republishes everything and asks every device to re-
+announce, so Home Assistant gets the state even from a broker without retained messages. A message over the
+protocol's 256 KiB on any of these topics is dropped unread, with one short log line; a log line quotes at
+most ``LOG_QUOTE_CHARS`` of what Home Assistant sent. An unlock code Home Assistant sends (the ``code`` of a
+lock's command) is starred in what the hub's taps see (``/api/messages``, a recording) and in the failure log
+lines; the device gets the real one.
 """
 
 from __future__ import annotations
@@ -36,10 +37,13 @@ _LOGGER = logging.getLogger(__name__)
 class HomeAssistantBridge:
     """Announces the home to Home Assistant and carries out its commands (see the module docstring)."""
 
-    def __init__(self, hub: Hub, *, discovery_prefix: str = "homeassistant", lang: str = "en") -> None:
+    def __init__(self, hub: Hub, *, discovery_prefix: str = "homeassistant", lang: str = "en",
+                 legacy: bool = False) -> None:
         self.hub = hub
         self.ha = HaTopics(hub.topics, discovery_prefix)
         self.lang = lang
+        self.legacy = legacy
+        """Per-component discovery, ``object_id`` and mireds, for Home Assistant before 2025.2 (``map_device``)."""
         self.version = VERSION
         self.filters: tuple[str, ...] = (*self.ha.command_filters, self.ha.birth)
         self._mappings: dict[str, tuple[DeviceInfo, DeviceMapping]] = {}
@@ -110,17 +114,22 @@ class HomeAssistantBridge:
             return
         entry = self._mappings.get(record.id)
         if entry is None or entry[0] is not record.info:  # a (re-)registration: map it again
-            mapping = map_device(record.info, self.ha, lang=self.lang, version=self.version)
+            mapping = map_device(record.info, self.ha, lang=self.lang, version=self.version, legacy=self.legacy)
+            messages = mapping.messages()
             if entry is not None:
                 for topic in entry[1].commands:
                     self._commands.pop(topic, None)
+                for topic in set(entry[1].messages()) - set(messages):  # a component the device no longer has
+                    self._retain(topic, b"")
             self._commands.update({topic: (record.id, mapping) for topic in mapping.commands})
             self._mappings[record.id] = (record.info, mapping)
-            self._retain(mapping.discovery_topic, mapping.payload())
+            for topic, payload in messages.items():
+                self._retain(topic, payload)
         else:
             mapping = entry[1]
-            if mapping.discovery_topic not in self._published:  # after a reconnection or Home Assistant's birth
-                self._retain(mapping.discovery_topic, mapping.payload())
+            for topic, payload in mapping.messages().items():
+                if topic not in self._published:  # after a reconnection or Home Assistant's birth
+                    self._retain(topic, payload)
         for topic, mirror in mapping.mirrors.items():
             self._retain(topic, mirror(record.state))
 
@@ -131,7 +140,7 @@ class HomeAssistantBridge:
         mapping = entry[1]
         for topic in mapping.commands:
             self._commands.pop(topic, None)
-        for topic in (mapping.discovery_topic, *mapping.mirrors):
+        for topic in (*mapping.messages(), *mapping.mirrors):
             self._retain(topic, b"")
 
     def _retain(self, topic: str, payload: bytes) -> None:

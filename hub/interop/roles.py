@@ -6,7 +6,9 @@ narrow rights on the secured broker:
 - ``genie-homeassistant`` reads the discovery and birth topics, our device state and status topics, the
   hub's status and the bridge's own state topics; it writes only command topics ending in ``/set`` under
   ``{prefix}/ha/`` and its own birth/will ``homeassistant/status``. It can never publish a directive or
-  speak for a device: the bridge turns its commands into directives, checked like any other.
+  speak for a device: the bridge turns its commands into directives, checked like any other. It may
+  subscribe to other integrations' discovery topics (``NEIGHBOUR_DISCOVERY``), as it does on every connect,
+  and receives nothing there.
 - ``genie-hermes`` reads and writes ``hermes/#`` and ``rhasspy/#`` (a Rhasspy installation talks to its
   own services there too); nothing under ``{prefix}/``.
 
@@ -30,6 +32,11 @@ HOMEASSISTANT_USER = "genie-homeassistant"
 HERMES_USER = "genie-hermes"
 INTEROP_USERS = frozenset({HOMEASSISTANT_USER, HERMES_USER})
 DEFAULT_DISCOVERY_PREFIX = "homeassistant"
+NEIGHBOUR_DISCOVERY = ("drop_connect/discovery/#", "dsmr/#", "esphome/discover/#", "fully/deviceInfo/+",
+                       "pglab/discovery/#", "cloudapp/QBUSMQTTGW/state", "cloudapp/QBUSMQTTGW/config",
+                       "cloudapp/QBUSMQTTGW/+/state", "tasmota/discovery/#")
+"""What Home Assistant's MQTT integration subscribes to on connect for other integrations (the ``mqtt`` lists of
+their manifests in Home Assistant 2025.4.4): it may subscribe there, and receives nothing."""
 
 
 def role_password(secret: str, user: str) -> str:
@@ -45,6 +52,9 @@ class Role:
     user: str
     publish: tuple[str, ...]
     read: tuple[str, ...]
+    listen: tuple[str, ...] = ()
+    """Filters the user may subscribe to without receiving anything on them (unless ``read`` allows it): what
+    its software subscribes to regardless, so that the broker need not log a refusal each time."""
 
     def allowed(self, action: Enum | str, topic: str) -> bool:
         """May this user do ``action`` (``hub.security.Action`` or its value: publish, subscribe, receive) on
@@ -53,7 +63,7 @@ class Role:
         filters = self.publish if kind == "publish" else self.read
         if kind == "subscribe":
             # A subscription filter is allowed when it is one of ours or narrower than one of ours.
-            return any(_narrower(topic, f) for f in filters)
+            return any(_narrower(topic, f) for f in (*filters, *self.listen))
         return any(topic_matches(topic, f) for f in filters)
 
     def mosquitto_acl(self) -> str:
@@ -85,6 +95,7 @@ def homeassistant_role(topics: Topics | None = None, discovery_prefix: str = DEF
         publish=(f"{p}/ha/+/+/set", f"{p}/ha/+/+/+/set", f"{discovery_prefix}/status"),
         read=(f"{discovery_prefix}/#", f"{p}/dev/+/state", f"{p}/dev/+/status", f"{p}/hub/status",
               f"{p}/ha/#"),
+        listen=NEIGHBOUR_DISCOVERY,
     )
 
 

@@ -18,12 +18,15 @@ Interop = HomeAssistantBridge | HermesNlu
 
 @dataclass(frozen=True)
 class InteropOptions:
-    """What ``genie up`` turned on: ``--ha-discovery [--ha-prefix P] [--ha-lang L]`` and ``--hermes``."""
+    """What ``genie up`` turned on: ``--ha-discovery [--ha-prefix P] [--ha-lang L] [--ha-legacy]`` and
+    ``--hermes``."""
 
     ha_discovery: bool = False
     ha_prefix: str = "homeassistant"
     ha_lang: str = "en"
     hermes: bool = False
+    ha_legacy: bool = False
+    """Per-component discovery and mireds, for Home Assistant before 2025.2."""
 
     @property
     def any(self) -> bool:
@@ -35,7 +38,8 @@ def make_extensions(hub: Hub, options: InteropOptions) -> list[Interop]:
     """The extensions ``options`` asks for, built for ``hub`` (add them to ``hub.extensions`` before ``run``)."""
     made: list[Interop] = []
     if options.ha_discovery:
-        made.append(HomeAssistantBridge(hub, discovery_prefix=options.ha_prefix, lang=options.ha_lang))
+        made.append(HomeAssistantBridge(hub, discovery_prefix=options.ha_prefix, lang=options.ha_lang,
+                                        legacy=options.ha_legacy))
     if options.hermes:
         made.append(HermesNlu(hub))
     return made

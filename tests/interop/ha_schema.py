@@ -19,8 +19,8 @@ DOCS = "https://www.home-assistant.io/integrations"
 AVAILABILITY = {"availability", "availability_mode", "availability_template", "availability_topic",
                 "payload_available", "payload_not_available"}
 ENTITY = {"device", "enabled_by_default", "encoding", "entity_category", "entity_picture", "icon",
-          "json_attributes_template", "json_attributes_topic", "name", "object_id", "platform", "qos",
-          "unique_id"}
+          "json_attributes_template", "json_attributes_topic", "name", "object_id", "default_entity_id",
+          "platform", "qos", "unique_id"}
 
 ROOT_KEYS = {"device", "origin", "components", "command_topic", "state_topic", "qos", "encoding"} | AVAILABILITY
 """mqtt/#device-discovery-payload: the shared options of a device-based discovery payload."""
@@ -121,7 +121,8 @@ PLATFORMS: dict[str, Platform] = {
         "state_topic", "state_unlocked", "state_unlocking", "value_template"}, {"command_topic"}),
     "vacuum": _platform("vacuum", AVAILABILITY | {
         "command_topic", "device", "encoding", "fan_speed_list", "json_attributes_template",
-        "json_attributes_topic", "name", "object_id", "payload_clean_spot", "payload_locate", "payload_pause",
+        "json_attributes_topic", "name", "object_id", "default_entity_id", "payload_clean_spot", "payload_locate",
+        "payload_pause",
         "payload_return_to_base", "payload_start", "payload_stop", "platform", "qos", "retain",
         "send_command_topic", "set_fan_speed_topic", "state_topic", "supported_features", "unique_id"}, set()),
     "sensor": _platform("sensor", AVAILABILITY | ENTITY | {
@@ -143,6 +144,9 @@ NUMBER_MODES = {"box", "slider", "auto"}  # number.mqtt mode
 CLIMATE_PRECISIONS = {0.1, 0.5, 1.0}  # climate.mqtt / water_heater.mqtt precision
 SENSOR_DEVICE_CLASSES = {"temperature", "humidity", "pm25", "battery", "power", "enum"}
 """The sensor device classes we use (https://www.home-assistant.io/integrations/sensor/#device-class)."""
-SENSOR_UNITS = {"temperature": {"°C", "°F", "K"}, "humidity": {"%"}, "pm25": {"\u03bcg/m\u00b3"}, "battery": {"%"},
+SENSOR_UNITS = {"temperature": {"°C", "°F", "K"}, "humidity": {"%"}, "pm25": {"\u00b5g/m\u00b3"}, "battery": {"%"},
                 "power": {"W", "kW"}}
-"""Units accepted per device class (sensor/#device-class; HA's constant for µg/m³ uses the Greek mu)."""
+"""Units accepted per device class (sensor/#device-class). µg/m³ with the micro sign U+00B5: Home Assistant up to
+2025.x rejects the Greek mu U+03BC (seen in a real log; issue 20)."""
+LIGHT_SCHEMAS = {"basic", "json", "template"}
+"""light.mqtt ``schema``: ``default`` is rejected by a real Home Assistant (issue 20)."""

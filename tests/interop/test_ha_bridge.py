@@ -12,8 +12,9 @@ import pytest
 from devices.categories import device_class
 from devices.home import load_home
 from hub.interop.homeassistant import HomeAssistantBridge
-from hub.protocol import DeviceStatus, DeviceTopic, Registration, Topics, encode
+from hub.protocol import DeviceStatus, DeviceTopic, Property, Registration, StateSnapshot, Topics, encode
 from hub.service import Hub
+from tests.conftest import wait_for
 from tests.fakes import MemoryBroker, MemoryConnection
 
 TOPICS = Topics()
@@ -21,10 +22,10 @@ CONFIG = "homeassistant/device/desk-lamp/config"
 
 
 class Setup:
-    def __init__(self) -> None:
+    def __init__(self, legacy: bool = False) -> None:
         self.broker = MemoryBroker()
         self.hub = Hub(self.broker.connect, request_timeout=0.2)
-        self.bridge = HomeAssistantBridge(self.hub)
+        self.bridge = HomeAssistantBridge(self.hub, legacy=legacy)
         self.hub.extensions.append(self.bridge)
 
     async def connections(self, count: int) -> None:
@@ -32,9 +33,9 @@ class Setup:
             await self.hub.connection_changed.wait_for(lambda: self.hub.connections >= count and self.hub.connected)
 
 
-@pytest.fixture
-async def setup() -> AsyncIterator[Setup]:
-    s = Setup()
+@pytest.fixture(params=[False], ids=["device-based"])
+async def setup(request: pytest.FixtureRequest) -> AsyncIterator[Setup]:
+    s = Setup(request.param)
     task = asyncio.create_task(s.hub.run(), name="hub")
     try:
         await s.connections(1)
@@ -100,3 +101,35 @@ async def test_a_command_to_a_silent_device_is_reported_offline(setup: Setup) ->
         await setup.bridge.idle()
     (failure,) = setup.bridge.failures
     assert "TurnOn -> IOT_DEVICE_OFFLINE" in failure
+
+
+LEGACY_LIGHT = "homeassistant/light/genie_desk_lamp/light/config"
+COLOUR_MODE = "genie/ha/desk-lamp/light/color_mode/state"
+
+
+@pytest.mark.parametrize("setup", [True], ids=["legacy"], indirect=True)
+async def test_legacy_discovery_is_announced_per_component_and_cleared(setup: Setup) -> None:
+    async with setup.broker.connect("desk-lamp") as lamp:
+        await announce(lamp)
+        await setup.bridge.idle()
+        assert CONFIG not in setup.broker.retained
+        light = json.loads(setup.broker.retained[LEGACY_LIGHT])
+        assert light["command_topic"] == "genie/ha/desk-lamp/light/set" and light["min_mireds"] == 154
+        setup.hub.directory.remove("desk-lamp")
+        await setup.bridge.idle()
+    assert not [t for t in setup.broker.retained if t.startswith("homeassistant/")]
+
+
+async def test_a_colour_lights_mode_follows_the_value_that_changed(setup: Setup) -> None:
+    async with setup.broker.connect("desk-lamp") as lamp:
+        await announce(lamp)
+        await setup.bridge.idle()
+        assert setup.broker.retained[COLOUR_MODE] == b"color_temp"  # white
+        for change, mode in (({"color": "#FF0000"}, b"rgb"), ({"colorTemperature": 3000}, b"color_temp")):
+            state = {**setup.hub.directory.get("desk-lamp").state, **change}  # type: ignore[union-attr]
+            await lamp.publish(TOPICS.device("desk-lamp", DeviceTopic.STATE), encode(StateSnapshot.create(
+                "desk-lamp", [Property(name=k, value=v) for k, v in state.items()])), retain=True)
+            await wait_for(setup.hub.directory, lambda d, c=change: all(  # type: ignore[misc]
+                d.get("desk-lamp").state.get(k) == v for k, v in c.items()), timeout=5)  # type: ignore[union-attr]
+            await setup.bridge.idle()
+            assert setup.broker.retained[COLOUR_MODE] == mode

@@ -85,7 +85,7 @@ def test_documented_option_values(device_id: str, demo_infos: dict[str, DeviceIn
 
 def test_a_light_offers_what_the_device_supports(demo_infos: dict[str, DeviceInfo]) -> None:
     light = map_device(demo_infos["desk-lamp"], HA).config["components"]["light"]
-    assert light["schema"] == "default" and light["brightness_scale"] == 100
+    assert "schema" not in light and light["brightness_scale"] == 100
     assert light["color_temp_kelvin"] is True and (light["min_kelvin"], light["max_kelvin"]) == (2700, 6500)
     assert light["rgb_command_topic"] == "genie/ha/desk-lamp/light/rgb/set"
     dimmer = demo_infos["desk-lamp"].model_copy(update={
