@@ -9,6 +9,10 @@ connection's packets), ``hub.broker.server`` (``GenieBroker``, amqtt's Broker su
 - **retained messages only for one's own subscriptions**: amqtt 0.12.1, on every CONNECT, replays
   every retained message matching *any* client's subscription to the new client (reference/brokers.md,
   finding 4), so a device would receive other devices' registrations and states;
+- **retained messages replayed at their own QoS, without holding the connection**: amqtt 0.12.1 replays a
+  retained QoS 0 message at the subscription's QoS and awaits every PUBACK inside the connection's loop, so a
+  client restarting in the middle of its replay held its client id for 5 s and its new connection missed
+  messages (issue 20); QoS 0 goes out at once, QoS 1 and 2 are awaited beside the loop;
 - **keepalive enforced**: amqtt 0.12.1 notices a silent client's read timeout and ignores it
   (Yakifo/amqtt#308), so a hung device would never be declared dead; we drop a client that is silent for
   1.5 × its keepalive (the MQTT spec's limit), and its last will fires;

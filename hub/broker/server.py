@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import math
 from typing import Any, NoReturn
@@ -80,15 +81,18 @@ class GenieBroker(Broker):
         """Connections each text login (PERSISTENT_REFUSED) holds now, accepted or being accepted."""
         self._closing: set[asyncio.Task[None]] = set()
         """Connections being closed for an expired keepalive (``GenieHandler``); awaited at shutdown."""
+        self._replays: dict[int, set[asyncio.Future[Any]]] = {}
+        """Retained messages being replayed at QoS 1 or 2, by connection (id() of its handler)."""
 
     async def shutdown(self) -> None:
         """amqtt's shutdown; then the connections still being closed for an expired keepalive are awaited."""
         try:
             await super().shutdown()
         finally:
-            for task in self._closing:
+            replays = [task for tasks in self._replays.values() for task in tasks]
+            for task in [*self._closing, *replays]:
                 task.cancel()
-            await asyncio.gather(*self._closing, return_exceptions=True)
+            await asyncio.gather(*self._closing, *replays, return_exceptions=True)
 
     async def _client_connected(self, listener_name: str, reader: ReaderAdapter, writer: WriterAdapter) -> None:
         peer = writer.get_peer_info()
@@ -131,19 +135,45 @@ class GenieBroker(Broker):
     async def _publish_retained_messages_for_subscription(
         self, subscription: tuple[str, int], session: Session
     ) -> None:
-        topic_filter = subscription[0]
+        """Replay the retained messages ``subscription`` matches to ``session`` alone, each at the lower of the
+        subscription's QoS and its own: QoS 0 written at once, QoS 1 and 2 awaited in tasks of that connection
+        (``_replays``), so a client that stops answering never holds its client id (issue 20, item 5)."""
+        topic_filter, sub_qos = subscription
         holders = self._subscriptions.get(topic_filter, [])
         if not any(holder is session for holder, _qos in holders):
             return  # amqtt replays retained messages to every new client, subscribed or not
-        if "+" in topic_filter or "#" in topic_filter:
-            await super()._publish_retained_messages_for_subscription(subscription, session)
-            return
-        retained = self._retained_messages.get(topic_filter)  # exact filter: one lookup, not a scan
         handler = self._get_handler(session)
-        if retained is not None and handler is not None:
-            qos = subscription[1] if retained.qos is None else min(subscription[1], retained.qos)
-            await handler.mqtt_publish(retained.topic, retained.data, qos,
-                                       retain=True)
+        if handler is None or handler.session is not session:
+            return  # that client id is another connection's now
+        if "+" in topic_filter or "#" in topic_filter:
+            found = [r for topic, r in list(self._retained_messages.items()) if topic_matches(topic, topic_filter)]
+        else:  # exact filter: one lookup, not a scan
+            exact = self._retained_messages.get(topic_filter)
+            found = [exact] if exact is not None else []
+        key = id(handler)
+        for retained in found:
+            # amqtt 0.12.1 takes ``retained.qos or qos``: a QoS 0 message went out at the subscription's QoS
+            qos = sub_qos if retained.qos is None else min(sub_qos, retained.qos)
+            if qos == 0:
+                await handler.mqtt_publish(retained.topic, retained.data, 0, retain=True)
+                continue
+            task = asyncio.ensure_future(handler.mqtt_publish(retained.topic, retained.data, qos, retain=True))
+            self._replays.setdefault(key, set()).add(task)
+            task.add_done_callback(functools.partial(self._replayed, key))
+
+    def _replayed(self, key: int, task: asyncio.Future[Any]) -> None:
+        """One retained message replayed at QoS 1 or 2 (or given up: its client went or never acknowledged)."""
+        replays = self._replays.get(key)
+        if replays is not None:
+            replays.discard(task)
+            if not replays:
+                del self._replays[key]
+        if not task.cancelled() and task.exception() is not None:
+            _LOGGER.info("a retained message was not acknowledged: %s", task.exception())
+
+    def _cancel_replays(self, handler: BrokerProtocolHandler) -> None:
+        for task in self._replays.pop(id(handler), set()):
+            task.cancel()
 
     def _will_allowed(self, session: Session) -> bool:
         """May this session's last will be published: a topic name (no wildcard) its login may publish on."""
@@ -155,6 +185,7 @@ class GenieBroker(Broker):
 
     async def _handle_disconnect(self, client_session: Session, handler: BrokerProtocolHandler,
                                  disconnect_waiter: asyncio.Future[Any]) -> None:
+        self._cancel_replays(handler)
         if client_session.will_flag and not self._will_allowed(client_session):  # refused at CONNECT: never here
             _LOGGER.warning("%s: its last will on %s is not allowed, dropped", quote(client_session.client_id or ""),
                             quote(client_session.will_topic or ""))
