@@ -9,7 +9,12 @@ deeper than the codec's ``MAX_JSON_DEPTH``) gets ``hermes/error/nlu``; a query o
 is dropped unread, with one log line. ``id``, ``siteId``, ``sessionId`` and ``customData`` are carried through.
 The answers carry a spoken code in clear (the intent handler acts on it); what the hub's taps see of any
 ``hermes/`` message (``/api/messages``, a recording) has it starred: the ``code`` slot's value and raw value,
-and the code in ``input`` / ``rawInput``.
+and the code in ``input`` / ``rawInput`` / an error's ``context``.
+
+Where Rhasspy's own NLU service (rhasspy-nlu-hermes) answers in a particular way, the hub does the same: the
+query's ``customEntities`` are copied as slots, an error's ``context`` is what was asked (Rhasspy puts the input
+there), ``lang`` is the query's own as given (``fr-FR``), and a slot's ``rawValue`` is the words said
+(百分之三十, not 30).
 
 Recognition only, as a Hermes NLU service: acting on the intent is the intent handler's job (Rhasspy's
 dialogue manager forwards ``hermes/intent/#`` to one); to have the hub act, send the same text to
@@ -29,6 +34,7 @@ from hub.conversation import build_catalog
 from hub.conversation.redact import hide, star
 from hub.interop.worker import SerialWorker
 from hub.nlu import LANGUAGES, Catalog, Intent, load_lexicon, understand
+from hub.nlu.numbers import find_numbers, find_word_numbers
 from hub.protocol.codec import ProtocolError, check_size, clip, parse_json
 
 if TYPE_CHECKING:
@@ -87,9 +93,10 @@ def _find(text: str, words: list[str]) -> tuple[str, int, int] | None:
     return None
 
 
-def _slot(text: str, slot: str, value: Any, kind: str, words: list[str], **extra: Any) -> dict[str, Any]:
-    """One Hermes slot; ``range`` when one of ``words`` is found in the input."""
-    found = _find(text, words)
+def _slot(text: str, slot: str, value: Any, kind: str, words: list[str], *,
+          span: tuple[str, int, int] | None = None, **extra: Any) -> dict[str, Any]:
+    """One Hermes slot; ``range`` where ``span`` says, or where one of ``words`` is found in the input."""
+    found = span or _find(text, words)
     result: dict[str, Any] = {
         "entity": f"genie_{slot}",
         "slotName": slot,
@@ -105,6 +112,23 @@ def _slot(text: str, slot: str, value: Any, kind: str, words: list[str], **extra
 def _number_words(value: float) -> list[str]:
     whole = int(value) if value == int(value) else None
     return [str(whole)] if whole is not None else [str(value)]
+
+
+def _said_number(text: str, value: float, lang: str) -> tuple[str, int, int] | None:
+    """Where ``value`` is said in ``text``, as the words said with their unit ("百分之三十", "trente pour cent",
+    "30%"): Rhasspy's raw value is the words of the input, not the number they mean."""
+    folded = text.casefold()
+    if len(folded) != len(text):
+        return None
+    lex = load_lexicon(lang)
+    prefixes = [w for w in lex.units.get("percent", []) if w != "%"]
+    markers = "".join(m for m in lex.set_markers if len(m) == 1)
+    hits = find_numbers(folded, lex.units, prefixes, set_markers=markers)
+    hits += find_word_numbers(folded, lex.numbers, lex.units, lex.set_markers)
+    for hit in sorted(hits, key=lambda h: h.start):
+        if hit.value == value:
+            return text[hit.start:hit.end].strip(), hit.start, hit.start + len(text[hit.start:hit.end].strip())
+    return None
 
 
 def slots_of(intent: Intent, text: str, lang: str, catalog: Catalog) -> list[dict[str, Any]]:
@@ -134,12 +158,13 @@ def slots_of(intent: Intent, text: str, lang: str, catalog: Catalog) -> list[dic
         slots.append(_slot(text, "attribute", intent.attribute, "Custom", lex.properties.get(intent.attribute, [])))
     value = intent.value
     if isinstance(value, int | float) and not isinstance(value, bool):
+        said = _said_number(text, value, lang)
         if intent.unit == "percent":
-            slots.append(_slot(text, "value", value, "Percentage", _number_words(value)))
+            slots.append(_slot(text, "value", value, "Percentage", _number_words(value), span=said))
         elif intent.unit == "degree":
-            slots.append(_slot(text, "value", value, "Temperature", _number_words(value), unit="celsius"))
+            slots.append(_slot(text, "value", value, "Temperature", _number_words(value), span=said, unit="celsius"))
         else:
-            slots.append(_slot(text, "value", value, "Number", _number_words(value)))
+            slots.append(_slot(text, "value", value, "Number", _number_words(value), span=said))
     elif value is not None:
         words = lex.colors.get(str(value), []) + lex.modes.get(str(value), []) + [str(value)]
         slots.append(_slot(text, "value", value, "Custom", words))
@@ -159,17 +184,29 @@ def _lang(query: dict[str, Any]) -> str | None:
     return None
 
 
-def answer(query: Any, catalog: Catalog) -> list[Message]:
-    """The Hermes messages answering one ``hermes/nlu/query`` payload (already JSON-decoded)."""
+def _custom_slots(query: dict[str, Any]) -> list[dict[str, Any]]:
+    """The query's ``customEntities`` as slots, copied as Rhasspy's NLU service copies them."""
+    custom = query.get("customEntities")
+    if not isinstance(custom, dict):
+        return []
+    return [{"entity": str(name), "slotName": str(name), "rawValue": value, "value": {"value": value},
+             "confidence": 1.0} for name, value in custom.items()]
+
+
+def answer(query: Any, catalog: Catalog, raw: str | None = None) -> list[Message]:
+    """The Hermes messages answering one ``hermes/nlu/query`` payload (already JSON-decoded; ``raw``: the
+    payload as received, the context of an error as Rhasspy gives the input there)."""
     if not isinstance(query, dict) or not isinstance(query.get("input"), str):
         context = query if isinstance(query, dict) else {}
+        said = raw if raw is not None else json.dumps(query, ensure_ascii=False, separators=(",", ":"))
         return [(ERROR_TOPIC, {"error": "hermes/nlu/query needs a JSON object with a text 'input'",
-                               "context": "genie-hub", "siteId": context.get("siteId", "default"),
+                               "context": said[:MAX_INPUT], "siteId": context.get("siteId", "default"),
                                "sessionId": context.get("sessionId")})]
     text: str = query["input"][:MAX_INPUT]
     carried = {"id": query.get("id"), "siteId": query.get("siteId") or "default",
                "sessionId": query.get("sessionId"), "customData": query.get("customData")}
     understanding = understand(text, catalog, _lang(query)) if text.strip() else None
+    asked_lang = query.get("lang") if isinstance(query.get("lang"), str) and query.get("lang") else None
     allowed = query.get("intentFilter")
     messages: list[Message] = []
     for intent in understanding.intents if understanding else []:
@@ -178,13 +215,13 @@ def answer(query: Any, catalog: Catalog) -> list[Message]:
             continue
         assert understanding is not None
         classified = {"intentName": name, "confidenceScore": 1.0}
-        slots = slots_of(intent, text, understanding.lang, catalog)
+        slots = slots_of(intent, text, understanding.lang, catalog) + _custom_slots(query)
         messages.append((PARSED_TOPIC, {"input": text, "intent": classified, "slots": slots, "id": carried["id"],
                                         "siteId": carried["siteId"], "sessionId": carried["sessionId"]}))
         messages.append((intent_topic(name), {
             "input": text, "intent": classified, "slots": slots, **carried,
             "asrTokens": [], "asrConfidence": query.get("asrConfidence"), "rawInput": text,
-            "wakewordId": query.get("wakewordId"), "lang": understanding.lang,
+            "wakewordId": query.get("wakewordId"), "lang": asked_lang or understanding.lang,
         }))
     if not messages:
         messages.append((NOT_RECOGNIZED_TOPIC, {"input": text, **carried}))
@@ -221,7 +258,9 @@ class HermesNlu:
             _LOGGER.warning("hermes: malformed query on %s (%s); answering on %s", clip(topic), exc.reason,
                             ERROR_TOPIC)
             query = None
-        for reply_topic, body in answer(query, self._catalog()):
+        asked = isinstance(query, dict) and isinstance(query.get("input"), str)
+        raw = None if asked else payload.decode("utf-8", "replace")[:MAX_INPUT]
+        for reply_topic, body in answer(query, self._catalog(), raw):
             self._out.submit(functools.partial(self.hub.publish, reply_topic,
                                                json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()))
         self.answered += 1
@@ -254,7 +293,7 @@ class HermesNlu:
         if topic == QUERY_TOPIC and isinstance(said, str) and said.strip():
             understood = understand(said[:MAX_INPUT], self._catalog(), _lang(message))
             codes |= {i.code for i in understood.intents if i.code}
-        for key in ("input", "rawInput"):
+        for key in ("input", "rawInput", "context"):  # an error's context is what was sent
             if isinstance(message.get(key), str):
                 message[key] = hide(message[key], codes)
         return json.dumps(message, ensure_ascii=False, separators=(",", ":")).encode()
