@@ -244,8 +244,8 @@ def judge(case: dict[str, Any], intent: str | None, slots: dict[str, Any]) -> bo
         return False
     expected = case["slots"]
     for key, value in expected.items():
-        if key == "name" and value == "all":
-            if "name" in slots:
+        if key == "name" and value == "all":  # every entity the other slots match: no name, or "all" (hassil's)
+            if "name" in slots and not _same(slots["name"], "all"):
                 return False
             continue
         if key not in slots or not _same(slots[key], value):

@@ -127,3 +127,12 @@ def test_parse_time_over_several_runs_gives_the_median_and_its_range() -> None:
 def test_runs_below_one_is_a_clear_error(data: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert bench.main(["--runs", "0", "--data", str(data)]) == 2
     assert "--runs must be at least 1" in capsys.readouterr().err
+
+
+def test_hassils_literal_all_passes_an_all_case_and_a_named_device_does_not() -> None:
+    # their convention: name "all" means every entity matching the other slots; hassil answers it literally
+    row = {"lang": "en", "text": "turn off the kitchen fans", "intent": "HassTurnOff",
+           "slots": {"area": "Kitchen", "domain": "fan", "name": "all"}, "domain_file": "fan"}
+    assert bench.judge(row, "HassTurnOff", {"area": "Kitchen", "domain": "fan", "name": "all"})
+    assert bench.judge(row, "HassTurnOff", {"area": {"Kitchen"}, "domain": {"fan"}})  # ours: no name at all
+    assert not bench.judge(row, "HassTurnOff", {"area": "Kitchen", "domain": "fan", "name": "Ceiling Fan"})
