@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 from devices.base import QUIRKS, DeviceConfig, Faults
 from hub.errors import GenieError
 from hub.language import Lang
-from hub.protocol import Names, PropertySpec, PropertyValue, validate_device_id
+from hub.protocol import Names, PropertySpec, PropertyValue, validate_device_id, validate_home_id
 
 DEMO_HOME = Path(__file__).with_name("homes") / "demo.yaml"
 
@@ -100,6 +100,9 @@ class DeviceEntry(_Strict):
 class Home(_Strict):
     """A whole home: its names, rooms and devices; the hub's half of the file as written (docs/scenes.md)."""
 
+    id: str | None = None
+    """The home's id on a broker shared by several homes: its topics, logins and passwords are its own
+    (docs/home.md, Several homes). None: the broker's default tree, as a single home has always used."""
     name: Names = Field(default_factory=Names)
     rooms: list[RoomEntry]
     devices: list[DeviceEntry]
@@ -111,6 +114,11 @@ class Home(_Strict):
     """The hub's: what routines announce in."""
     timezone: str | None = None
     """The hub's: the IANA time zone of "at seven"."""
+
+    @field_validator("id")
+    @classmethod
+    def _home_id(cls, value: str | None) -> str | None:
+        return None if value is None else validate_home_id(value)
 
     @model_validator(mode="after")
     def _consistent(self) -> Home:

@@ -21,22 +21,24 @@ from hub.interop.wiring import InteropOptions, close_extensions, make_extensions
 from hub.paths import credentials_path, default_db_path
 from hub.protocol import Topics
 from hub.protocol.mqtt import BrokerURL, MqttConnection, Will
-from hub.security import HUB_USER, Credentials
+from hub.security import HUB_USER, Credentials, home_login
 from hub.service import HUB_ID, Hub
 from hub.store import Store
 
 __all__ = ["Running", "connector", "default_db_path", "resolve_credentials", "run_stack"]
 
 
-def connector(url: BrokerURL, credentials: Credentials | None = None, keepalive: int = 30):
-    """A factory of real MQTT connections to ``url``; each client logs in as itself when we hold credentials."""
+def connector(url: BrokerURL, credentials: Credentials | None = None, keepalive: int = 30,
+              home: str | None = None):
+    """A factory of real MQTT connections to ``url``; each client logs in as itself when we hold credentials,
+    as a login of home ``home`` (``<home>.<name>``, its client id too) when one is given."""
 
     def connect(client_id: str, will: Will | None) -> MqttConnection:
         target = url
         if credentials is not None and url.username is None:
-            user = HUB_USER if client_id == HUB_ID else client_id
+            user = home_login(home, HUB_USER if client_id == HUB_ID else client_id)
             target = BrokerURL(url.host, url.port, user, credentials.password_for(user))
-        return MqttConnection(target, client_id, will=will, keepalive=keepalive)
+        return MqttConnection(target, home_login(home, client_id), will=will, keepalive=keepalive)
 
     return connect
 
@@ -118,18 +120,20 @@ async def run_stack(
     progress: Callable[[int, int], None] | None = None,
     interop: InteropOptions | None = None,
     automations: Automations | None = None,
+    scope: str | None = None,
 ) -> AsyncIterator[Running]:
     """Start (embedded broker unless ``broker_url``), hub and the home's devices; stop all on exit.
 
     ``progress(online, total)`` is called as the devices come online.
     ``credentials``: True = resolve as ``genie up`` does (generate for a secured embedded broker);
     a Credentials object = use it; None or False = connect without credentials.
+    ``scope``: the home id whose own topics and logins hub and devices use (docs/home.md, Several homes).
     """
     started = time.perf_counter()
-    topics = topics or Topics()
+    topics = topics or Topics().home(scope)
     async with contextlib.AsyncExitStack() as stack:
         url, embedded, creds = await _broker(stack, broker_url, broker_config, host, port, insecure, credentials)
-        connect = connector(url, creds, keepalive)
+        connect = connector(url, creds, keepalive, scope)
         store: Store | None = None
         if run_hub:
             store = Store(db if db is not None else default_db_path())

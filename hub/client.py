@@ -30,7 +30,7 @@ from hub.protocol import (
     encode,
 )
 from hub.protocol.mqtt import BrokerURL, MqttConnection
-from hub.security import CLIENT_ID_PREFIX, CLIENT_USER, LISTENER_ID_PREFIX, LISTENER_USER, Credentials
+from hub.security import CLIENT_ID_PREFIX, CLIENT_USER, LISTENER_ID_PREFIX, LISTENER_USER, Credentials, home_login
 
 REPLY_MAX_BYTES = 64 * 1024 * 1024
 """A directory of 10,000 devices is a few MB; the hub is trusted with more than a device is."""
@@ -76,16 +76,19 @@ HubReply = TextCommandResponse | ListDevicesResponse | HubInfoResponse | Automat
 
 
 async def _ask(url: BrokerURL, name: str, text: str | None, lang: str | None, timeout: float,
-               topics: Topics, session: str | None = None, target: str | None = None) -> HubReply:
-    client_id = f"{CLIENT_ID_PREFIX}{uuid.uuid4().hex[:12]}"
+               topics: Topics | None, session: str | None = None, target: str | None = None,
+               home: str | None = None) -> HubReply:
+    """Ask the hub (of ``home``, on its own topics and as its text-client login, when given) and await its answer."""
+    client_id = f"{CLIENT_ID_PREFIX}{uuid.uuid4().hex[:12]}"  # the id the hub answers to, in the home's tree
     offline_since: float | None = None
     started = asyncio.get_running_loop().time()
-    url = with_client_credentials(url)
+    url = _logged_in(url, home_login(home, CLIENT_USER))
+    topics = (topics or Topics()).home(home)
     reply_topic = topics.command_reply(client_id)
     request = HubRequest.create(name, client_id, text, lang, session, target)
     connected = False
     try:
-        async with MqttConnection(url, client_id, keepalive=max(5, int(timeout) + 5)) as conn:
+        async with MqttConnection(url, home_login(home, client_id), keepalive=max(5, int(timeout) + 5)) as conn:
             connected = True
             await conn.subscribe(reply_topic, topics.hub_status)
             await conn.publish(topics.command, encode(request))
@@ -123,17 +126,18 @@ async def _ask(url: BrokerURL, name: str, text: str | None, lang: str | None, ti
 
 
 async def say(url: BrokerURL, text: str, *, lang: str | None = None, timeout: float = 10.0,
-              topics: Topics | None = None, session: str | None = None) -> CommandResult:
-    """Send a text command to the hub and return what it did; ``session`` ties follow-ups together
-    ("再亮一点", an answer to the hub's question) across separate calls."""
-    reply = await _ask(url, "TextCommand", text, lang, timeout, topics or Topics(), session)
+              topics: Topics | None = None, session: str | None = None, home: str | None = None) -> CommandResult:
+    """Send a text command to the hub (of home ``home``, when given) and return what it did; ``session`` ties
+    follow-ups together ("再亮一点", an answer to the hub's question) across separate calls."""
+    reply = await _ask(url, "TextCommand", text, lang, timeout, topics, session, home=home)
     assert isinstance(reply, TextCommandResponse)
     return reply.payload
 
 
-async def list_devices(url: BrokerURL, *, timeout: float = 10.0, topics: Topics | None = None) -> list[DeviceView]:
-    """The hub's directory."""
-    reply = await _ask(url, "ListDevices", None, None, timeout, topics or Topics())
+async def list_devices(url: BrokerURL, *, timeout: float = 10.0, topics: Topics | None = None,
+                       home: str | None = None) -> list[DeviceView]:
+    """The hub's directory (the hub of home ``home``, when given)."""
+    reply = await _ask(url, "ListDevices", None, None, timeout, topics, home=home)
     assert isinstance(reply, ListDevicesResponse)
     return reply.payload.devices
 

@@ -10,6 +10,12 @@
   ``{prefix}/dev/{id}/`` (never ``request``, which is the hub's) and read only its own request topic
   and the broadcast topics.
 
+Homes sharing one broker (docs/home.md, Several homes): each login of home ``H`` is ``H.<name>`` — ``H.genie-hub``,
+``H.genie-client``, ``H.genie-listener``, ``H.<deviceId>`` — its client ids start with ``H.`` too, it has the rights
+above inside the home's own topic tree ``{prefix}/home/H/`` only (its hub: that whole tree, nothing else), and its
+password is derived from the secret and both names. The logins without a home (above) keep the default tree;
+``genie-hub`` stays the installation's own login, which holds the secret every password derives from anyway.
+
 Credentials are random: the hub's and the client's passwords are stored in ``credentials.json``
 (mode 0600) in the data directory; a device's password is HMAC-SHA256(secret, id), so any number of
 devices can be spawned, on any machine holding the file, without a per-device entry. High-entropy
@@ -25,6 +31,7 @@ import hmac
 import json
 import os
 import secrets
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -46,6 +53,22 @@ CLIENT_ID_PREFIX = f"{CLIENT_USER}-"
 """Text clients connect as ``genie-client-<something>``, so that several can run at once."""
 LISTENER_ID_PREFIX = f"{LISTENER_USER}-"
 _RESERVED_PREFIXES = (HUB_ID_PREFIX, CLIENT_ID_PREFIX, LISTENER_ID_PREFIX)
+HOME_SEPARATOR = "."
+"""Between a home's id and a login's own name: ``demo.genie-hub``. Neither a home id nor a device id has one."""
+
+
+def home_login(home_id: str | None, name: str) -> str:
+    """The login, or client id, ``name`` of home ``home_id`` (``<home>.<name>``); ``name`` itself for None."""
+    return name if home_id is None else f"{home_id}{HOME_SEPARATOR}{name}"
+
+
+def split_login(login: str | None) -> tuple[str | None, str]:
+    """A login's home id and its own name: ``("demo", "genie-hub")``; ``(None, login)`` for one without a home
+    (a malformed home part too: no password matches it)."""
+    home, sep, name = (login or "").partition(HOME_SEPARATOR)
+    if sep and DEVICE_ID_RE.fullmatch(home):
+        return home, name
+    return None, login or ""
 
 
 def owns_client_id(username: str, client_id: str | None) -> bool:
@@ -60,6 +83,10 @@ def owns_client_id(username: str, client_id: str | None) -> bool:
     - a device: its own id, which may not look like the hub's or a text client's.
     """
     cid = client_id or ""
+    home, name = split_login(username)
+    if home is not None:  # a home's login: a client id of that home, one its own name owns
+        prefix = f"{home}{HOME_SEPARATOR}"
+        return cid.startswith(prefix) and HOME_SEPARATOR not in name and owns_client_id(name, cid[len(prefix):])
     if username == HUB_USER:
         return cid == HUB_USER or (cid.startswith(HUB_ID_PREFIX) and len(cid) > len(HUB_ID_PREFIX))
     if username == CLIENT_USER:
@@ -114,8 +141,17 @@ class Credentials:
         digest = hmac.new(self.secret.encode(), b"listener", hashlib.sha256).digest()
         return base64.urlsafe_b64encode(digest[:24]).decode()
 
+    def home_password(self, home_id: str, name: str) -> str:
+        """The password of login ``name`` (the hub, a text client, the listener, a device) of home ``home_id``."""
+        digest = hmac.new(self.secret.encode(), f"home:{home_id}:{name}".encode(), hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(digest[:24]).decode()
+
     def password_for(self, username: str) -> str | None:
         """The password of ``username``, or None for a user that does not exist."""
+        home, name = split_login(username)
+        if home is not None:
+            known = name in (HUB_USER, CLIENT_USER, LISTENER_USER) or DEVICE_ID_RE.fullmatch(name)
+            return self.home_password(home, name) if known else None
         if username == HUB_USER:
             return self.hub_password
         if username == CLIENT_USER:
@@ -177,17 +213,30 @@ class Policy:
     DEVICE_PUBLISH = ("register", "status", "state", "report", "reply")
     """What a device publishes under its own ``{prefix}/dev/{id}/``."""
 
-    def __init__(self, topics: Topics | None = None) -> None:
-        self.topics = topics or Topics()
+    def __init__(self, topics: Topics | None = None, *, home: str | None = None) -> None:
+        self.base = topics or Topics()
+        self.home = home
+        self.topics = self.base.home(home)
         t = self.topics
         self._broadcast = (t.discover, t.hub_status)
-        self._roles = interop_roles(self.topics)
+        self._roles = interop_roles(self.topics) if home is None else {}
+        self._homes: dict[str, Policy] = {}
 
     def allowed(self, username: str | None, client_id: str | None, action: Action, topic: str) -> bool:
         """Whether ``username`` (with ``client_id``) may ``action`` on ``topic``."""
         t = self.topics
+        home, name = split_login(username)
+        if home is not None and self.home is None:  # a home's login: its own rules, inside its own tree
+            prefix = f"{home}{HOME_SEPARATOR}"
+            if client_id is None or not client_id.startswith(prefix):
+                return False
+            policy = self._homes.get(home)
+            if policy is None:
+                policy = self._homes[home] = Policy(self.base, home=home)
+            return policy.allowed(name, client_id[len(prefix):], action, topic)
         if username == HUB_USER:
-            return True
+            # a home's hub: every topic of its own tree (and filters within it), nothing of any other
+            return self.home is None or topic.startswith(f"{t.prefix}/")
         if username == CLIENT_USER:
             if action is Action.PUBLISH:
                 return topic == t.command
@@ -230,34 +279,47 @@ def mosquitto_hash(password: str, *, iterations: int = 101, salt: bytes | None =
     return f"$7${iterations}${base64.b64encode(salt).decode()}${base64.b64encode(digest).decode()}"
 
 
-def mosquitto_acl(device_ids: list[str], topics: Topics | None = None) -> str:
+def mosquitto_acl(device_ids: list[str], topics: Topics | None = None,
+                  homes: Mapping[str, Sequence[str]] | None = None) -> str:
     """Our ``Policy`` as a Mosquitto acl_file, one ``user`` section per login and no ``pattern`` line
     (Mosquitto applies patterns to every user: a text client would get a device's rights under its own name).
 
     Every client id is the user's name there (``use_username_as_clientid``), so a text client's replies,
     which the hub sends to the id it named in its request, are readable on ``{prefix}/hub/reply/+``: by
-    holders of the text clients' password, as on the embedded broker."""
-    t = topics or Topics()
-    p = t.prefix
-    sections = [f"user {HUB_USER}\ntopic readwrite #\n",
-                f"user {CLIENT_USER}\ntopic write {t.command}\ntopic read {t.hub_status}\ntopic read {t.announce}\n"
-                f"topic read {p}/hub/reply/+\n",
-                f"user {LISTENER_USER}\ntopic read {t.hub_status}\ntopic read {t.announce}\n"]
-    sections += [role.mosquitto_acl() for role in interop_roles(t).values()]
-    for device_id in device_ids:
-        if not owns_client_id(device_id, device_id):
-            continue  # a name the broker reserves for the hub, a text client or a neighbour: no device's
-        own = f"{p}/dev/{device_id}/"
-        sections.append(f"user {device_id}\n"
-                        + "".join(f"topic write {own}{kind}\n" for kind in Policy.DEVICE_PUBLISH)
-                        + f"topic read {own}request\ntopic read {t.discover}\ntopic read {t.hub_status}\n")
+    holders of the text clients' password, as on the embedded broker. ``homes`` (home id: its device ids) adds
+    each home's logins, confined to the home's own tree as ``Policy`` confines them."""
+    base = topics or Topics()
+    sections = _acl_sections(base, None, device_ids)
+    sections += [role.mosquitto_acl() for role in interop_roles(base).values()]
+    for home_id, ids in (homes or {}).items():
+        sections += _acl_sections(base.home(home_id), home_id, ids)
     return "# Genie Sim topic ACL (see hub/security.py): one section per user, no pattern lines\n\n" + \
         "\n".join(sections)
 
 
+def _acl_sections(t: Topics, home_id: str | None, device_ids: Sequence[str]) -> list[str]:
+    """The acl_file sections of the hub, text clients, listener and devices of one topic tree."""
+    p = t.prefix
+    hub_rights = "topic readwrite #\n" if home_id is None else f"topic readwrite {p}/#\n"
+    sections = [f"user {home_login(home_id, HUB_USER)}\n{hub_rights}",
+                f"user {home_login(home_id, CLIENT_USER)}\ntopic write {t.command}\ntopic read {t.hub_status}\n"
+                f"topic read {t.announce}\ntopic read {p}/hub/reply/+\n",
+                f"user {home_login(home_id, LISTENER_USER)}\ntopic read {t.hub_status}\ntopic read {t.announce}\n"]
+    for device_id in device_ids:
+        if not owns_client_id(device_id, device_id):
+            continue  # a name the broker reserves for the hub, a text client or a neighbour: no device's
+        own = f"{p}/dev/{device_id}/"
+        sections.append(f"user {home_login(home_id, device_id)}\n"
+                        + "".join(f"topic write {own}{kind}\n" for kind in Policy.DEVICE_PUBLISH)
+                        + f"topic read {own}request\ntopic read {t.discover}\ntopic read {t.hub_status}\n")
+    return sections
+
+
 def export_mosquitto(directory: Path, credentials: Credentials | None, device_ids: list[str], *,
-                     host: str = "127.0.0.1", port: int = 1883, topics: Topics | None = None) -> list[Path]:
-    """Write mosquitto.conf (+ passwd and acl when ``credentials``) equivalent to our broker's policy."""
+                     host: str = "127.0.0.1", port: int = 1883, topics: Topics | None = None,
+                     homes: Mapping[str, Sequence[str]] | None = None) -> list[Path]:
+    """Write mosquitto.conf (+ passwd and acl when ``credentials``) equivalent to our broker's policy: the
+    default tree's logins and ``device_ids``, and each of ``homes`` (home id: its device ids) with its own."""
     t = topics or Topics()
     directory.mkdir(parents=True, exist_ok=True)
     conf = directory / "mosquitto.conf"
@@ -287,6 +349,9 @@ def export_mosquitto(directory: Path, credentials: Credentials | None, device_id
                  (LISTENER_USER, credentials.listener_password)]
         users += [(d, credentials.device_password(d)) for d in device_ids if owns_client_id(d, d)]
         users += [(u, role_password(credentials.secret, u)) for u in sorted(INTEROP_USERS)]
+        for home_id, ids in (homes or {}).items():
+            names = [HUB_USER, CLIENT_USER, LISTENER_USER, *(d for d in ids if owns_client_id(d, d))]
+            users += [(home_login(home_id, name), credentials.home_password(home_id, name)) for name in names]
         fd = os.open(passwd, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as file:
             file.writelines(f"{user}:{mosquitto_hash(pw)}\n" for user, pw in users)
@@ -296,7 +361,7 @@ def export_mosquitto(directory: Path, credentials: Credentials | None, device_id
             "# from each other (docs/reliability.md, Mosquitto); `genie listen` has a login of its own.",
             "use_username_as_clientid true",
         ]
-        acl.write_text(mosquitto_acl(device_ids, t), encoding="utf-8")
+        acl.write_text(mosquitto_acl(device_ids, t, homes), encoding="utf-8")
         written += [passwd, acl]
     conf.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return written

@@ -45,7 +45,7 @@ from hub.protocol.messages import (
     TextCommandResponse,
     TimerView,
 )
-from hub.protocol.topics import DeviceTopic, Topics, topic_matches, validate_device_id
+from hub.protocol.topics import DeviceTopic, Topics, topic_matches, validate_device_id, validate_home_id
 
 __all__ = [
     "ALL_MESSAGES",
@@ -92,4 +92,5 @@ __all__ = [
     "encode",
     "topic_matches",
     "validate_device_id",
+    "validate_home_id",
 ]

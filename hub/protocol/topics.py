@@ -1,7 +1,9 @@
 """MQTT topic names of the Genie wire protocol (see docs/protocol.md).
 
 Every device has one topic tree, ``{prefix}/dev/{deviceId}/{kind}``; the hub has
-``{prefix}/hub/...``. This module is the only place topic strings are built or parsed.
+``{prefix}/hub/...``. Homes sharing one broker each have their own tree under ``{prefix}/home/{homeId}/``
+(``Topics.home``); a home with no id uses the broker's default tree, ``{prefix}/`` itself. This module is the
+only place topic strings are built or parsed.
 """
 
 from __future__ import annotations
@@ -11,6 +13,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 DEFAULT_PREFIX = "genie"
+HOMES_LEVEL = "home"
+"""The level under the prefix that holds the homes' own trees: ``genie/home/<homeId>/...``. No topic of the
+default tree has it there (``genie/dev``, ``genie/hub``, ``genie/discover``), so the trees never overlap."""
 
 DEVICE_ID_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 CLIENT_ID_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -38,6 +43,16 @@ def validate_device_id(device_id: str) -> str:
     return device_id
 
 
+def validate_home_id(home_id: str) -> str:
+    """Return ``home_id`` if it is a valid home id (the rules of a device id), else raise ValueError."""
+    if not DEVICE_ID_RE.fullmatch(home_id):
+        raise ValueError(
+            f"invalid home id {home_id!r}: use 1-64 characters a-z, 0-9, '_' or '-', "
+            "starting with a letter or digit"
+        )
+    return home_id
+
+
 @dataclass(frozen=True, slots=True)
 class Topics:
     """Topic builder and parser for one topic prefix."""
@@ -47,6 +62,12 @@ class Topics:
     def __post_init__(self) -> None:
         if not _PREFIX_RE.fullmatch(self.prefix):
             raise ValueError(f"invalid topic prefix {self.prefix!r}: use letters, digits, '_', '-' and '/' levels")
+
+    def home(self, home_id: str | None) -> Topics:
+        """The topics of home ``home_id`` on this prefix: ``{prefix}/home/{homeId}/...``; these, for None."""
+        if home_id is None:
+            return self
+        return Topics(f"{self.prefix}/{HOMES_LEVEL}/{validate_home_id(home_id)}")
 
     # --- hub -------------------------------------------------------------
     @property
