@@ -19,7 +19,7 @@ import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hub.protocol import ErrorCode, ErrorResponse, PropertyValue, Request
+from hub.protocol import COLORS, ErrorCode, ErrorResponse, PropertyValue, Request
 from hub.protocol.codec import ProtocolError, parse_json, quote
 from hub.protocol.messages import ERROR_MESSAGES
 from hub.protocol.vocabulary import ACTIONS, QUERY_ACTIONS
@@ -44,6 +44,31 @@ ICON_BASE = "https://genie-sim.invalid/icons"
 """Devices without an icon of their own get ``{ICON_BASE}/{deviceType}.png`` (a reserved, never-resolving domain)."""
 HIDDEN_ACTIONS = frozenset({"Reset"})
 """Our own test action, not offered to AliGenie."""
+V1_CONTROLS = frozenset({
+    "TurnOn", "TurnOff", "SelectChannel", "AdjustUpChannel", "AdjustDownChannel", "SetVolume", "AdjustUpVolume",
+    "AdjustDownVolume", "SetMute", "CancelMute", "Play", "Pause", "Continue", "Next", "Previous", "FastForward",
+    "SetBrightness", "AdjustUpBrightness", "AdjustDownBrightness", "SetColor", "SetColorTemperature",
+    "AdjustUpColorTemperature", "AdjustDownColorTemperature", "SetTemperature", "AdjustUpTemperature",
+    "AdjustDownTemperature", "SetWindSpeed", "AdjustUpWindSpeed", "AdjustDownWindSpeed", "SetHumidity",
+    "AdjustUpHumidity", "AdjustDownHumidity", "OpenSwing", "CloseSwing", "OpenUpAndDownSwing",
+    "OpenLeftAndRightSwing", "OpenForwardAndBackSwing", "OpenUpSwing", "OpenDownSwing", "OpenLeftSwing",
+    "OpenRightSwing", "OpenForwardSwing", "OpenBackSwing", "SetMode", "OpenFunction", "CloseFunction"})
+"""Every AliGenie v1 control name (reference/protocols.md §1.3): one a device lacks is DEVICE_NOT_SUPPORT_FUNCTION,
+a name outside the list INVALIDATE_CONTROL_ORDER."""
+V1_QUERIES = frozenset({"Query", "QueryPowerState", "QueryColor", "QueryTemperature", "QueryHumidity",
+                        "QueryWindSpeed", "QueryBrightness", "QueryFog", "QueryMode", "QueryPM25", "QueryDirection",
+                        "QueryAngle"})
+"""Every AliGenie v1 query name (§1.4), likewise."""
+CHANNEL_LINEUP: dict[str, int] = {
+    **{f"CCTV-{n}": n for n in range(1, 16)},
+    "北京卫视": 21, "湖南卫视": 22, "浙江卫视": 23, "江苏卫视": 24, "东方卫视": 25, "深圳卫视": 26, "广东卫视": 27,
+    "安徽卫视": 28, "山东卫视": 29, "天津卫视": 30,
+}
+"""The simulated cable lineup SelectChannel's channel names are looked up in (AliGenie sends the name, e.g.
+浙江卫视; which number carries it is the operator's; these are ours). ``CCTV5`` and ``cctv-5`` work too."""
+_LINEUP_FOLDED = {**{k.casefold(): v for k, v in CHANNEL_LINEUP.items()},
+                  **{k.casefold().replace("-", ""): v for k, v in CHANNEL_LINEUP.items()}}
+_COLOR_NAMES = {rgb.upper(): name for name, rgb in COLORS.items()}
 
 
 class GatewayError(Exception):
@@ -87,7 +112,11 @@ class AliGenieGateway:
         payload: dict[str, Any] = {}
         try:
             request = self._parse(body)
-            header, payload = request["header"], request["payload"]
+            header = request["header"] if isinstance(request.get("header"), dict) else {}
+            payload = request["payload"] if isinstance(request.get("payload"), dict) else {}
+            if not header or not isinstance(request.get("payload"), dict):  # the answer still echoes the header
+                raise GatewayError(ErrorCode.INVALIDATE_CONTROL_ORDER,
+                                   "the request needs a header and a payload object")
             self._check(header, payload)
             namespace = header["namespace"]
             if namespace == DISCOVERY:
@@ -115,10 +144,7 @@ class AliGenieGateway:
                                    ) from None
         if not isinstance(body, dict):
             raise GatewayError(ErrorCode.INVALIDATE_CONTROL_ORDER, "the request is not a JSON object")
-        header, payload = body.get("header"), body.get("payload")
-        if not isinstance(header, dict) or not isinstance(payload, dict):
-            raise GatewayError(ErrorCode.INVALIDATE_CONTROL_ORDER, "the request needs a header and a payload object")
-        return {"header": header, "payload": payload}
+        return body
 
     def _check(self, header: dict[str, Any], payload: dict[str, Any]) -> None:
         for field in ("namespace", "name", "messageId"):
@@ -170,7 +196,7 @@ class AliGenieGateway:
                 "brand": info.brand,
                 "model": info.model,
                 "icon": info.icon or f"{ICON_BASE}/{info.device_type}.png",
-                "properties": [{"name": k, "value": v} for k, v in record.state.items()],
+                "properties": [{"name": k, "value": said(v)} for k, v in record.state.items()],
                 "actions": [a for a in info.actions if a not in HIDDEN_ACTIONS],
                 "extensions": dict(info.extensions),
             })
@@ -179,9 +205,9 @@ class AliGenieGateway:
     async def _control(self, header: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]:
         record = self._device(payload)
         action = header["name"]
-        if action not in ACTIONS or action in HIDDEN_ACTIONS:
+        if (action not in ACTIONS and action not in V1_CONTROLS) or action in HIDDEN_ACTIONS:
             raise GatewayError(ErrorCode.INVALIDATE_CONTROL_ORDER, f"unknown control {action!r}")
-        if action not in record.info.actions:
+        if action not in record.info.actions:  # a v1 name this device (or every simulated one) lacks
             raise GatewayError(ErrorCode.DEVICE_NOT_SUPPORT_FUNCTION, f"{record.id} cannot {action}")
         attribute = payload.get("attribute")
         value = payload.get("value")
@@ -189,6 +215,8 @@ class AliGenieGateway:
             raise GatewayError(ErrorCode.INVALIDATE_PARAMS, "payload.attribute must be a string")
         if value is not None and not isinstance(value, bool | int | float | str):
             raise GatewayError(ErrorCode.INVALIDATE_PARAMS, "payload.value must be a string or a number")
+        if action == "SelectChannel" and isinstance(value, str) and not value.strip().isdigit():
+            value = channel_number(value)
         request = Request.control(record.id, action, attribute or ACTIONS[action].attribute,
                                   _value(value), record.category)
         response = await self.hub.send(request)
@@ -199,17 +227,35 @@ class AliGenieGateway:
     async def _query(self, header: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]:
         record = self._device(payload)
         name = header["name"]
-        if name not in QUERY_ACTIONS:
+        if name not in QUERY_ACTIONS and name not in V1_QUERIES:
             raise GatewayError(ErrorCode.INVALIDATE_CONTROL_ORDER, f"unknown query {name!r}")
         if name not in record.info.actions:
             raise GatewayError(ErrorCode.DEVICE_NOT_SUPPORT_FUNCTION, f"{record.id} cannot answer {name}")
         response = await self.hub.send(Request.query(record.id, name, record.category))
         if isinstance(response, ErrorResponse):
             raise GatewayError(response.payload.error_code, response.payload.message)
-        properties = [{"name": p.name, "value": p.value} for p in response.payload.properties]
+        properties = [{"name": p.name, "value": said(p.value)} for p in response.payload.properties]
         # AliGenie v1 puts a query's properties beside header and payload (reference/protocols.md §1.4).
         return {"header": self._header(header, f"{name}Response"), "payload": {"deviceId": record.id},
                 "properties": properties}
+
+
+def said(value: PropertyValue) -> str:
+    """A property value as AliGenie's samples write it: a string ("on", "26", "Red"); two-valued properties
+    "on"/"off", a colour by its AliGenie name when it has one (else ``#RRGGBB``)."""
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    if isinstance(value, str):
+        return _COLOR_NAMES.get(value.upper(), value)
+    return str(value)
+
+
+def channel_number(name: str) -> int:
+    """The number of channel ``name`` in the lineup (INVALIDATE_PARAMS if it has none)."""
+    number = _LINEUP_FOLDED.get(name.strip().casefold().replace(" ", ""))
+    if number is None:
+        raise GatewayError(ErrorCode.INVALIDATE_PARAMS, f"no channel called {name[:40]!r} in the lineup")
+    return number
 
 
 def _value(value: Any) -> PropertyValue | None:
