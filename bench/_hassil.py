@@ -96,6 +96,8 @@ def environment(root: Path, release: Release, refresh: bool = False) -> Path:
         except ValueError:
             pass  # a half-written marker: make the environment again
     where = f"the {release.name} hassil environment ({' '.join(release.requirements)}) in {env}"
+    if env.is_dir() and any(env.iterdir()) and not (env / "pyvenv.cfg").exists():
+        raise BaselineUnavailable(f"{env} is not an environment (no pyvenv.cfg); not replacing it")
     try:
         if env.exists():
             shutil.rmtree(env)

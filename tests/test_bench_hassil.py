@@ -136,3 +136,14 @@ def test_hassils_literal_all_passes_an_all_case_and_a_named_device_does_not() ->
     assert bench.judge(row, "HassTurnOff", {"area": "Kitchen", "domain": "fan", "name": "all"})
     assert bench.judge(row, "HassTurnOff", {"area": {"Kitchen"}, "domain": {"fan"}})  # ours: no name at all
     assert not bench.judge(row, "HassTurnOff", {"area": "Kitchen", "domain": "fan", "name": "Ceiling Fan"})
+
+
+def test_a_folder_that_is_not_an_environment_is_never_replaced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PIP_NO_INDEX", "1")  # should the guard go, no download
+    [latest] = [r for r in _hassil.RELEASES if r.name == "latest"]
+    mine = tmp_path / "latest" / "notes.txt"
+    mine.parent.mkdir()
+    mine.write_text("someone's own file", encoding="utf-8")
+    with pytest.raises(_hassil.BaselineUnavailable, match="is not an environment"):
+        _hassil.environment(tmp_path, latest)
+    assert mine.read_text(encoding="utf-8") == "someone's own file"
