@@ -135,6 +135,8 @@ class Pending:
     asked: float
     candidates: tuple[str, ...] = ()
     """The devices a "which one?" named, in the order it named them ("the first one", "第二个")."""
+    orders: tuple[Intent, ...] = ()
+    """need "confirm": what a yes carries out ("Do you mean: turn off the desk lamp?" — "yes")."""
 
 
 @dataclass

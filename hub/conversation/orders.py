@@ -121,7 +121,21 @@ class Speaker:
         pending = memory.pending
         if pending is not None and self.clock() - pending.asked > PENDING_TTL:
             memory.pending = pending = None
+        lang = cast(Lang, understanding.lang)
+        if understanding.problem == "small_talk":
+            confirmed = pending is not None and pending.need == "confirm" and understanding.talk == "yes"
+            if not confirmed:
+                if understanding.talk == "cancel":
+                    memory.pending = None
+                return CommandResult(text=text, lang=lang, reply=lex.replies[f"talk_{understanding.talk}"], ok=True)
         intents = self._answered(pending, understanding, text) if pending else None
+        meant = understanding.meant
+        if intents is None and meant is not None and meant.kind == "question":
+            understanding = meant  # a question with a slip is answered as meant: a question never acts
+        elif intents is None and meant is not None:  # an order with a slip is asked back, never acted on
+            memory.pending = Pending(meant.intents[0], "confirm", self.clock(), orders=tuple(meant.intents))
+            return CommandResult(text=text, lang=lang, reply=lex.replies["did_you_mean"].format(text=meant.text),
+                                 ok=False)
         if intents is not None or understanding.intents:
             memory.pending = None
         intents = intents if intents is not None else understanding.intents
@@ -151,6 +165,8 @@ class Speaker:
         """The intents that an answer to the pending question completes, or None if it is no answer."""
         fragment = understanding.fragment
         intent = pending.intent
+        if pending.need == "confirm":  # "yes" carries out what the slip meant; anything else is said anew
+            return list(pending.orders) if understanding.talk == "yes" else None
         if pending.need == "which" and pending.candidates:  # "the first one", "front-door", "玄关的"
             named = [r for d in pending.candidates if (r := self.directory.get(d)) is not None]
             picked = chosen(text, understanding, named)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 from typing import Any
 
 from hub.nlu.catalog import Catalog
@@ -228,13 +229,14 @@ def _asks_if_done(clause: Clause, kinds: dict[str, list[Any]]) -> bool:
     question word at its start or end, or anywhere in a clause a question word opens ("est-ce que le radiateur
     a été coupé"). One elsewhere is a plain question word ("la télé a bien été éteinte ?")."""
     questions = kinds.get("question", [])
-    pairs = zip(clause.hits, clause.hits[1:], strict=False)
+    hits = [h for h in clause.hits if h.kind != "polite"]  # "能不能帮我看看…": the question starts after it
+    pairs = pairwise(hits)
     if any(a.kind == "question" and a.value == "any" and b.kind == "action" for a, b in pairs):
         return True  # "加湿器有没有开", "did any…": whether it was done, not whether there is any
     if "done" not in questions:
         return False
-    ends = (clause.hits[0], clause.hits[-1])
-    if clause.hits[0].kind == "question" or any(h.kind == "question" and h.value == "done" for h in ends):
+    ends = (hits[0], hits[-1]) if hits else ()
+    if (hits and hits[0].kind == "question") or any(h.kind == "question" and h.value == "done" for h in ends):
         return True
     kinds["question"] = ["plain" if q == "done" else q for q in questions]
     return False
@@ -334,7 +336,8 @@ def interpret(clause: Clause, lex: Lexicon, catalog: Catalog) -> tuple[list[Inte
     code, numbers = _code(clause, numbers)
     has_value = bool(numbers) or any(k in kinds for k in _VALUE_KINDS) or any(
         c.value is not None for c in kinds.get("compound", []))
-    opened = bool(clause.hits) and clause.hits[0].kind == "question"
+    first = next((h for h in clause.hits if h.kind != "polite"), None)
+    opened = first is not None and first.kind == "question"
     act = _act(kinds, has_value, _asks_if_done(clause, kinds), wish=not opened)
     if "negation" in kinds and act.action is not None:  # "不要开灯", "don't": an order not given
         return [], Intent(action="declined", target=Target())

@@ -52,6 +52,8 @@ class Lexicon:
     fillers: PhraseIndex[str] = field(default_factory=PhraseIndex)
     markers: PhraseIndex[str] = field(default_factory=PhraseIndex)
     """Common words of the language, to tell French from English."""
+    talk: PhraseIndex[str] = field(default_factory=PhraseIndex)
+    """Small talk, by what it is ("thanks", "hello", "cancel", "yes"…: ``models.TALK``)."""
     splitters: tuple[str, ...] = ()
     """The "then" words as written ("然后", "and then", "puis"): where one order ends and the next begins."""
 
@@ -137,7 +139,7 @@ def load_lexicon(lang: str) -> Lexicon:
     lists = [("splitter", "splitters"), ("conjunction", "conjunctions"), ("all", "all_words"),
              ("home", "home_words"), ("here", "here_words"), ("negation", "negations"), ("again", "again_words"),
              ("code", "code_words"), ("media", "media_words"), ("room_word", "room_words"),
-             ("ignore", "ignore_words"), ("except", "except_words")]
+             ("ignore", "ignore_words"), ("except", "except_words"), ("polite", "polite")]
     for kind, key in lists:
         for word in data.get(key, []):
             lex.add(kind, normalize(word), word)
@@ -152,5 +154,9 @@ def load_lexicon(lang: str) -> Lexicon:
         lex.fillers.add(normalize(word), word)
     for word in data.get("markers", []):
         lex.markers.add(normalize(word), word)
+    for talk, phrases in data.get("small_talk", {}).items():
+        for phrase in phrases:
+            lex.talk.add(normalize(phrase), str(talk))
+            lex.markers.add(normalize(phrase), phrase)  # "merci" alone is French
     lex.splitters = tuple(sorted(data.get("splitters", []), key=len, reverse=True))
     return lex

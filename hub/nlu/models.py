@@ -11,6 +11,12 @@ ACTIONS = ("on", "off", "set", "up", "down", "query", "pause", "continue", "lock
 """Abstract actions. ``again`` repeats the last change; ``next``/``previous`` skip on a media device."""
 
 QUANTIFIERS = ("plain", "which", "count", "any", "all")
+
+UTTERANCE_KINDS = ("order", "question", "wish", "negation", "small_talk", "answer", "unknown")
+"""What an utterance is, read before anything is planned (``Understanding.kind``)."""
+
+TALK = ("thanks", "hello", "how_are_you", "who", "help", "bye", "cancel", "yes")
+"""Small talk the hub answers without acting ("谢谢", "what can you do", "laisse tomber", "yes")."""
 """What a question asks of the devices it is about: their state, which, how many, any, all."""
 
 
@@ -87,9 +93,28 @@ class Understanding:
     intents: list[Intent] = field(default_factory=list)
     problem: str | None = None
     """None, or why there is no intent: "wake" (only a wake word), "empty", "not_understood", or
-    "declined" (an order said not to be given: "不要开灯", "don't turn on the tv")."""
+    "declined" (an order said not to be given: "不要开灯", "don't turn on the tv"), "small_talk" ("谢谢")."""
     fragment: Intent | None = None
     """When there is no intent: what was said anyway (a target, a value, a code), with action "answer".
 
     It completes a question the speaker asked ("客厅的" after "which light?", "123456" after "the code?").
     """
+    talk: str | None = None
+    """problem "small_talk": which (one of ``TALK``)."""
+    meant: Understanding | None = None
+    """A one-letter slip read as meant ("turn of the desk lamp" -> "turn off the desk lamp"): the hub asks
+    "do you mean …?" and acts only on a yes."""
+
+    @property
+    def kind(self) -> str:
+        """What the utterance is (one of ``UTTERANCE_KINDS``): a question only asks, a wish acts on how the
+        home is, a negation or small talk never acts."""
+        if self.intents:
+            if all(i.action == "query" for i in self.intents):
+                return "question"
+            return "wish" if all(i.implicit for i in self.intents) else "order"
+        if self.problem == "declined":
+            return "negation"
+        if self.problem == "small_talk":
+            return "small_talk"
+        return "answer" if self.fragment is not None else "unknown"

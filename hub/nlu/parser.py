@@ -21,6 +21,8 @@ from hub.nlu.data import language_file
 from hub.nlu.lexicon import Lexicon, load_lexicon
 from hub.nlu.models import Intent, Understanding
 from hub.nlu.scan import ACTS, Hit, scan, scan_gapped, settle
+from hub.nlu.slips import complete, meant, unknown
+from hub.nlu.talk import asked, questioned, small_talk
 from hub.nlu.text import BOUNDARY, has_cjk, normalize, normalize_command
 
 _DETECT_KINDS = frozenset({"action", "category", "property", "compound", "question", "state", "all", "home", "here",
@@ -188,9 +190,9 @@ def normalized(text: str, lang: str | None = None) -> Normalized:
 
 
 def understand(text: str, catalog: Catalog, lang: str | None = None, *,
-               said: Normalized | None = None) -> Understanding:
+               said: Normalized | None = None, slips: bool = True) -> Understanding:
     """Understand ``text`` against the home in ``catalog``; ``lang`` forces the language (``said``: the text
-    normalised already, by ``normalized``)."""
+    normalised already, by ``normalized``; ``slips``: look for a one-letter slip where it falls short)."""
     said = said or normalized(text, lang)
     lang, body, woke = said.lang, said.body, said.woke
     lex = load_lexicon(lang)
@@ -201,8 +203,11 @@ def understand(text: str, catalog: Catalog, lang: str | None = None, *,
     intents: list[Intent] = []
     waiting: Intent | None = None  # a fragment said before any intent
     declined = False
-    for clause in clauses(body, lex, catalog):
+    parts = clauses(body, lex, catalog)
+    for n, clause in enumerate(parts):
         found, fragment = interpret(clause, lex, catalog)
+        if n == len(parts) - 1 and asked(text) and not any(h.kind == "polite" for h in clause.hits):
+            found = [questioned(i) for i in found]  # "turn on the lamp?": is it on? A question never acts.
         if fragment is not None and fragment.action == "declined":
             declined = True
             continue
@@ -225,4 +230,12 @@ def understand(text: str, catalog: Catalog, lang: str | None = None, *,
     if not result.intents:
         result.problem = "declined" if declined else "not_understood"
         result.fragment = waiting
+        talk = small_talk(body, lex) if waiting is None and not declined else None
+        if talk is not None:
+            result.problem, result.talk = "small_talk", talk
+    if slips and result.problem in (None, "not_understood") and (
+            not complete(result) or any(unknown(clause, lex) for clause in parts)):
+        mark = "?" if asked(text) else ""  # "turn on the dek lamp?" is still a question
+        result.meant = meant(body, lang, lex, catalog, result,
+                             lambda fixed: understand(fixed + mark, catalog, lang, slips=False))
     return result

@@ -9,7 +9,7 @@ from hub.nlu.catalog import Catalog
 from hub.nlu.lexicon import Lexicon
 
 PRIORITY = {
-    "device": 20, "room": 19, "floor": 19, "negation": 16, "compound": 15, "question": 14, "state": 13,
+    "device": 20, "room": 19, "floor": 19, "polite": 17, "negation": 16, "compound": 15, "question": 14, "state": 13,
     "category": 12, "property": 11, "code": 10, "action": 9, "again": 8, "color": 7, "mode": 7, "level": 7,
     "special": 6, "all": 5, "home": 5, "here": 5, "media": 4, "splitter": 3, "conjunction": 3, "except": 3,
     "room_word": 2, "ignore": 1,
