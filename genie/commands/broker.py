@@ -26,8 +26,10 @@ def register(sub: Any) -> None:
                              "`--export mosquitto DIR` writes mosquitto.conf, passwd and acl (for the "
                              "devices of --home): one ACL section per login, every client id bound to its login "
                              "(use_username_as_clientid)")
-    broker.add_argument("--home", type=Path, metavar="FILE",
-                        help="with --export: the home whose devices get passwords (default: the demo home)")
+    broker.add_argument("--home", type=Path, metavar="FILE", action="append",
+                        help="with --export: the home whose devices get passwords (default: the demo home); "
+                             "again for each home of the broker: a file with an `id` gets its own logins, "
+                             "confined to its own topics")
     broker.set_defaults(handler=cmd_broker)
 
 
@@ -58,15 +60,21 @@ async def cmd_broker(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace, config: dict[str, Any], credentials: Any) -> int:
+    from genie.homes import check_homes
     from hub.security import export_mosquitto
 
     kind, directory = args.export
     if kind != "mosquitto":
         raise GenieError(f"--export: unknown broker kind {kind!r}; known: mosquitto")
     host, _, port = config["listeners"]["default"]["bind"].rpartition(":")
-    home = load_home(args.home)
-    files = export_mosquitto(Path(directory), credentials, [d.id for d in home.devices],
-                             host=host.strip("[]"), port=int(port))
+    paths = args.home or [None]
+    homes = [load_home(path) for path in paths]
+    named = [(home, f"home file {path}") for home, path in zip(homes, paths, strict=True) if home.id is not None]
+    check_homes([home for home, _ in named], [source for _, source in named])
+    default = [d.id for home in homes if home.id is None for d in home.devices]
+    owned = {home.id: [d.id for d in home.devices] for home in homes if home.id is not None}
+    files = export_mosquitto(Path(directory), credentials, default, host=host.strip("[]"), port=int(port),
+                             homes=owned)
     for file in files:
         print(file)
     print(f"Run it with: mosquitto -c {files[0]}   (then: genie up --broker mqtt://{host}:{port})",

@@ -74,14 +74,34 @@ def print_result(args: argparse.Namespace, result: Any) -> int:
 
 
 def load_home(path: Path | None) -> Any:
-    """The home file at ``path`` (the built-in demo home for None), both halves checked; its errors are one line."""
+    """The home file at ``path`` (the built-in demo home for None), both halves checked; its errors are one line.
+
+    A file with an ``id`` runs on its own topics and logins (docs/home.md, Several homes); the built-in demo
+    home, run when no file is given, keeps the broker's default tree, as it always has."""
     from devices.home import DEMO_HOME
     from devices.home import load_home as load
     from genie.homes import automations_of
 
     home = load(path)
     automations_of(home, f"home file {path if path is not None else DEMO_HOME}")
-    return home
+    return home if path is not None else home.model_copy(update={"id": None})
+
+
+def home_id_arg(parser: argparse.ArgumentParser) -> None:
+    """Add ``--home ID``: the home (of several on one broker) to talk to."""
+    parser.add_argument("--home", type=home_id, metavar="ID",
+                        help="the home to talk to, by the `id` of its home file, when the hub serves several "
+                             "(default: the home without an id, e.g. `genie up`'s built-in demo home)")
+
+
+def home_id(value: str) -> str:
+    """A ``--home ID`` value, checked (argparse makes a ValueError one line of usage)."""
+    from hub.protocol import validate_home_id
+
+    try:
+        return validate_home_id(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def categories() -> tuple[str, ...]:

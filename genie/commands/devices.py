@@ -11,6 +11,7 @@ from typing import Any
 from genie.commands.common import (
     EXIT_OK,
     broker_arg,
+    home_id_arg,
     hub_call_args,
     json_text,
     print_result,
@@ -31,6 +32,7 @@ def register(sub: Any) -> None:
                             description="Print every device the hub knows: id, names, room, brand, category, "
                                         "online, state.")
     hub_call_args(dlist)
+    home_id_arg(dlist)
     dlist.set_defaults(handler=cmd_list)
     dremove = dsub.add_parser("remove", help="remove a device from the hub for good",
                               description="Remove a device from the hub's directory and database, and clear its "
@@ -48,7 +50,9 @@ def _register_spawn(dsub: Any) -> None:
                                         "(one MQTT session each), until Ctrl-C.",
                             epilog="Examples: genie devices spawn --brand Xiaomi --category light --count 20; "
                                    "genie devices spawn --random 500 --seed 7 --print > fleet.yaml")
-    spawn.add_argument("--home", type=Path, metavar="FILE", help="home file (default: the built-in demo home)")
+    spawn.add_argument("--home", type=Path, metavar="FILE",
+                       help="home file (default: the built-in demo home); a file with an `id` joins that home, "
+                            "on its own topics and logins")
     faults = spawn.add_argument_group("fault injection (applies to every device of this spawn)")
     faults.add_argument("--slow", type=float, metavar="MS", help="every reply comes MS milliseconds late")
     faults.add_argument("--flaky", type=float, metavar="SHARE", help="drop this share (0-1) of requests silently")
@@ -97,6 +101,7 @@ async def cmd_spawn(args: argparse.Namespace) -> int:
                 for i, shard in enumerate(parts[1:], start=1)]
     try:
         async with run_stack(home=parts[0], broker_url=args.broker or "", run_hub=False, keepalive=args.keepalive,
+                             scope=home.id,
                              progress=lambda online, _total: progress.update(0, online)) as running:
             for child in children:
                 await child.online
@@ -119,7 +124,7 @@ async def cmd_list(args: argparse.Namespace) -> int:
     from hub.client import list_devices
     from hub.protocol.text import printable
 
-    devices = await list_devices(url(args), timeout=args.timeout)
+    devices = await list_devices(url(args), timeout=args.timeout, home=args.home)
     if args.json:
         print(json_text([d.model_dump(by_alias=True) for d in devices], indent=2))
         return EXIT_OK

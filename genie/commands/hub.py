@@ -25,7 +25,8 @@ def register(sub: Any) -> None:
     hub.add_argument("--db", type=Path, metavar="PATH", help="hub database (default: the user's data directory)")
     hub.add_argument("--home", type=Path, metavar="FILE",
                      help="home file whose scenes, routines, language and time zone the hub uses "
-                          "(its devices run elsewhere; default: the built-in demo home)")
+                          "(its devices run elsewhere; default: the built-in demo home); a file with an `id` "
+                          "is served on that home's own topics and logins")
     interop_args(hub)
     http_args(hub, default=None)
     hub.set_defaults(handler=cmd_hub)
@@ -88,15 +89,16 @@ def dashboard_error(exc: Exception) -> GenieError:
 async def cmd_hub(args: argparse.Namespace) -> int:
     """Run the hub until Ctrl-C or SIGTERM."""
     from genie.app import default_db_path, run_stack
-    from genie.homes import automations_of
+    from genie.homes import automations_of, check_interop
     from hub.web import DashboardError
 
     stop_on_signals()
     db = args.db or default_db_path()
     try:
-        automations = automations_of(load_home(args.home))
+        home = load_home(args.home)
+        check_interop([home], interop(args))
         async with run_stack(home=None, broker_url=args.broker or "", db=db, interop=interop(args),
-                             automations=automations) as running, \
+                             automations=automations_of(home), scope=home.id) as running, \
                 dashboard(args, running.hub) as served:
             web = f", dashboard {served.url}" if served is not None else ""
             print(f"hub connected to {running.broker_url}, database {db}{web}. Stop with Ctrl-C.", flush=True)

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from genie.commands.common import EXIT_FAILED, EXIT_OK, EXIT_STATUS, broker_arg, json_text, text, url
+from genie.commands.common import EXIT_FAILED, EXIT_OK, EXIT_STATUS, broker_arg, home_id_arg, json_text, text, url
 from hub.errors import BadInput
 from hub.language import LANGUAGES
 
@@ -20,6 +20,7 @@ def register(sub: Any) -> None:
                                      "to the running hub.", epilog=EXIT_STATUS)
     say.add_argument("text", nargs="+", help='the command, e.g. "打开客厅的灯" or "turn off the tv"')
     broker_arg(say)
+    home_id_arg(say)
     say.add_argument("--json", action="store_true",
                      help='print {"text", "lang", "reply", "ok", "actions": [...]} as JSON')
     say.add_argument("--timeout", type=float, default=10.0, metavar="S", help="seconds to wait for the reply")
@@ -51,7 +52,7 @@ async def cmd_say(args: argparse.Namespace) -> int:
     said = " ".join(args.text)
     check_text(said)
     result = await say(url(args), said, lang=args.lang, timeout=args.timeout,
-                       session=args.session or _default_session())
+                       session=args.session or _default_session(), home=args.home)
     if args.json:
         print(json_text(result.model_dump(by_alias=True, exclude_none=True)))
     else:

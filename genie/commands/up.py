@@ -20,7 +20,10 @@ def register(sub: Any) -> None:
                         description="Start the embedded MQTT broker (unless --broker or $GENIE_BROKER names "
                                     "another), the hub and every device of the home file, then wait until Ctrl-C "
                                     "or SIGTERM. The start-up summary says which broker is used.")
-    up.add_argument("--home", type=Path, metavar="FILE", help="home file (YAML); default: the built-in demo home")
+    up.add_argument("--home", type=Path, metavar="FILE", action="append",
+                    help="home file (YAML); default: the built-in demo home. Give it again to serve several homes "
+                         "from this one process, each with its own `id`, topics and logins "
+                         "(then: genie say --home ID ...)")
     broker_arg(up, otherwise="an embedded broker, as do --host, --port, --config or --insecure")
     up.add_argument("--host", help="address the embedded broker listens on (default from broker.conf: 127.0.0.1)")
     up.add_argument("--port", type=int, help="port of the embedded broker (default from broker.conf: 1883)")
@@ -44,13 +47,15 @@ def register(sub: Any) -> None:
 
 async def cmd_up(args: argparse.Namespace) -> int:
     """Start everything, say what runs where, wait for Ctrl-C or SIGTERM, stop everything."""
-    from genie.app import default_db_path, run_stack
-    from genie.fleet import fleet_home
+    from genie.app import default_db_path
+    from genie.homes import check_interop, run_homes
     from hub.clock import RealClock
     from hub.web import DashboardError
 
     stop_on_signals()
-    home = fleet_home(args)
+    homes = _homes(args)
+    home = homes[0]
+    check_interop(homes, interop(args))
     db = args.db or default_db_path()
     broker_url, broker_from = _up_broker(args)
     if args.speed <= 0 or args.speed > 10_000:
@@ -58,9 +63,10 @@ async def cmd_up(args: argparse.Namespace) -> int:
     clock = RealClock(args.speed)
     recorder = None
     try:
-        async with run_stack(home=home, broker_url=broker_url, broker_config=args.config, host=args.host,
+        async with run_homes(homes, broker_url=broker_url, broker_config=args.config, host=args.host,
                              port=args.port, db=db, insecure=args.insecure, clock=clock,
-                             interop=interop(args)) as running, dashboard(args, running.hub) as served:
+                             interop=interop(args)) as stacks, dashboard(args, stacks[0].hub) as served:
+            running = stacks[0]
             if args.record is not None:
                 from genie.record import Recorder
 
@@ -69,6 +75,7 @@ async def cmd_up(args: argparse.Namespace) -> int:
             if args.insecure and running.embedded is not None:
                 print(INSECURE_WARNING.format(where=running.broker_url), file=sys.stderr, flush=True)
             summary = _summary(args, running, served, home, db, broker_from)
+            summary["homes"] = _homes_summary(args, homes, stacks, db)
             if args.json:
                 print(json_text(summary), flush=True)
             else:
@@ -86,6 +93,35 @@ async def cmd_up(args: argparse.Namespace) -> int:
     if not args.json:
         print("Genie Sim stopped.", file=sys.stderr)
     return EXIT_OK
+
+
+def _homes(args: argparse.Namespace) -> list[Any]:
+    """The homes to serve: one (a file, the built-in demo, a fleet from the registry) or several files."""
+    from genie.commands.common import load_home
+    from genie.fleet import fleet_home
+    from genie.homes import check_homes
+
+    paths: list[Path] = args.home or []
+    args.home_files = paths
+    if len(paths) <= 1:
+        args.home = paths[0] if paths else None
+        return [fleet_home(args)]
+    if args.random is not None:
+        raise GenieError("give either --home or --random, not both")
+    homes = [load_home(path) for path in paths]
+    check_homes(homes, [f"home file {path}" for path in paths])
+    args.home = paths[0]
+    return homes
+
+
+def _homes_summary(args: argparse.Namespace, homes: list[Any], stacks: list[Any], db: Path) -> list[dict[str, Any]]:
+    """Each home served: its id (None: the broker's default tree), file, rooms, devices online and database."""
+    from genie.homes import home_db
+
+    files = args.home_files or [None]
+    return [{"id": home.id, "home": str(file) if file else None, "rooms": len(home.rooms),
+             "devices": len(running.runners), "database": str(home_db(db, home.id, len(homes) > 1))}
+            for home, running, file in zip(homes, stacks, files, strict=True)]
 
 
 def _summary(args: argparse.Namespace, running: Any, served: Any, home: Any, db: Path,
@@ -120,24 +156,35 @@ def _print_summary(args: argparse.Namespace, running: Any, served: Any, summary:
         kind += f"; credentials in {credentials_path()}"
     else:
         kind += "; no authentication"
+    first = summary["homes"][0]["id"]
+    say = f"{env}genie say" + (f" --home {first}" if first else "")
+    listed = f"{env}genie devices list" + (f" --home {first}" if first else "")
     print(f"Genie Sim is up (ready in {running.ready_seconds:.2f} s)\n"
           f"  broker    {url} ({kind})\n"
-          f"  hub       genie-hub, database {summary['database']}\n"
-          f"  home      {summary['home']}: {summary['rooms']} rooms, {summary['devices']} devices online\n"
+          + _homes_lines(summary["homes"], summary["home"])
           + (f"  dashboard {served.url}\n  aligenie  {served.base_url}/aligenie/gateway "
              f"(AliGenie v1 requests; token in {data_dir()}/aligenie-token)\n"
              if served is not None else "") +
           f"Talk to it from another terminal:\n"
-          f'  {env}genie say "打开客厅的灯"\n'
-          f'  {env}genie say "set the bedroom air conditioner to 26 degrees"\n'
-          f'  {env}genie say "allume la lampe de bureau"\n'
-          f'  {env}genie say "晚安"            (a scene)\n'
-          f'  {env}genie say "turn off the tv in 10 minutes"   (then: {env}genie listen)\n'
-          f"  {env}genie devices list", flush=True)
+          f'  {say} "打开客厅的灯"\n'
+          f'  {say} "set the bedroom air conditioner to 26 degrees"\n'
+          f'  {say} "allume la lampe de bureau"\n'
+          f'  {say} "晚安"            (a scene)\n'
+          f'  {say} "turn off the tv in 10 minutes"   (then: {env}genie listen)\n'
+          f"  {listed}", flush=True)
     secret = running.credentials.secret if running.credentials else None
     for line in neighbour_logins(interop(args), secret):
         print("  " + line, flush=True)
     print("Stop with Ctrl-C.", flush=True)
+
+
+def _homes_lines(homes: list[dict[str, Any]], single: str) -> str:
+    """The summary's lines about the hub(s) and home(s)."""
+    if len(homes) == 1 and homes[0]["id"] is None:
+        return (f"  hub       genie-hub, database {homes[0]['database']}\n"
+                f"  home      {single}: {homes[0]['rooms']} rooms, {homes[0]['devices']} devices online\n")
+    return "".join(f"  home      {h['id']} ({h['home']}): {h['rooms']} rooms, {h['devices']} devices online; "
+                   f"hub {h['id']}.genie-hub, database {h['database']}\n" for h in homes)
 
 
 def _up_broker(args: argparse.Namespace) -> tuple[str | None, str]:
