@@ -3,6 +3,8 @@ registered (an action it lacks or a value out of its range is refused here, with
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from hub.conversation.choice import oldest_first
 from hub.conversation.model import MODE_FALLBACK, READING, SECURE_CATEGORIES, Outcome, Session, Step, has
 from hub.conversation.resolve import Resolver, attribute_for
@@ -10,6 +12,13 @@ from hub.directory import DeviceRecord, Directory
 from hub.nlu import Intent
 from hub.protocol import ErrorCode
 from hub.protocol.vocabulary import adjust_action_for, set_action_for
+
+COOLING = frozenset({"aircondition"})
+"""Kinds of device that answer "it's too hot" by running (an air conditioner that is off is turned on)."""
+
+
+POWERED = frozenset({"brightness", "temperature"})
+"""What a wish asks more or less of, that a device which is off gives by being turned on (light, warmth)."""
 
 
 class Planner:
@@ -34,6 +43,12 @@ class Planner:
         if intent.action == "set" and intent.value is None:
             outcome.problem, outcome.candidates = "no_value", devices
             return outcome
+        if intent.implicit:
+            outcome.steps = self._wish(intent, devices)
+            if outcome.steps:
+                return outcome
+            intent = outcome.intent = replace(intent, action="query", attribute=None, value=None, implicit=False,
+                                              quantifier="plain")  # nothing to do: say how things are
         outcome.steps = [self._step(intent, record) for record in devices]
         # In a group, leave out devices that simply cannot do it ("turn off the living room" skips sensors).
         if len(outcome.steps) > 1 and intent.target.devices == ():
@@ -86,6 +101,24 @@ class Planner:
             by = intent.value if isinstance(intent.value, int | float) else None  # "调高两度": by 2; else the default
             return self._check(Step(record, kind, action, attribute, by))
         return Step(record, kind, "", attribute, None, ErrorCode.INVALIDATE_CONTROL_ORDER)
+
+    def _wish(self, intent: Intent, devices: list[DeviceRecord]) -> list[Step]:
+        """A wish acts on how the home is, not on every device it could mean: "too dark" turns on a lamp that is
+        off and brightens one that is on; "too bright" dims only the lamps that are lit; "I'm cold" turns on a
+        heater but never an air conditioner that is off, "it's hot" turns one on. None when no device can help."""
+        steps = []
+        for record in devices:
+            off = record.state.get("powerstate") == "off"
+            cools = record.category in COOLING and intent.attribute == "temperature"
+            if not off or intent.action == "on" or intent.attribute not in POWERED:
+                step = self._step(replace(intent, implicit=False), record)
+            elif intent.action == ("down" if cools else "up"):
+                step = self._power("on", record)
+            else:
+                continue  # a lamp that is off is not too bright; an air conditioner off warms no one
+            if step.error != ErrorCode.DEVICE_NOT_SUPPORT_FUNCTION:
+                steps.append(step)
+        return steps
 
     def _power(self, kind: str, record: DeviceRecord) -> Step:
         on = kind == "on"
