@@ -9,7 +9,8 @@ import pytest
 from tests.hub.conftest import DemoHome
 
 
-@pytest.mark.parametrize("text", ["客厅太亮了", "it's too bright in the living room", "il fait trop clair dans le salon"])
+@pytest.mark.parametrize("text", ["客厅太亮了", "it's too bright in the living room",
+                                  "il fait trop clair dans le salon"])
 async def test_too_bright_dims_only_the_lamps_that_are_lit(home: DemoHome, text: str) -> None:
     assert (await home.hub.handle_text("打开客厅灯")).ok
     lit = home.state("living-light")["brightness"]
