@@ -17,6 +17,7 @@ from hub.automation.engine import Automation
 from hub.automation.models import Action, Repeat, Routine, Scene, Timer
 from hub.conversation.model import Outcome, Session, Step
 from hub.conversation.orders import Speaker
+from hub.conversation.phrases import format_value, target_phrase
 from hub.conversation.redact import hide
 from hub.conversation.reply import action_results, compose_reply, error_sentence, problem_sentence
 from hub.language import LANGUAGES, Lang
@@ -220,8 +221,29 @@ class Schedule:
         """The timers as listed to the user, numbered from 1 ("1. 10分钟后关灯；2. …")."""
         now, item = self.automation.now(), words(lang).replies["timer_item"]
         return load_lexicon(lang).replies["partial_join"].join(
-            item.format(n=n, when=describe(self._when(t, now), lang, now), text=hide(t.text))
+            item.format(n=n, when=describe(self._when(t, now), lang, now), text=self._what(t, lang))
             for n, t in enumerate(timers, 1))
+
+    def _what(self, timer: Timer, lang: str) -> str:
+        """What a timer does, as said when it was set — or, asked in another language, told in this one from its
+        actions ("turn off the TV"): one language per reply. A reminder is the user's own words."""
+        if timer.lang == lang or timer.remind is not None:
+            return hide(timer.text)
+        lex, templates = load_lexicon(lang), words(lang).replies["order"]
+        scene = self.automation.scene(timer.scene) if timer.scene else None
+        if scene is not None:
+            return str(templates["scene"]).format(name=title(scene.names.display(lang) or scene.id))
+        directory = self.speaker.directory
+        said_ = []
+        for action in timer.actions:
+            records = [r for r in directory.all() if r.id in action.devices or (
+                not action.devices and r.category == action.category and action.room in (None, r.room))]
+            if not records:
+                return hide(timer.text)
+            args = target_phrase(lex, records, directory).args(lex)
+            value = format_value(lex, action.property, action.value)
+            said_.append(str(templates[action.action]).format(value=value, **args))
+        return speech.join(lex, said_) if said_ else hide(timer.text)
 
     def _list_timers(self, text: str, lang: str) -> CommandResult:
         timers = self.automation.pending()
@@ -249,8 +271,9 @@ class Schedule:
         timer = timers[index - 1]
         now = self.automation.now()
         when = describe(self._when(timer, now), lang, now)
+        what = self._what(timer, lang)
         self.automation.cancel(timer.id)
-        return said(text, lang, "timer_cancelled", when=when, text=timer.text)
+        return said(text, lang, "timer_cancelled", when=when, text=what)
 
     # ------------------------------------------------------------------ firing (the automation's Perform)
     async def timer_fired(self, timer: Timer) -> AnnouncePayload:

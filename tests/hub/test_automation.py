@@ -401,10 +401,11 @@ async def test_a_listed_timer_says_the_minutes_left(home: DemoHome) -> None:
     await home.clock.advance(4)  # a few seconds later it is still "in 10 minutes", not "9 minutes 56 seconds"
     assert (await home.hub.handle_text("我有哪些定时")).reply == "你有1个定时：1. 10分钟后关灯。"
     await home.clock.advance(8 * 60)
-    assert (await home.hub.handle_text("what timers do I have")).reply == "You have one timer: 1. 关灯 in 2 minutes."
+    assert (await home.hub.handle_text("what timers do I have")).reply == (
+        "You have one timer: 1. turn off all four lights in 2 minutes.")  # told in the language asked
     await home.clock.advance(60)
     said = (await home.hub.handle_text("quels minuteurs")).reply
-    assert said == "Vous avez un minuteur : 1. dans 56 secondes : « 关灯 »."
+    assert said == "Vous avez un minuteur : 1. dans 56 secondes : « éteindre les quatre lumières »."
 
 
 
