@@ -25,7 +25,7 @@ from hub.nlu.lexicon import load_lexicon
 from hub.nlu.models import Understanding
 from hub.nlu.numbers import CN_NUMERAL, chinese_to_number
 from hub.nlu.parser import normalized, understand
-from hub.nlu.requests import Heard, SceneIndex, find_scene, hear, reminder, words
+from hub.nlu.requests import Heard, SceneIndex, find_scene, hear, reminder, untimed, words
 from hub.nlu.text import has_cjk, normalize
 from hub.nlu.when import When, find_when
 from hub.protocol.text import printable
@@ -113,7 +113,7 @@ def read(text: str, catalog: Catalog, scenes: SceneIndex, now: datetime, lang: s
 def _timed(text: str, lang: str, when: When, rest: str, now: datetime, catalog: Catalog,
            scenes: SceneIndex) -> Timed:
     """What a timed order asks for: a reminder or alarm, a scene, or device orders (read from ``rest``)."""
-    rest = printable(rest).strip(_TRIM)
+    rest = untimed(printable(rest).strip(_TRIM), lang).strip(_TRIM)
     past = when.repeat is None and when.at <= now
     if not rest:
         return Timed(when, rest, past)

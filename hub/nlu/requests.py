@@ -36,6 +36,7 @@ class Words:
     list_timers: tuple[str, ...]
     cancel_timers: tuple[str, ...]
     remind_words: tuple[str, ...]
+    timer_words: tuple[str, ...]
     evening_words: tuple[str, ...]
     all_words: tuple[str, ...]
     ordinals: dict[str, int]
@@ -67,7 +68,7 @@ def words(lang: str) -> Words:
     data = language_file(lang, "requests")
     lists = {key: _longest_first(data.get(key, [])) for key in (
         "run_words", "scene_fillers", "list_scenes", "delete_scene", "create_scene", "name_markers", "list_timers",
-        "cancel_timers", "remind_words", "evening_words", "all_words")}
+        "cancel_timers", "remind_words", "timer_words", "evening_words", "all_words")}
     ordinals = {normalize(k): int(v) for k, v in data.get("ordinals", {}).items()}
     patterns = {key: _pattern(phrases) for key, phrases in lists.items()}
     patterns["ordinals"] = _pattern(tuple(sorted(ordinals, key=len, reverse=True)))
@@ -214,6 +215,17 @@ def _as_said(head: str, name: str) -> str:
         if normalize(head[start:]).strip(" '\"“”«»") == name:
             return head[start:].strip(" '\"“”«»")
     return name
+
+
+def untimed(rest: str, lang: str) -> str:
+    """``rest`` without the words that ask for a timer before the order ("set a timer to turn off the tv" ->
+    "turn off the tv", "定个时关电视" -> "关电视"), as it was written."""
+    said = _POLITE.sub("", core(rest, lang))
+    phrase = next((p for p in words(lang).timer_words if said.startswith(p) and (
+        has_cjk(p) or said[len(p):len(p) + 1] in ("", " "))), None)
+    if phrase is None or not said[len(phrase):].strip():
+        return rest
+    return _as_said(rest.rstrip(" ,，。.!！?？"), said[len(phrase):].strip())
 
 
 def reminder(rest: str, lang: str, said: str | None = None) -> str | None:

@@ -39,3 +39,14 @@ async def test_a_timer_cancelled_in_another_language_is_named_in_it(home: DemoHo
     assert result.ok and "turn off the tv" in result.reply and not _CJK.search(result.reply)
     listed = await home.hub.handle_text("what timers are there")
     assert "turn off" not in listed.reply
+
+
+@pytest.mark.parametrize(("text", "reply"), [
+    ("set a timer to turn off the tv in 10 minutes", "OK, I'll turn off the tv in 10 minutes."),
+    ("十分钟后定个时关电视", "好的，10分钟后关电视。"),
+    ("mets un minuteur pour éteindre la télé dans 10 minutes", "D'accord, dans 10 minutes : « éteindre la télé »."),
+])
+async def test_asking_for_a_timer_in_words_sets_it(home: DemoHome, text: str, reply: str) -> None:
+    result = await home.hub.handle_text(text)
+    assert (result.reply, result.ok) == (reply, True)
+    assert len(home.hub.automation.pending()) == 1
