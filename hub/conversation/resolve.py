@@ -163,10 +163,8 @@ def attribute_for(intent: Intent, record: DeviceRecord) -> str | None:
         return "position" if has(record, "position") else DEFAULT_ATTRIBUTE.get(record.category)
     if intent.attribute:
         return intent.attribute
-    if intent.unit in UNIT_ATTRIBUTE:
-        for candidate in UNIT_ATTRIBUTE[intent.unit]:
-            if has(record, candidate):
-                return candidate
+    if intent.unit in UNIT_ATTRIBUTE:  # "22 degrees" is a temperature or nothing: never a lamp's brightness
+        return next((c for c in UNIT_ATTRIBUTE[intent.unit] if has(record, c)), None)
     if intent.action == "set" and record.category == "television" and intent.unit is None and isinstance(
             intent.value, int | float):
         return "channel"  # "电视调到十": a channel; "à fond": the volume

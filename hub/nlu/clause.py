@@ -15,7 +15,7 @@ from hub.nlu.scan import Hit, mask
 from hub.nlu.text import BOUNDARY
 
 ACTION_ORDER = ("unmute", "mute", "unlock", "lock", "pause", "continue", "next", "previous", "up", "down", "set",
-                "on", "off", "query")
+                "on", "off", "put", "query")
 """When a clause has several action words, the most specific one wins ("调高" over "调")."""
 
 STATE_ORDERS = {"on": "on", "off": "off", "open": "on", "closed": "off", "locked": "lock", "unlocked": "unlock"}
@@ -309,7 +309,8 @@ def _value(act: _Act, kinds: dict[str, list[Any]], numbers: list[NumberHit], cla
         first = numbers[0]
         act.value, act.unit = _number(first.value), first.unit
         marker = _marker_before(clause.text, first.start, lex)
-        absolute = marker == "set" or (act.action in ("on", "off") and first.unit is not None)
+        absolute = marker == "set" or (act.action in ("on", "off") and (first.unit is not None or (
+            act.attribute is not None and act.attribute != "powerstate")))  # "put on channel 7"
         if act.action in ("up", "down", "on", "off") and absolute:
             act.action = "set"  # "调高到28度", "allume la lampe à 50 %"
         elif act.action in ("on", "off"):
@@ -337,7 +338,9 @@ def interpret(clause: Clause, lex: Lexicon, catalog: Catalog) -> tuple[list[Inte
     has_value = bool(numbers) or any(k in kinds for k in _VALUE_KINDS) or any(
         c.value is not None for c in kinds.get("compound", []))
     first = next((h for h in clause.hits if h.kind != "polite"), None)
-    opened = first is not None and first.kind == "question"
+    before = clause.text[:first.start - clause.offset] if first is not None else ""
+    opened = first is not None and first.kind == "question" and not any(  # "est-ce que…", not "l'eau … n'est pas…"
+        c.isalpha() for c in mask(before, [h for h in clause.hits if h.kind == "polite"], clause.offset))
     act = _act(kinds, has_value, _asks_if_done(clause, kinds), wish=not opened)
     if "negation" in kinds and act.action is not None:  # "不要开灯", "don't": an order not given
         return [], Intent(action="declined", target=Target())
@@ -345,6 +348,8 @@ def interpret(clause: Clause, lex: Lexicon, catalog: Catalog) -> tuple[list[Inte
     if only_code:  # a bare number of four digits or more answers "what is the code?"
         code, numbers = only_code.group(1), []
     _value(act, kinds, numbers, clause, lex)
+    if act.action == "put":  # "mets la clim à 24": set; "mets la télé", "fais passer l'aspirateur": on
+        act.action = "set" if act.value is not None or act.attribute is not None else "on"
     if act.action is None and act.value is not None:
         act.action = "set"
     if act.action is None and act.attribute is not None:
