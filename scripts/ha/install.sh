@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Install a pinned Home Assistant Core into DIR/venv for tests/ha (the real Home Assistant test), offline-ready:
+#   scripts/ha/install.sh DIR        then   GENIE_HA_VENV=DIR/venv pytest tests/ha
+# - Python 3.13.0 from pyenv (Home Assistant 2025.4.4 needs >= 3.13; later releases want >= 3.13.2);
+# - the release's own package constraints (homeassistant/package_constraints.txt, read from its wheel): without
+#   them today's releases of unpinned packages break it;
+# - the requirements of the integrations tests/ha's configuration loads (frontend, mqtt, recorder…), at the
+#   versions the release's manifests name, since Home Assistant runs with --skip-pip there;
+# - uv (the version the constraints pin) does the resolving and downloading; pip fetches the wheel and uv.
+# Everything, caches included, stays under DIR. The last line printed is the venv's path.
+set -euo pipefail
+dir="${1:?usage: scripts/ha/install.sh DIR}"
+version="${GENIE_HA_VERSION:-2025.4.4}"
+python="${GENIE_HA_PYTHON:-${PYENV_ROOT:-$HOME/.pyenv}/versions/3.13.0/bin/python3.13}"
+if [ ! -x "$python" ]; then
+    echo "scripts/ha/install.sh: no Python 3.13 at $python (set GENIE_HA_PYTHON)" >&2
+    exit 2
+fi
+mkdir -p "$dir"
+dir="$(cd "$dir" && pwd)"
+export PIP_CACHE_DIR="$dir/cache/pip" UV_CACHE_DIR="$dir/cache/uv" PIP_DISABLE_PIP_VERSION_CHECK=1
+"$python" -m venv "$dir/venv"
+pip="$dir/venv/bin/pip"
+"$pip" download --quiet --no-deps "homeassistant==$version" -d "$dir/wheel" 2>&1 | grep -v "^WARNING: Location" || true
+wheel="$(ls "$dir"/wheel/homeassistant-"$version"-*.whl)"
+# The constraints, and the pinned requirements of every integration the test configuration sets up.
+"$dir/venv/bin/python" - "$wheel" "$dir" <<'PY'
+import json, sys, zipfile
+wheel, out = sys.argv[1], sys.argv[2]
+z = zipfile.ZipFile(wheel)
+open(f"{out}/constraints.txt", "wb").write(z.read("homeassistant/package_constraints.txt"))
+# tests/ha/harness.py CONFIGURATION, Home Assistant's bootstrap DEFAULT_INTEGRATIONS and the MQTT integration
+wanted = ["config", "api", "onboarding", "frontend", "logger", "mqtt", "http", "websocket_api", "isal", "network",
+          "system_log", "analytics", "application_credentials", "backup", "hardware", "system_health", "automation",
+          "person", "scene", "script", "tag", "zone", "counter", "input_boolean", "input_button", "input_datetime",
+          "input_number", "input_select", "input_text", "schedule", "timer"]
+seen, requirements = set(), set()
+def walk(domain):
+    if domain in seen:
+        return
+    seen.add(domain)
+    try:
+        manifest = json.loads(z.read(f"homeassistant/components/{domain}/manifest.json"))
+    except KeyError:
+        return
+    requirements.update(manifest.get("requirements", []))
+    for other in manifest.get("dependencies", []) + manifest.get("after_dependencies", []):
+        walk(other)
+for domain in wanted:
+    walk(domain)
+open(f"{out}/requirements.txt", "w").write("\n".join(sorted(requirements)) + "\n")
+PY
+uv="$(grep -E '^uv==' "$dir/constraints.txt" || echo uv)"
+"$pip" install --quiet "$uv" 2>&1 | grep -v "^WARNING: Location" || true
+"$dir/venv/bin/uv" pip install --quiet --python "$dir/venv/bin/python" "$wheel" -r "$dir/requirements.txt" \
+    -c "$dir/constraints.txt"
+"$dir/venv/bin/hass" --version >/dev/null
+rm -rf "$dir/cache" "$dir/wheel"
+echo "$dir/venv"
