@@ -27,11 +27,13 @@ class Named:
     text: str
     the: str
     agr: str
+    many: bool = True
+    """Whether it is said as plural ("the bedroom curtains are", "les rideaux sont")."""
 
     def args(self, lex: Lexicon) -> dict[str, str]:
-        """The template arguments that name the target: target, the_target, agr, of_target."""
+        """The template arguments that name the target: target, the_target, agr, of_target, be."""
         return {"target": self.text, "the_target": self.the, "agr": self.agr,
-                "of_target": speech.of_place(lex, self.text)}
+                "of_target": speech.of_place(lex, self.text), "be": speech.be(lex, 2 if self.many else 1)}
 
 
 def place_of(record: DeviceRecord, lang: str) -> str:
@@ -50,7 +52,7 @@ def target_phrase(lex: Lexicon, records: list[DeviceRecord], directory: Director
     lang = lex.lang
     if len(records) == 1:
         name = records[0].name(lang)
-        return Named(name, speech.the_place(lex, name), speech.agreement(lex, [name]))
+        return Named(name, speech.the_place(lex, name), speech.agreement(lex, [name]), speech.plural(lex, name))
     categories = {r.category for r in records}
     rooms = {r.room for r in records}
     if len(categories) == 1:

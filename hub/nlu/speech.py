@@ -57,12 +57,14 @@ def feminine(lex: Lexicon, name: str) -> bool:
 
 
 def plural(lex: Lexicon, name: str) -> bool:
-    """Whether a name is plural (decided by its first word's ending: "rideaux du salon" is, in French)."""
+    """Whether a name is plural, by the ending of its head word — the first in French ("rideaux du salon"), the
+    last in English ("bedroom curtains"), as ``grammar.plural_words`` says."""
     rule = lex.grammar.get("plural_words")
-    first = normalize(name).split()[:1]
-    if not rule or not first:
+    words = normalize(name).split()
+    if not rule or not words:
         return False
-    return first[0].endswith(tuple(rule["endings"])) and len(first[0]) > int(rule["longer_than"])
+    head = words[-1] if rule.get("head") == "last" else words[0]
+    return head.endswith(tuple(rule["endings"])) and len(head) > int(rule["longer_than"])
 
 
 def agreement(lex: Lexicon, names: list[str]) -> str:
@@ -107,6 +109,8 @@ def _with_article(lex: Lexicon, kind: str, place: str) -> str:
         return place
     if isinstance(forms, str):
         return forms.format(place=place)
+    if "plural" in forms and plural(lex, place):
+        return forms["plural"].format(place=place)
     if "elided" in forms and normalize(place)[:1] in lex.grammar.get("elision", ""):
         return forms["elided"].format(place=place)
     return forms["feminine" if feminine(lex, place) else "masculine"].format(place=place)

@@ -22,3 +22,13 @@ async def test_one_action_is_said_in_the_singular(home: DemoHome, text: str, rep
 async def test_several_keep_the_plural(home: DemoHome) -> None:
     result = await home.hub.handle_text("create scene evening: turn on the desk lamp, turn off the tv")
     assert result.reply.startswith("OK, scene evening created with 2 actions."), result.reply
+
+
+@pytest.mark.parametrize(("text", "reply"), [
+    ("are the bedroom curtains closed", "The bedroom curtains are closed."),
+    ("les rideaux de la chambre sont-ils fermés", "Les rideaux de la chambre sont fermés."),
+    ("is the desk lamp on", "The desk lamp is off."),
+    ("la lampe de bureau est-elle allumée", "La lampe de bureau est éteinte."),
+])
+async def test_a_plural_name_takes_a_plural_verb_and_article(home: DemoHome, text: str, reply: str) -> None:
+    assert (await home.hub.handle_text(text)).reply == reply
