@@ -34,3 +34,12 @@ def test_a_room_alone_is_still_its_lights(catalog: Catalog, text: str, lang: str
 def test_everything_is_still_everything(catalog: Catalog, text: str, lang: str) -> None:
     intents = understand(text, catalog, lang).intents
     assert [i.target.everything and not i.target.missing for i in intents] == [True]
+
+
+@pytest.mark.parametrize(("text", "lang"), [("除了落地灯，客厅其他的都关掉", "zh"),
+                                            ("except the floor lamp, turn off the rest in the living room", "en"),
+                                            ("sauf le lampadaire, éteins le reste du salon", "fr")])
+def test_the_rest_of_a_room_is_the_room_without_what_is_left_out(catalog: Catalog, text: str, lang: str) -> None:
+    intents = understand(text, catalog, lang).intents
+    assert [(i.action, i.target.rooms, i.target.everything, i.target.exclude) for i in intents] == [
+        ("off", ("living",), True, ("floor-lamp",))]
