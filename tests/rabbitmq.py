@@ -32,13 +32,13 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from hub.protocol import Topics
 from hub.protocol.mqtt import BrokerURL
-from hub.security import CLIENT_USER, HUB_USER, Credentials
+from hub.security import CLIENT_USER, HUB_USER, LISTENER_USER, Credentials, home_login
 
 RABBITMQ_BIN = Path("/usr/lib/rabbitmq/bin")
 """The real scripts: Debian's /usr/sbin wrappers `su` to the rabbitmq user and cd to /var/lib/rabbitmq."""
@@ -91,7 +91,7 @@ def rabbit_password_hash(password: str, salt: bytes | None = None) -> str:
 
 
 def rabbitmq_definitions(credentials: Credentials, device_ids: Sequence[str], *, topics: Topics | None = None,
-                         vhost: str = "/") -> dict:
+                         vhost: str = "/", homes: Mapping[str, Sequence[str]] | None = None) -> dict:
     """RabbitMQ definitions (users, permissions, topic permissions) equivalent to ``hub.security.Policy``.
 
     The MQTT plugin checks topic permissions against the AMQP routing key: MQTT ``a/b/c`` is ``a.b.c``,
@@ -133,6 +133,8 @@ def rabbitmq_definitions(credentials: Credentials, device_ids: Sequence[str], *,
                      "(register|status|state|report|reply)$",
             "read": f"^{p}\\.(dev\\.{{username}}\\.request|discover|hub\\.status)$",
         })
+    for home_id, ids in (homes or {}).items():
+        _home_definitions(credentials, t.home(home_id), home_id, ids, vhost, users, permissions, topic_permissions)
     return {
         "users": [{"name": name, "password_hash": rabbit_password_hash(password),
                    "hashing_algorithm": "rabbit_password_hashing_sha256", "tags": []} for name, password in users],
@@ -142,13 +144,46 @@ def rabbitmq_definitions(credentials: Credentials, device_ids: Sequence[str], *,
     }
 
 
+def _home_definitions(credentials: Credentials, t: Topics, home_id: str, device_ids: Sequence[str], vhost: str,
+                      users: list[tuple[str, str]], permissions: list[dict], topic_permissions: list[dict]) -> None:
+    """The logins of home ``home_id`` (docs/home.md, Several homes), each confined to ``genie.home.<id>.``.
+
+    Their client ids are ``<home>.<name>``: a hub, text client or listener of the home may create the queues of
+    its home's client ids only. A text client reads every reply topic of its home (``{client_id}`` names the
+    MQTT client id, ``<home>.genie-client-…``, where the reply topic's last level is ``genie-client-…``), as on
+    Mosquitto, where all text clients of a login share its name."""
+    p = re.escape(t.prefix.replace("/", "."))
+    home_queue = f"mqtt-subscription-{re.escape(home_id)}\\.[A-Za-z0-9_-]+qos[01]"
+    objects = f"^(amq\\.topic|{home_queue})$"
+    rules = {HUB_USER: (f"^{p}\\.", f"^{p}\\."),
+             CLIENT_USER: (f"^{p}\\.hub\\.command$", f"^{p}\\.hub\\.(status|announce|reply\\.[A-Za-z0-9_-]+)$"),
+             LISTENER_USER: ("^(?!)", f"^{p}\\.hub\\.(status|announce)$")}
+    for name, (write, read) in rules.items():
+        user = home_login(home_id, name)
+        users.append((user, credentials.password_for(user) or ""))
+        permissions.append({"user": user, "vhost": vhost, "configure": f"^{home_queue}$", "write": objects,
+                            "read": objects})
+        topic_permissions.append({"user": user, "vhost": vhost, "exchange": MQTT_EXCHANGE, "write": write,
+                                  "read": read})
+    for device_id in device_ids:
+        user = home_login(home_id, device_id)
+        own_queue = f"^mqtt-subscription-{re.escape(user)}qos[01]$"
+        users.append((user, credentials.password_for(user) or ""))
+        permissions.append({"user": user, "vhost": vhost, "configure": own_queue,
+                            "write": f"^amq\\.topic$|{own_queue}", "read": f"^amq\\.topic$|{own_queue}"})
+        own = f"{p}\\.dev\\.{re.escape(device_id)}"
+        topic_permissions.append({"user": user, "vhost": vhost, "exchange": MQTT_EXCHANGE,
+                                  "write": f"^{own}\\.(register|status|state|report|reply)$",
+                                  "read": f"^({own}\\.request|{p}\\.(discover|hub\\.status))$"})
+
+
 def write_definitions(path: Path, credentials: Credentials, device_ids: Sequence[str],
-                      topics: Topics | None = None) -> Path:
+                      topics: Topics | None = None, homes: Mapping[str, Sequence[str]] | None = None) -> Path:
     """Write the definitions to ``path`` (mode 0600: they hold password hashes)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as file:
-        json.dump(rabbitmq_definitions(credentials, device_ids, topics=topics), file, indent=1)
+        json.dump(rabbitmq_definitions(credentials, device_ids, topics=topics, homes=homes), file, indent=1)
         file.write("\n")
     return path
 
@@ -234,6 +269,8 @@ class RabbitCluster:
     directory: Path
     credentials: Credentials
     device_ids: list[str]
+    homes: dict[str, list[str]] = field(default_factory=dict)
+    """Homes with their own logins and topics (home id: its device ids), beside ``device_ids`` of the default tree."""
     nodes: list[Node] = field(default_factory=list)
     epmd_port: int = 0
     timings: dict[str, float] = field(default_factory=dict)
@@ -269,7 +306,7 @@ class RabbitCluster:
         with os.fdopen(fd, "w") as file:
             file.write(secrets.token_hex(20).upper())
         (s / "no-env.conf").write_text("# not /etc/rabbitmq/rabbitmq-env.conf\n")
-        definitions = write_definitions(s / "definitions.json", self.credentials, self.device_ids)
+        definitions = write_definitions(s / "definitions.json", self.credentials, self.device_ids, homes=self.homes)
         base = _port_block(24)
         self.epmd_port = base
         self._mark = secrets.token_hex(12)
@@ -462,9 +499,10 @@ def _wait_gone(pids: list[int], timeout: float) -> set[int]:
 
 
 @contextlib.contextmanager
-def rabbitmq_cluster(directory: Path, credentials: Credentials, device_ids: Sequence[str]) -> Iterator[RabbitCluster]:
+def rabbitmq_cluster(directory: Path, credentials: Credentials, device_ids: Sequence[str],
+                     homes: dict[str, list[str]] | None = None) -> Iterator[RabbitCluster]:
     """A started 2-node cluster, stopped on exit; raises if any process of ours outlived the stop."""
-    cluster = RabbitCluster(directory, credentials, list(device_ids))
+    cluster = RabbitCluster(directory, credentials, list(device_ids), homes or {})
     cluster.start()
     try:
         yield cluster
@@ -489,20 +527,25 @@ def _main(argv: list[str] | None = None) -> int:
     up = sub.add_parser("up", help="run a 2-node loopback cluster until Ctrl-C")
     up.add_argument("--dir", type=Path, help="working directory (default: a new temporary one)")
     for p in (defs, up):
-        p.add_argument("--home", help="home file whose devices get users (default: the demo home)")
+        p.add_argument("--home", action="append",
+                       help="home file whose devices get users (default: the demo home); repeatable: a file with "
+                            "an `id` gets that home's own logins (docs/home.md, Several homes)")
         p.add_argument("--device", action="append", default=[], help="another device id (repeatable)")
     args = parser.parse_args(argv)
     credentials = Credentials.load_or_create(credentials_path())
-    ids = [d.id for d in load_home(args.home).devices] + args.device
+    files = [load_home(path) for path in args.home] if args.home else [load_home(None).model_copy(update={"id": None})]
+    ids = [d.id for home in files if home.id is None for d in home.devices] + args.device
+    homes = {home.id: [d.id for d in home.devices] for home in files if home.id is not None}
     if args.command == "definitions":
-        write_definitions(args.file, credentials, ids)
-        print(f"wrote {args.file}: {len(ids) + 2} users; import with "
+        write_definitions(args.file, credentials, ids, homes=homes)
+        users = len(ids) + 2 + sum(len(devices) + 3 for devices in homes.values())
+        print(f"wrote {args.file}: {users} users; import with "
               f"`rabbitmqctl import_definitions {args.file}` (credentials: {credentials_path()})")
         return 0
     import tempfile
 
     directory = args.dir or Path(tempfile.mkdtemp(prefix="genie-rabbitmq-"))
-    cluster = RabbitCluster(directory, credentials, ids)
+    cluster = RabbitCluster(directory, credentials, ids, homes)
     cluster.start()
     try:
         a, b = (f"mqtt://127.0.0.1:{n.mqtt_port}" for n in cluster.nodes)

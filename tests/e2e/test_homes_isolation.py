@@ -236,3 +236,31 @@ async def test_one_home_s_password_opens_no_other_home(broker_kind: str, tmp_pat
                     async with MqttConnection(BrokerURL(broker.url.host, broker.url.port, user, password),
                                               home_login("beta", name) if "." in user else name):
                         pass
+
+
+@pytest.mark.parametrize("target", ["genie/home/beta/dev/front-door/request", "genie/home/beta/hub/command"])
+async def test_a_last_will_into_another_home_never_fires(homes: Homes, target: str) -> None:
+    """A device of alpha asks for a will on beta's lock or hub: the embedded broker refuses the CONNECT,
+    Mosquitto drops the will when it would fire."""
+    payload = _directive("front-door", "Unlock", CODES["beta"]) if "dev" in target else ATTACKS[3][1]
+    own_status = "genie/home/alpha/dev/lamp/status"
+    legitimate = f'{{"gone": "{uuid.uuid4().hex}"}}'.encode()
+    url, observer_id = homes.broker.observer()
+    seen: list[Inbound] = []
+    async with MqttConnection(url, observer_id) as observer:
+        await observer.subscribe("#")
+        async with raw_client(homes.broker, "alpha.lamp", "alpha.lamp", will=(target, payload)) as (rogue, code):
+            assert code == (REFUSED if homes.broker.kind == "amqtt" else ACCEPTED)
+            rogue.abort()
+        # the same client id again with a will it may use: the first will's fate was settled before this CONNECT
+        async with raw_client(homes.broker, "alpha.lamp", "alpha.lamp", will=(own_status, legitimate)) as (ok, code):
+            assert code == ACCEPTED
+            ok.abort()
+        async with asyncio.timeout(BOUND):
+            async for message in observer.messages():
+                if message.topic == own_status and message.payload == legitimate:
+                    break
+                if not message.retain:
+                    seen.append(message)
+    assert [m.topic for m in seen if m.topic == target] == []
+    assert homes.state("beta", "front-door")["lockstate"] == "locked"
