@@ -19,9 +19,11 @@ fi
 mkdir -p "$dir"
 dir="$(cd "$dir" && pwd)"
 export PIP_CACHE_DIR="$dir/cache/pip" UV_CACHE_DIR="$dir/cache/uv" PIP_DISABLE_PIP_VERSION_CHECK=1
-"$python" -m venv "$dir/venv"
+# quiet unless it fails: then its whole output, and stop
+run() { "$@" > "$dir/step.log" 2>&1 || { cat "$dir/step.log" >&2; echo "scripts/ha/install.sh: failed: $*" >&2; exit 1; }; }
+run "$python" -m venv "$dir/venv"
 pip="$dir/venv/bin/pip"
-"$pip" download --quiet --no-deps "homeassistant==$version" -d "$dir/wheel" 2>&1 | grep -v "^WARNING: Location" || true
+run "$pip" download --no-deps "homeassistant==$version" -d "$dir/wheel"
 wheel="$(ls "$dir"/wheel/homeassistant-"$version"-*.whl)"
 # The constraints, and the pinned requirements of every integration the test configuration sets up.
 "$dir/venv/bin/python" - "$wheel" "$dir" <<'PY'
@@ -51,9 +53,9 @@ for domain in wanted:
 open(f"{out}/requirements.txt", "w").write("\n".join(sorted(requirements)) + "\n")
 PY
 uv="$(grep -E '^uv==' "$dir/constraints.txt" || echo uv)"
-"$pip" install --quiet "$uv" 2>&1 | grep -v "^WARNING: Location" || true
-"$dir/venv/bin/uv" pip install --quiet --python "$dir/venv/bin/python" "$wheel" -r "$dir/requirements.txt" \
+run "$pip" install "$uv"
+run "$dir/venv/bin/uv" pip install --python "$dir/venv/bin/python" "$wheel" -r "$dir/requirements.txt" \
     -c "$dir/constraints.txt"
-"$dir/venv/bin/hass" --version >/dev/null
-rm -rf "$dir/cache" "$dir/wheel"
+run "$dir/venv/bin/hass" --version
+rm -rf "$dir/cache" "$dir/wheel" "$dir/step.log"
 echo "$dir/venv"

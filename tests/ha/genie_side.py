@@ -26,6 +26,8 @@ class GenieUp:
         self.proc: asyncio.subprocess.Process | None = None
         self.output: Lines | None = None
         self.summary: dict[str, Any] = {}
+        self.history: list[str] = []
+        """The output of its earlier runs (before a restart)."""
 
     async def start(self) -> None:
         """Start it; return once the hub and every device are up (its JSON summary)."""
@@ -57,7 +59,12 @@ class GenieUp:
         assert self.proc is not None and self.output is not None
         code = await stop(self.proc)
         await self.output.aclose()
+        self.history += self.output.lines
         return code
+
+    def lines(self) -> list[str]:
+        """Everything it printed, over every run."""
+        return self.history + (self.output.lines if self.output is not None else [])
 
 
 class Devices:
