@@ -36,6 +36,8 @@ BOUND = 10.0
 DEFAULT_DEVICE = "newcomer"
 CODES = {"alpha": "111111", "beta": "222222"}
 ACCEPTED, REFUSED = 0, 5
+SPY = "spy-plug"
+"""A device login of alpha that no running device uses (the running lamp would take its client id back)."""
 
 
 def home_of(home_id: str) -> Home:
@@ -67,13 +69,12 @@ class Homes:
         return next(r.device for r in self.stacks[home].runners if r.device.id == device_id).state
 
 
-@pytest.fixture(params=["amqtt", "mosquitto"])
-async def homes(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Homes]:
-    """Homes alpha and beta, each its hub and devices, on one secured broker (amqtt, then Mosquitto)."""
+@contextlib.asynccontextmanager
+async def _two_homes(kind: str, tmp_path: Path, *, alpha_hub: bool) -> AsyncIterator[Homes]:
     credentials = Credentials.generate()
-    owned = {h: [d.id for d in home_of(h).devices] for h in CODES}
+    owned = {h: [d.id for d in home_of(h).devices] + [SPY] for h in CODES}
     async with contextlib.AsyncExitStack() as stack:
-        if request.param == "amqtt":
+        if kind == "amqtt":
             broker = await stack.enter_async_context(amqtt_broker(credentials))
         else:
             broker = await stack.enter_async_context(
@@ -82,8 +83,24 @@ async def homes(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
         for home_id in CODES:
             stacks[home_id] = await stack.enter_async_context(run_stack(
                 home=home_of(home_id), broker_url=str(broker.url), credentials=credentials,
-                db=tmp_path / f"{home_id}.db", scope=home_id, ready_timeout=20))
+                db=tmp_path / f"{home_id}.db", scope=home_id, ready_timeout=20,
+                run_hub=alpha_hub or home_id != "alpha"))
         yield Homes(broker, stacks)
+
+
+@pytest.fixture(params=["amqtt", "mosquitto"])
+async def homes(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Homes]:
+    """Homes alpha and beta, each its hub and devices, on one secured broker (amqtt, then Mosquitto)."""
+    async with _two_homes(request.param, tmp_path, alpha_hub=True) as running:
+        yield running
+
+
+@pytest.fixture(params=["amqtt", "mosquitto"])
+async def beta_attacked(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Homes]:
+    """Home beta (hub and devices) and alpha's devices, whose hub login the attacks use: on Mosquitto every
+    client id is its login's name, so alpha's own hub and an attacker with its login would take turns."""
+    async with _two_homes(request.param, tmp_path, alpha_hub=False) as running:
+        yield running
 
 
 async def test_each_home_hears_only_its_own_commands(homes: Homes) -> None:
@@ -102,7 +119,7 @@ OUTSIDERS = {
     "alpha's hub": ("alpha", HUB_USER, "genie/home/alpha/zz-marker"),
     "alpha's text client": ("alpha", CLIENT_USER, "genie/home/alpha/hub/announce"),
     "alpha's listener": ("alpha", LISTENER_USER, "genie/home/alpha/hub/announce"),
-    "alpha's lamp": ("alpha", "lamp", "genie/home/alpha/discover"),
+    "a device of alpha": ("alpha", SPY, "genie/home/alpha/discover"),
     "the default tree's text client": (None, CLIENT_USER, "genie/hub/announce"),
     "a device of the default tree": (None, DEFAULT_DEVICE, "genie/discover"),
 }
@@ -119,7 +136,8 @@ def _client_id(home: str | None, name: str) -> str:
 
 @pytest.mark.parametrize("outsider", list(OUTSIDERS))
 async def test_a_client_of_another_home_subscribed_to_everything_receives_nothing_of_it(
-        homes: Homes, outsider: str) -> None:
+        beta_attacked: Homes, outsider: str) -> None:
+    homes = beta_attacked
     home, name, readable = OUTSIDERS[outsider]
     marker = f"marker {uuid.uuid4().hex}".encode()
     url, observer_id = homes.broker.observer()
@@ -174,7 +192,8 @@ PUBLISHERS = {k: v for k, v in OUTSIDERS.items() if v[1] != LISTENER_USER}
 
 
 @pytest.mark.parametrize("outsider", list(PUBLISHERS))
-async def test_a_client_of_another_home_cannot_command_it(homes: Homes, outsider: str) -> None:
+async def test_a_client_of_another_home_cannot_command_it(beta_attacked: Homes, outsider: str) -> None:
+    homes = beta_attacked
     home, name, _readable = OUTSIDERS[outsider]
     own_tree = "genie/home/alpha" if home else "genie"
     marker_topic = {HUB_USER: f"{own_tree}/zz-marker", CLIENT_USER: f"{own_tree}/hub/command"}.get(
@@ -239,21 +258,23 @@ async def test_one_home_s_password_opens_no_other_home(broker_kind: str, tmp_pat
 
 
 @pytest.mark.parametrize("target", ["genie/home/beta/dev/front-door/request", "genie/home/beta/hub/command"])
-async def test_a_last_will_into_another_home_never_fires(homes: Homes, target: str) -> None:
+async def test_a_last_will_into_another_home_never_fires(beta_attacked: Homes, target: str) -> None:
     """A device of alpha asks for a will on beta's lock or hub: the embedded broker refuses the CONNECT,
     Mosquitto drops the will when it would fire."""
     payload = _directive("front-door", "Unlock", CODES["beta"]) if "dev" in target else ATTACKS[3][1]
-    own_status = "genie/home/alpha/dev/lamp/status"
+    own_status = f"genie/home/alpha/dev/{SPY}/status"
     legitimate = f'{{"gone": "{uuid.uuid4().hex}"}}'.encode()
+    homes = beta_attacked
     url, observer_id = homes.broker.observer()
     seen: list[Inbound] = []
     async with MqttConnection(url, observer_id) as observer:
         await observer.subscribe("#")
-        async with raw_client(homes.broker, "alpha.lamp", "alpha.lamp", will=(target, payload)) as (rogue, code):
+        async with raw_client(homes.broker, f"alpha.{SPY}", f"alpha.{SPY}", will=(target, payload)) as (rogue, code):
             assert code == (REFUSED if homes.broker.kind == "amqtt" else ACCEPTED)
             rogue.abort()
         # the same client id again with a will it may use: the first will's fate was settled before this CONNECT
-        async with raw_client(homes.broker, "alpha.lamp", "alpha.lamp", will=(own_status, legitimate)) as (ok, code):
+        async with raw_client(homes.broker, f"alpha.{SPY}", f"alpha.{SPY}", will=(own_status, legitimate)) as (ok,
+                                                                                                          code):
             assert code == ACCEPTED
             ok.abort()
         async with asyncio.timeout(BOUND):

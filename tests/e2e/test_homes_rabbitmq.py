@@ -22,24 +22,24 @@ from hub.security import CLIENT_USER, HUB_USER, LISTENER_USER, Credentials, home
 from tests.brokers import BrokerUnderTest
 from tests.e2e.test_broker_abuse import publish_packet, raw_client
 from tests.e2e.test_broker_retained import subscribe_packet
-from tests.e2e.test_homes_isolation import ATTACKS, CODES, WILDCARDS, home_of
+from tests.e2e.test_homes_isolation import ATTACKS, CODES, SPY, WILDCARDS, home_of
 from tests.rabbitmq import RabbitCluster, rabbitmq_cluster, require_rabbitmq
 
 pytestmark = pytest.mark.e2e
 
 BOUND = 10.0
-ALPHA_LOGINS = [HUB_USER, CLIENT_USER, LISTENER_USER, "lamp"]
+ALPHA_LOGINS = [HUB_USER, CLIENT_USER, LISTENER_USER, SPY]
 OWN_READ = {HUB_USER: "genie/home/alpha/#", CLIENT_USER: "genie/home/alpha/hub/status",
-            LISTENER_USER: "genie/home/alpha/hub/announce", "lamp": "genie/home/alpha/dev/lamp/request"}
+            LISTENER_USER: "genie/home/alpha/hub/announce", SPY: f"genie/home/alpha/dev/{SPY}/request"}
 OWN_WRITE = {HUB_USER: "genie/home/alpha/zz-own", CLIENT_USER: "genie/home/alpha/hub/command",
-             "lamp": "genie/home/alpha/dev/lamp/report"}
+             SPY: f"genie/home/alpha/dev/{SPY}/report"}
 """What each login of alpha may do in its own home: granted on the same path, so a refusal above is the ACL's."""
 
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RabbitCluster]:
     require_rabbitmq()
-    homes = {h: [d.id for d in home_of(h).devices] for h in CODES}
+    homes = {h: [d.id for d in home_of(h).devices] + [SPY] for h in CODES}
     with rabbitmq_cluster(tmp_path_factory.mktemp("rabbitmq"), Credentials.generate(), [], homes) as running:
         yield running
 
