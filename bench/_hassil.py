@@ -135,9 +135,12 @@ def recognise(python: Path, cases: list[dict[str, Any]], fixtures: dict[str, Any
         raise BaselineUnavailable(f"hassil in {python}: no answer within {RUN_TIMEOUT_S} s") from exc
     if done.returncode != 0:
         raise BaselineUnavailable(f"hassil in {python} failed: {_last_line(done.stderr)}")
-    answer: dict[str, Any] = json.loads(done.stdout)
-    if len(answer.get("results", ())) != len(cases):
-        raise BaselineUnavailable(f"hassil in {python} answered {len(answer.get('results', ()))} of {len(cases)} cases")
+    try:
+        answer: dict[str, Any] = json.loads(done.stdout)
+    except ValueError as exc:
+        raise BaselineUnavailable(f"hassil in {python} answered no JSON: {_last_line(done.stdout)[:120]}") from exc
+    if not isinstance(answer, dict) or len(answer.get("results", ())) != len(cases):
+        raise BaselineUnavailable(f"hassil in {python} did not answer each of the {len(cases)} cases")
     return answer
 
 

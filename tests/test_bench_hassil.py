@@ -147,3 +147,14 @@ def test_a_folder_that_is_not_an_environment_is_never_replaced(tmp_path: Path, m
     with pytest.raises(_hassil.BaselineUnavailable, match="is not an environment"):
         _hassil.environment(tmp_path, latest)
     assert mine.read_text(encoding="utf-8") == "someone's own file"
+
+
+def test_a_worker_answering_no_json_is_a_note_not_a_crash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    chatty = tmp_path / "chatty.py"
+    chatty.write_text("print('hello, not JSON')\n", encoding="utf-8")
+    monkeypatch.setattr(_hassil, "WORKER", chatty)
+    with pytest.raises(_hassil.BaselineUnavailable, match="answered no JSON: hello, not JSON"):
+        _hassil.recognise(Path(sys.executable), CASES, {"en": FIXTURE}, timing=False)
+    chatty.write_text("print('{\"results\": []}')\n", encoding="utf-8")
+    with pytest.raises(_hassil.BaselineUnavailable, match="did not answer each of the 2 cases"):
+        _hassil.recognise(Path(sys.executable), CASES, {"en": FIXTURE}, timing=False)
