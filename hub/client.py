@@ -30,7 +30,15 @@ from hub.protocol import (
     encode,
 )
 from hub.protocol.mqtt import BrokerURL, MqttConnection
-from hub.security import CLIENT_ID_PREFIX, CLIENT_USER, LISTENER_ID_PREFIX, LISTENER_USER, Credentials, home_login
+from hub.security import (
+    CLIENT_ID_PREFIX,
+    CLIENT_USER,
+    LISTENER_ID_PREFIX,
+    LISTENER_USER,
+    Credentials,
+    home_login,
+    split_login,
+)
 
 REPLY_MAX_BYTES = 64 * 1024 * 1024
 """A directory of 10,000 devices is a few MB; the hub is trusted with more than a device is."""
@@ -183,13 +191,14 @@ async def automation_request(url: BrokerURL, name: str, target: str, *, text: st
 
 
 async def announcements(url: BrokerURL, *, topics: Topics | None = None,
-                        listening: Callable[[], None] | None = None) -> AsyncIterator[AnnouncePayload]:
-    """What the hub says unasked, as it says it (until the caller stops iterating); ``listening`` is
-    called once the subscription is in place."""
-    topics = topics or Topics()
-    url = with_listener_credentials(url)
-    prefix = f"{CLIENT_ID_PREFIX}listen-" if url.username == CLIENT_USER else LISTENER_ID_PREFIX
-    client_id = f"{prefix}{uuid.uuid4().hex[:12]}"
+                        listening: Callable[[], None] | None = None,
+                        home: str | None = None) -> AsyncIterator[AnnouncePayload]:
+    """What the hub (of home ``home``, when given) says unasked, as it says it (until the caller stops
+    iterating); ``listening`` is called once the subscription is in place."""
+    topics = (topics or Topics()).home(home)
+    url = _logged_in(url, home_login(home, LISTENER_USER))
+    prefix = f"{CLIENT_ID_PREFIX}listen-" if split_login(url.username)[1] == CLIENT_USER else LISTENER_ID_PREFIX
+    client_id = home_login(home, f"{prefix}{uuid.uuid4().hex[:12]}")
     connected = False
     try:
         async with MqttConnection(url, client_id) as conn:

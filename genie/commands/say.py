@@ -40,6 +40,7 @@ def register_listen(sub: Any) -> None:
                             description="Print every announcement of the hub (a timer that fired, a routine "
                                         "that ran) until Ctrl-C or --count.")
     broker_arg(listen)
+    home_id_arg(listen)
     listen.add_argument("--json", action="store_true", help="print one JSON object per line")
     listen.add_argument("--count", type=int, metavar="N", help="stop after N announcements")
     listen.set_defaults(handler=cmd_listen)
@@ -93,7 +94,7 @@ async def cmd_listen(args: argparse.Namespace) -> int:
     def listening() -> None:
         print(f"listening to the hub on {broker} (Ctrl-C to stop)", file=sys.stderr, flush=True)
 
-    async for said in announcements(broker, listening=listening):
+    async for said in announcements(broker, listening=listening, home=args.home):
         if args.json:
             print(json_text(said.model_dump(by_alias=True, exclude_none=True)), flush=True)
         else:

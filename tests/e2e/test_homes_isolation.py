@@ -23,8 +23,8 @@ import pytest
 
 from devices.home import Home, parse_home
 from genie.app import Running, run_stack
-from hub.client import say
-from hub.protocol import HubRequest, Topics, encode
+from hub.client import announcements, say
+from hub.protocol import AnnouncePayload, HubRequest, Topics, encode
 from hub.protocol.mqtt import BrokerURL, ConnectionFailed, Inbound, MqttConnection
 from hub.security import CLIENT_USER, HUB_USER, LISTENER_USER, Credentials, home_login
 from tests.brokers import BrokerUnderTest, amqtt_broker, mosquitto_broker
@@ -285,3 +285,30 @@ async def test_a_last_will_into_another_home_never_fires(beta_attacked: Homes, t
                     seen.append(message)
     assert [m.topic for m in seen if m.topic == target] == []
     assert homes.state("beta", "front-door")["lockstate"] == "locked"
+
+
+async def test_each_home_s_listener_hears_only_its_own_hub(homes: Homes) -> None:
+    """`genie listen --home ID`: a listener of alpha hears alpha's announcements, never beta's."""
+    heard: list[str] = []
+    listening = asyncio.Event()
+
+    async def listen() -> None:
+        async for said in announcements(homes.login("alpha", LISTENER_USER), home="alpha", listening=listening.set):
+            heard.append(said.id)
+            if said.id == "alpha-timer":
+                return
+
+    task = asyncio.create_task(listen())
+    try:
+        async with asyncio.timeout(BOUND):
+            await listening.wait()
+        for home_id in ("beta", "alpha"):  # beta's first: if it crossed over, it would come before alpha's
+            hub = homes.stacks[home_id].hub
+            assert hub is not None
+            await hub.announce(AnnouncePayload(source="timer", id=f"{home_id}-timer", lang="en", text=home_id))
+        async with asyncio.timeout(BOUND):
+            await task
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+    assert heard == ["alpha-timer"]
