@@ -114,6 +114,8 @@ class Home(_Strict):
     """The hub's: what routines announce in."""
     timezone: str | None = None
     """The hub's: the IANA time zone of "at seven"."""
+    speakers: list[dict[str, Any]] = Field(default_factory=list)
+    """The hub's: the speakers in the home's rooms, as written (``hub.automation.models.Speaking``)."""
 
     @field_validator("id")
     @classmethod
@@ -148,9 +150,9 @@ class Home(_Strict):
         return self
 
     def hub_part(self) -> dict[str, Any]:
-        """The hub's half of the file as written: scenes, routines, language and time zone."""
+        """The hub's half of the file as written: scenes, routines, language, time zone and speakers."""
         return {"scenes": self.scenes, "routines": self.routines, "language": self.language,
-                "timezone": self.timezone}
+                "timezone": self.timezone, "speakers": self.speakers}
 
     def room(self, room_id: str) -> RoomEntry:
         """The room with id ``room_id``; KeyError if there is none."""

@@ -66,8 +66,11 @@ async def _answer(hub: Hub, request: HubRequest) -> Message:
     name, payload = request.header.name, request.payload
     header = reply_header(request)
     if name == "TextCommand":
-        result = await hub.handle_text(payload.text or "", payload.lang,
-                                       mqtt_session(payload.session or payload.reply_to))
+        if payload.session:
+            session = mqtt_session(payload.session)
+        else:  # said to a speaker, its follow-ups are the speaker's (whichever client relays them)
+            session = f"speaker:{payload.speaker}" if payload.speaker else mqtt_session(payload.reply_to)
+        result = await hub.handle_text(payload.text or "", payload.lang, session, payload.speaker)
         return TextCommandResponse(header=header, payload=result)
     if name == "HubInfo":
         records = hub.directory.all()

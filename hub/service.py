@@ -6,7 +6,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version
-from typing import Protocol
+from typing import Protocol, cast
 
 from hub.automation.engine import Automation
 from hub.automation.models import Automations
@@ -16,6 +16,7 @@ from hub.conversation.redact import hidden, hide
 from hub.conversation.turn import Conversation
 from hub.directives import NOT_CONNECTED, Directives
 from hub.directory import Directory
+from hub.language import Lang
 from hub.nlu import load_lexicon
 from hub.protocol import (
     Announcement,
@@ -347,10 +348,20 @@ class Hub:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def handle_text(self, text: str, lang: str | None = None, session: str = DEFAULT_SESSION) -> CommandResult:
-        """Carry out a text command (what a TextCommand on MQTT does); its outcome is committed to the
-        command log, with every directory change it caused, before it is returned."""
-        result = await self.conversation.hear(text, lang, session)
+    async def handle_text(self, text: str, lang: str | None = None, session: str = DEFAULT_SESSION,
+                          speaker: str | None = None) -> CommandResult:
+        """Carry out a text command (what a TextCommand on MQTT does) said to ``speaker`` (an id of the home
+        file's speakers; None: the hub as one speaker with no room); its outcome is committed to the command log,
+        with every directory change it caused, before it is returned. A speaker has its own conversation."""
+        heard_by = self.automation.speakers.get(speaker) if speaker is not None else None
+        if speaker is not None and heard_by is None:
+            said = lang or self.automation.language
+            known = ", ".join(self.automation.speakers) or "-"
+            reply = load_lexicon(said).replies["no_speaker"].format(speaker=speaker, known=known)
+            return CommandResult(text=text, lang=cast(Lang, said), reply=reply, ok=False)
+        if heard_by is not None and session == DEFAULT_SESSION:
+            session = f"speaker:{heard_by.id}"
+        result = await self.conversation.hear(text, lang, session, heard_by)
         for listener in list(self.said_listeners):
             try:
                 listener(text, result)

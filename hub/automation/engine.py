@@ -76,6 +76,8 @@ class Automation:
         self.clock = clock
         self.store = store
         self.language = config.language
+        self.speakers = {s.id: s for s in config.speakers}
+        """The home's speakers by id (the file's ``speakers``)."""
         self.tz = zone(config.timezone)
         self.perform: Perform | None = None
         """Set by the hub once the conversation exists (it acts for timers and routines)."""

@@ -124,6 +124,8 @@ class Timer(_Strict):
     """The order as said ("关灯"): how the timer is listed."""
     lang: Lang
     created: float
+    speaker: str | None = None
+    """The speaker it was said to: it announces there (None: every speaker, as a home with none has)."""
 
     @field_validator("text", "remind")
     @classmethod
@@ -197,6 +199,17 @@ class Routine(_Strict):
         return self
 
 
+class Speaking(_Strict):
+    """A speaker of the home file: where it stands, what it is called, the language it speaks by default."""
+
+    id: str = Field(pattern=SLUG)
+    room: str | None = None
+    """Its room: what "关灯" said to it means (None: it acts as a speaker with no room, on the whole home)."""
+    names: Names = Field(default_factory=Names)
+    language: Lang | None = None
+    """What it answers in when the words tell no language (None: the home's)."""
+
+
 class Automations(_Strict):
     """The home file's ``scenes`` and ``routines``, its language and time zone, as the hub receives them."""
 
@@ -206,9 +219,23 @@ class Automations(_Strict):
     """What routines announce in (a timer answers in the language it was set in)."""
     timezone: str | None = None
     """IANA name ("Asia/Shanghai") for "at seven"; default: the machine's."""
+    speakers: list[Speaking] = Field(default_factory=list)
+    """The home's speakers (docs/home.md, Speakers): none, and the hub is one speaker with no room."""
+
+    def speaker(self, speaker_id: str) -> Speaking | None:
+        """The speaker ``speaker_id``, or None."""
+        return next((s for s in self.speakers if s.id == speaker_id), None)
 
     def check(self, devices: set[str], rooms: set[str], categories: set[str]) -> None:
-        """ValueError naming the first scene or routine that refers to something the home lacks."""
+        """ValueError naming the first scene, routine or speaker that refers to something the home lacks."""
+        speaker_ids: set[str] = set()
+        for index, speaker in enumerate(self.speakers):
+            where = f"speakers[{index}] (id {speaker.id!r})"
+            if speaker.id in speaker_ids:
+                raise ValueError(f"{where}.id: duplicate speaker id")
+            speaker_ids.add(speaker.id)
+            if speaker.room is not None and speaker.room not in rooms:
+                raise ValueError(f"{where}.room: no room {speaker.room!r} in this home")
         scene_ids: set[str] = set()
         for index, scene in enumerate(self.scenes):
             where = f"scenes[{index}] (id {scene.id!r})"

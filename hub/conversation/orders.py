@@ -35,6 +35,7 @@ from hub.conversation.phrases import room_name
 from hub.conversation.plan import Planner, opens_a_lock
 from hub.conversation.redact import redact, spoken_digits, star_all, star_runs
 from hub.conversation.reply import action_results, compose_reply
+from hub.conversation.where import placed
 from hub.directory import Directory
 from hub.language import Lang
 from hub.nlu import Catalog, Intent, Lexicon, Target, Understanding, load_lexicon, speech, understand
@@ -83,14 +84,16 @@ class Speaker:
             lang = memory.lang  # "123456", "26": no words to tell the language by
         return await self.answer(understand(text, self.catalog(), lang), session)
 
-    async def answer(self, understanding: Understanding, session: str = DEFAULT_SESSION) -> CommandResult:
+    async def answer(self, understanding: Understanding, session: str = DEFAULT_SESSION,
+                     room: str | None = None) -> CommandResult:
         """Carry out what ``understanding`` orders, asks or answers, and say what happened; ``session`` keys
-        the conversation. The result's text has any unlock code it held starred."""
+        the conversation, ``room`` is where the speaker that heard it stands (``where.placed``). The result's
+        text has any unlock code it held starred."""
         text = understanding.text
         memory = self.session(session)
         asked_code = memory.pending is not None and memory.pending.need == "code" and \
             self.clock() - memory.pending.asked <= PENDING_TTL
-        result = await self._respond(text, understanding, memory)
+        result = await self._respond(text, understanding, memory, room)
         codes = codes_of(understanding)
         if asked_code and _code_answer(understanding, text):  # the answer to "what is the code?": all of it is
             said = star_all(text)
@@ -115,7 +118,8 @@ class Speaker:
         """The unlock codes ``text`` says (to star them wherever the text is shown)."""
         return codes_of(understand(text, self.catalog(), lang))
 
-    async def _respond(self, text: str, understanding: Understanding, memory: Session) -> CommandResult:
+    async def _respond(self, text: str, understanding: Understanding, memory: Session,
+                       room: str | None = None) -> CommandResult:
         lex = load_lexicon(understanding.lang)
         memory.lang = understanding.lang
         pending = memory.pending
@@ -146,7 +150,7 @@ class Speaker:
                                  ok=False)
         outcomes = []
         for intent in intents:
-            outcome = self.plan(self._recalled(intent, memory), memory)
+            outcome = self.plan(placed(self._recalled(intent, memory), room, self.catalog()), memory)
             await self.execute(outcome)
             outcomes.append(outcome)
         self._remember(memory, outcomes)

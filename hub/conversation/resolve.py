@@ -63,6 +63,8 @@ class Resolver:
                        memory: Session | None) -> list[DeviceRecord]:
         target = intent.target
         found = [r for r in pool if r.category in target.categories]
+        close = [r for r in found if r.room in target.near] if not target.rooms else []
+        found = close or found  # said to the bedroom's speaker, "关灯" is the bedroom's light
         if not found:
             outcome.problem = "no_device_in_room" if target.rooms else "no_device"
             outcome.problem_args = {"category": target.categories[0],

@@ -14,12 +14,13 @@ from typing import Any, cast
 from pydantic import ValidationError
 
 from hub.automation.engine import Automation
-from hub.automation.models import Action, Repeat, Routine, Scene, Timer
+from hub.automation.models import Action, Repeat, Routine, Scene, Speaking, Timer
 from hub.conversation.model import Outcome, Session, Step
 from hub.conversation.orders import Speaker
 from hub.conversation.phrases import format_value, target_phrase
 from hub.conversation.redact import hide
 from hub.conversation.reply import action_results, compose_reply, error_sentence, problem_sentence
+from hub.conversation.where import placed
 from hub.language import LANGUAGES, Lang
 from hub.nlu import Intent, Target, Understanding, load_lexicon, speech
 from hub.nlu.reading import Timed
@@ -141,8 +142,8 @@ class Schedule:
         self.automation.delete_scene(scene.id)
         return said(text, lang, "scene_deleted", scene=scene.names.display(lang))
 
-    def _actions(self, orders: Understanding, lang: str, text: str,
-                 memory: Session | None = None) -> tuple[list[Action], CommandResult | None]:
+    def _actions(self, orders: Understanding, lang: str, text: str, memory: Session | None = None,
+                 room: str | None = None) -> tuple[list[Action], CommandResult | None]:
         """Understood orders -> actions on the devices they name now (or the conversation spoke of last:
         "十分钟后把它关掉"); or the reply refusing them (no actions and no reply: nothing to do was understood)."""
         if not orders.intents:
@@ -152,7 +153,8 @@ class Schedule:
         if any(i.action == "unlock" or (i.action == "on" and "fingerprintlock" in i.target.categories)
                for i in orders.intents):
             return [], said(text, lang, "timer_unlock", ok=False)
-        outcomes = [self.speaker.plan(intent, memory) for intent in orders.intents]
+        catalog = self.speaker.catalog()
+        outcomes = [self.speaker.plan(placed(intent, room, catalog), memory) for intent in orders.intents]
         if any(s.detail == "need_code" or s.kind == "unlock" for o in outcomes for s in o.steps):
             return [], said(text, lang, "timer_unlock", ok=False)
         unclear = next((o for o in outcomes if o.problem == "ambiguous"), None)
@@ -174,8 +176,9 @@ class Schedule:
 
     # ------------------------------------------------------------------ timers
     def set_timer(self, timed: Timed, text: str, lang: str, now: datetime, memory: Session | None = None,
-                  *, acknowledged: bool = True) -> CommandResult:
-        """Set the timer a timed order asks for (``acknowledged`` False: the reply follows another sentence)."""
+                  *, acknowledged: bool = True, speaker: Speaking | None = None) -> CommandResult:
+        """Set the timer a timed order asks for (``acknowledged`` False: the reply follows another sentence);
+        it belongs to the ``speaker`` it was said to (its room places the orders; it announces there)."""
         when = timed.when
         if not timed.rest:
             return said(text, lang, "timer_what", ok=False, when=describe(when, lang, now))
@@ -188,7 +191,7 @@ class Schedule:
         kept = hide(timed.rest)
         actions: list[Action] = []
         if timed.orders is not None:
-            actions, refusal = self._actions(timed.orders, lang, text, memory)
+            actions, refusal = self._actions(timed.orders, lang, text, memory, speaker.room if speaker else None)
             if refusal is not None:
                 return refusal
             if not actions:
@@ -197,7 +200,8 @@ class Schedule:
                   if when.repeat is not None else None)
         self.automation.add_timer(Timer(due=when.at.timestamp(), repeat=repeat, actions=actions, scene=timed.scene,
                                         remind=remind, text=kept, lang=cast(Lang, lang),
-                                        created=self.automation.clock.wall()))
+                                        created=self.automation.clock.wall(),
+                                        speaker=speaker.id if speaker else None))
         when_said = describe(when, lang, now)
         if remind is not None:
             return said(text, lang, "reminder_set" if remind else "alarm_set", acknowledged=acknowledged,
@@ -283,7 +287,8 @@ class Schedule:
         if timer.remind is not None:
             text = replies["reminder_fired"].format(what=hide(timer.remind)) if timer.remind else replies[
                 "alarm_fired"]
-            return AnnouncePayload(source="timer", id=str(timer.id), lang=lang, text=text, at=timer.due)
+            return AnnouncePayload(source="timer", id=str(timer.id), lang=lang, text=text, at=timer.due,
+                                   speaker=timer.speaker)
         scene = self.automation.scene(timer.scene) if timer.scene else None
         if scene is not None:
             result = await self.run_scene(scene, lang)
@@ -293,7 +298,7 @@ class Schedule:
             reply, ok = compose_reply(load_lexicon(lang), outcomes, self.speaker.directory, acknowledged=False)
             actions = action_results(outcomes)
         return AnnouncePayload(source="timer", id=str(timer.id), lang=lang, text=replies["timer_fired"].format(
-            reply=reply), ok=ok, actions=actions, at=timer.due)
+            reply=reply), ok=ok, actions=actions, at=timer.due, speaker=timer.speaker)
 
     async def routine_fired(self, routine: Routine) -> AnnouncePayload:
         """Carry out a routine whose trigger came true; what to announce."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import cast
 
 from hub.automation.engine import Automation
-from hub.automation.models import Scene
+from hub.automation.models import Scene, Speaking
 from hub.conversation.model import DEFAULT_SESSION
 from hub.conversation.orders import Speaker, codes_of
 from hub.conversation.redact import hidden
@@ -42,20 +42,26 @@ class Conversation:
             self._scenes_version = version
         return self._scenes
 
-    def read(self, text: str, lang: str | None = None, session: str = DEFAULT_SESSION) -> Reading:
-        """Read ``text`` once (``lang``: the language asked for; else detected, or the conversation's)."""
+    def read(self, text: str, lang: str | None = None, session: str = DEFAULT_SESSION,
+             default: str | None = None) -> Reading:
+        """Read ``text`` once (``lang``: the language asked for; else detected, or the conversation's, or the
+        speaker's ``default``)."""
         memory = self.speaker.sessions.get(session)
-        fallback = memory.lang if memory is not None else None
+        fallback = (memory.lang if memory is not None else None) or default
         return read(text, self.speaker.catalog(), self.scenes(), self.automation.now(), lang, fallback)
 
-    async def hear(self, text: str, lang: str | None = None, session: str = DEFAULT_SESSION) -> CommandResult:
-        """Carry out ``text`` and say what happened; ``session`` keys the conversation (its memory)."""
-        reading = self.read(text, lang, session)
-        result = await self._dispatch(reading, lang, session)
+    async def hear(self, text: str, lang: str | None = None, session: str = DEFAULT_SESSION,
+                   speaker: Speaking | None = None) -> CommandResult:
+        """Carry out ``text`` and say what happened; ``session`` keys the conversation (its memory); ``speaker``
+        is the speaker it was said to (its room places the orders; its timers announce there)."""
+        reading = self.read(text, lang, session, speaker.language if speaker else None)
+        result = await self._dispatch(reading, lang, session, speaker)
         return hidden(result, codes_of(reading.understanding) if reading.kind != "order" else ())
 
-    async def _dispatch(self, reading: Reading, forced: str | None, session: str) -> CommandResult:
+    async def _dispatch(self, reading: Reading, forced: str | None, session: str,
+                        speaker: Speaking | None = None) -> CommandResult:
         """The turn by kind, in the order of precedence ``read`` settled."""
+        room = speaker.room if speaker is not None else None
         if reading.kind == "scene":
             scene = self.automation.scene(reading.scene or "")
             assert scene is not None  # the index holds only scenes the automation has
@@ -66,19 +72,21 @@ class Conversation:
             named = self.scene_named(title(heard.name) if heard.kind == "create_scene" else heard.name)
             return self.schedule.request(reading.request, reading.orders, reading.text, reading.lang, named)
         if reading.kind == "timed":
-            return await self._timed(reading, session)
-        return await self.speaker.answer(reading.understanding, session)
+            return await self._timed(reading, session, speaker)
+        return await self.speaker.answer(reading.understanding, session, room)
 
-    async def _timed(self, reading: Reading, session: str) -> CommandResult:
+    async def _timed(self, reading: Reading, session: str, speaker: Speaking | None = None) -> CommandResult:
         """A timed order; what is said before its "then" is carried out at once ("打开台灯，然后十分钟后关闭台灯")."""
         assert reading.timed is not None
         now = self.automation.now()
         lang = reading.lang
         memory = self.speaker.session(session)
         if reading.before is None:
-            return self.schedule.set_timer(reading.timed, reading.text, lang, now, memory)
-        first = await self.speaker.answer(reading.before.understanding, session)
-        later = self.schedule.set_timer(reading.timed, reading.text, lang, now, memory, acknowledged=False)
+            return self.schedule.set_timer(reading.timed, reading.text, lang, now, memory, speaker=speaker)
+        first = await self.speaker.answer(reading.before.understanding, session,
+                                          speaker.room if speaker is not None else None)
+        later = self.schedule.set_timer(reading.timed, reading.text, lang, now, memory, acknowledged=False,
+                                        speaker=speaker)
         reply = speech.sentences(load_lexicon(lang), first.reply, later.reply)
         return CommandResult(text=reading.text, lang=cast(Lang, lang), reply=reply, ok=first.ok and later.ok,
                              actions=first.actions)

@@ -25,6 +25,8 @@ class HubRequestPayload(WireModel):
     """The conversation this command belongs to (follow-ups, answers to a question); default: the client."""
     target: str | None = Field(default=None, max_length=200)
     """What a scene or timer request is about: a scene's id or name, a timer's id."""
+    speaker: str | None = Field(default=None, max_length=64, pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")
+    """The speaker a text command was said to (the home file's ``speakers``): its room is where "关灯" acts."""
 
 
 _NEEDS = {"TextCommand": ("text",), "RunScene": ("target",), "DeleteScene": ("target",),
@@ -51,10 +53,10 @@ class HubRequest(Message):
 
     @classmethod
     def create(cls, name: str, reply_to: str, text: str | None = None, lang: str | None = None,
-               session: str | None = None, target: str | None = None) -> Self:
+               session: str | None = None, target: str | None = None, speaker: str | None = None) -> Self:
         """A request ``name`` to the hub, answered on ``hub/reply/{reply_to}``."""
         payload = HubRequestPayload(reply_to=reply_to, text=text, lang=lang, session=session,  # type: ignore[arg-type]
-                                    target=target)
+                                    target=target, speaker=speaker)
         return cls._make(name, payload)
 
 
@@ -138,6 +140,8 @@ class AnnouncePayload(WireModel):
     actions: list[ActionResult] = Field(default_factory=list)
     at: float = 0.0
     """Simulated Unix time of what it is about: when the timer was due, when the routine's trigger held."""
+    speaker: str | None = None
+    """The speaker that says it: the one a timer was set on (None: every speaker of the home)."""
 
 
 class Announcement(Message):
