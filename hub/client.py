@@ -85,7 +85,7 @@ HubReply = TextCommandResponse | ListDevicesResponse | HubInfoResponse | Automat
 
 async def _ask(url: BrokerURL, name: str, text: str | None, lang: str | None, timeout: float,
                topics: Topics | None, session: str | None = None, target: str | None = None,
-               home: str | None = None) -> HubReply:
+               home: str | None = None, speaker: str | None = None) -> HubReply:
     """Ask the hub (of ``home``, on its own topics and as its text-client login, when given) and await its answer."""
     client_id = f"{CLIENT_ID_PREFIX}{uuid.uuid4().hex[:12]}"  # the id the hub answers to, in the home's tree
     offline_since: float | None = None
@@ -93,7 +93,7 @@ async def _ask(url: BrokerURL, name: str, text: str | None, lang: str | None, ti
     url = _logged_in(url, home_login(home, CLIENT_USER))
     topics = (topics or Topics()).home(home)
     reply_topic = topics.command_reply(client_id)
-    request = HubRequest.create(name, client_id, text, lang, session, target)
+    request = HubRequest.create(name, client_id, text, lang, session, target, speaker)
     connected = False
     try:
         async with MqttConnection(url, home_login(home, client_id), keepalive=max(5, int(timeout) + 5)) as conn:
@@ -134,10 +134,12 @@ async def _ask(url: BrokerURL, name: str, text: str | None, lang: str | None, ti
 
 
 async def say(url: BrokerURL, text: str, *, lang: str | None = None, timeout: float = 10.0,
-              topics: Topics | None = None, session: str | None = None, home: str | None = None) -> CommandResult:
-    """Send a text command to the hub (of home ``home``, when given) and return what it did; ``session`` ties
-    follow-ups together ("再亮一点", an answer to the hub's question) across separate calls."""
-    reply = await _ask(url, "TextCommand", text, lang, timeout, topics, session, home=home)
+              topics: Topics | None = None, session: str | None = None, home: str | None = None,
+              speaker: str | None = None) -> CommandResult:
+    """Send a text command to the hub (of home ``home``, when given), as said to ``speaker`` (its room is where
+    "关灯" acts), and return what it did; ``session`` ties follow-ups together ("再亮一点", an answer to the hub's
+    question) across separate calls."""
+    reply = await _ask(url, "TextCommand", text, lang, timeout, topics, session, home=home, speaker=speaker)
     assert isinstance(reply, TextCommandResponse)
     return reply.payload
 
@@ -172,10 +174,10 @@ async def hub_info(url: BrokerURL, *, timeout: float = 10.0, topics: Topics | No
     return reply.payload
 
 
-async def list_automations(url: BrokerURL, *, timeout: float = 10.0, topics: Topics | None = None
-                           ) -> AutomationsPayload:
-    """The hub's scenes, pending timers and routines."""
-    reply = await _ask(url, "ListAutomations", None, None, timeout, topics or Topics())
+async def list_automations(url: BrokerURL, *, timeout: float = 10.0, topics: Topics | None = None,
+                           home: str | None = None) -> AutomationsPayload:
+    """The hub's speakers, scenes, pending timers and routines (the hub of home ``home``, when given)."""
+    reply = await _ask(url, "ListAutomations", None, None, timeout, topics, home=home)
     assert isinstance(reply, AutomationsResponse)
     return reply.payload
 

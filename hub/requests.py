@@ -7,6 +7,7 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING, cast
 
+from hub.automation.models import Speaking
 from hub.directives import NOT_CONNECTED
 from hub.language import Lang
 from hub.nlu import detect_language
@@ -29,7 +30,8 @@ from hub.protocol import (
     TextCommandResponse,
     encode,
 )
-from hub.protocol.messages import DirectoryPayload, reply_header
+from hub.protocol.description import Names
+from hub.protocol.messages import DirectoryPayload, SpeakerView, reply_header
 from hub.store import StoreError
 
 if TYPE_CHECKING:
@@ -62,6 +64,13 @@ async def serve(hub: Hub, request: HubRequest) -> None:
         _LOGGER.warning("could not answer %s: %s", name, NOT_CONNECTED)
 
 
+def _speaker_view(hub: Hub, speaker: Speaking) -> SpeakerView:
+    """A speaker as listed: its room with the names the room's devices gave it."""
+    in_room = next((r for r in hub.directory.all() if r.room == speaker.room), None) if speaker.room else None
+    return SpeakerView(id=speaker.id, room=speaker.room, names=speaker.names, language=speaker.language,
+                       room_names=in_room.info.zone_names if in_room is not None else Names())
+
+
 async def _answer(hub: Hub, request: HubRequest) -> Message:
     name, payload = request.header.name, request.payload
     header = reply_header(request)
@@ -80,6 +89,7 @@ async def _answer(hub: Hub, request: HubRequest) -> Message:
     if name == "ListAutomations":
         scenes, timers, routines = hub.automation.views()
         return AutomationsResponse(header=header, payload=AutomationsPayload(
+            speakers=[_speaker_view(hub, s) for s in hub.automation.speakers.values()],
             scenes=scenes, timers=timers, routines=routines,
             now=hub.automation.now().isoformat(timespec="seconds")))
     if name in _AUTOMATION:

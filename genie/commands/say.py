@@ -28,6 +28,9 @@ def register(sub: Any) -> None:
     say.add_argument("--session", metavar="NAME",
                      help="conversation to continue (default: yours on this machine, so follow-ups such as "
                           "\"再亮一点\" or an answer to the hub's question work across calls)")
+    say.add_argument("--speaker", metavar="ID",
+                     help="the speaker it is said to (genie speakers list): its room is where \"关灯\" acts, its "
+                          "conversation is continued (default: the hub as one speaker with no room)")
     say.add_argument("--speak", action="store_true",
                      help="also speak the reply with espeak-ng (a WAV file when there is no audio output)")
     say.add_argument("--wav", type=Path, metavar="FILE", help="with --speak: write the spoken reply to FILE")
@@ -43,6 +46,8 @@ def register_listen(sub: Any) -> None:
     home_id_arg(listen)
     listen.add_argument("--json", action="store_true", help="print one JSON object per line")
     listen.add_argument("--count", type=int, metavar="N", help="stop after N announcements")
+    listen.add_argument("--speaker", metavar="ID",
+                        help="only what this speaker says: its own timers and what every speaker says")
     listen.set_defaults(handler=cmd_listen)
 
 
@@ -52,8 +57,9 @@ async def cmd_say(args: argparse.Namespace) -> int:
 
     said = " ".join(args.text)
     check_text(said)
-    result = await say(url(args), said, lang=args.lang, timeout=args.timeout,
-                       session=args.session or _default_session(), home=args.home)
+    session = args.session or (None if args.speaker else _default_session())  # a speaker keeps its own
+    result = await say(url(args), said, lang=args.lang, timeout=args.timeout, session=session, home=args.home,
+                       speaker=args.speaker)
     if args.json:
         print(json_text(result.model_dump(by_alias=True, exclude_none=True)))
     else:
@@ -95,6 +101,8 @@ async def cmd_listen(args: argparse.Namespace) -> int:
         print(f"listening to the hub on {broker} (Ctrl-C to stop)", file=sys.stderr, flush=True)
 
     async for said in announcements(broker, listening=listening, home=args.home):
+        if args.speaker is not None and said.speaker not in (None, args.speaker):
+            continue  # a timer set on another speaker is said there
         if args.json:
             print(json_text(said.model_dump(by_alias=True, exclude_none=True)), flush=True)
         else:

@@ -64,7 +64,7 @@ from hub.protocol.hub_messages import (
     ListDevicesResponse,
     TextCommandResponse,
 )
-from hub.protocol.views import AutomationsPayload, DeviceView, RoutineView, SceneView, TimerView
+from hub.protocol.views import AutomationsPayload, DeviceView, RoutineView, SceneView, SpeakerView, TimerView
 
 LANGS = LANGUAGES  # the name the protocol exports
 
@@ -134,6 +134,7 @@ __all__ = [
     "RoutineView",
     "SceneView",
     "SnapshotPayload",
+    "SpeakerView",
     "StateSnapshot",
     "StatusPayload",
     "TextCommandResponse",

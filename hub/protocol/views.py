@@ -63,7 +63,18 @@ class RoutineView(WireModel):
     """Its trigger in a few words ("front-door.lockstate becomes unlocked", "vacuum.battery below 20")."""
 
 
+class SpeakerView(WireModel):
+    """A speaker of the home file: where it stands ("关灯" said to it acts there)."""
+
+    id: str
+    room: str | None = None
+    room_names: Names = Field(default_factory=Names)
+    names: Names = Field(default_factory=Names)
+    language: Lang | None = None
+
+
 class AutomationsPayload(WireModel):
+    speakers: list[SpeakerView] = Field(default_factory=list)
     scenes: list[SceneView] = Field(default_factory=list)
     timers: list[TimerView] = Field(default_factory=list)
     routines: list[RoutineView] = Field(default_factory=list)

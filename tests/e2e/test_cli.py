@@ -127,7 +127,8 @@ async def test_bad_home_file_names_the_entry_and_field(tmp_path: Path) -> None:
     [[], ["up"], ["broker"], ["hub"], ["devices"], ["devices", "spawn"], ["devices", "list"], ["devices", "remove"],
      ["say"], ["home"],
      ["home", "reset"], ["home", "check"], ["scenes"], ["scenes", "list"], ["scenes", "run"], ["scenes", "add"],
-     ["scenes", "delete"], ["timers"], ["timers", "list"], ["timers", "cancel"], ["listen"], ["replay"]],
+     ["scenes", "delete"], ["timers"], ["timers", "list"], ["timers", "cancel"], ["listen"], ["replay"],
+     ["speakers"], ["speakers", "list"]],
 )
 async def test_every_command_has_help(command: list[str]) -> None:
     code, out, _ = await genie(*command, "--help")
