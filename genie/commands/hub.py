@@ -67,8 +67,9 @@ def http_args(parser: argparse.ArgumentParser, default: int | None) -> None:
                              "16 characters; default: $GENIE_HTTP_TOKEN)")
 
 
-def dashboard(args: argparse.Namespace, hub: Any) -> Any:
-    """``serve_dashboard`` as the flags ask, or a context yielding None when there is to be none."""
+def dashboard(args: argparse.Namespace, hub: Any, *, port: int | None = None, homes: Any = None) -> Any:
+    """``serve_dashboard`` as the flags ask (on ``port`` instead of --http's, when given; ``homes``: the home
+    switcher's ``HomeLinks``), or a context yielding None when there is to be none."""
     if hub is None or args.no_http or args.http is None:
         return contextlib.nullcontext(None)
     from devices.registry import load_registry
@@ -77,8 +78,8 @@ def dashboard(args: argparse.Namespace, hub: Any) -> Any:
     from hub.web import serve_dashboard
 
     gateway = AliGenieGateway(hub, load_or_create_token(data_dir() / TOKEN_FILE))
-    return serve_dashboard(hub, args.http_host, args.http, token=args.http_token, brands=load_registry,
-                           aligenie=gateway)
+    return serve_dashboard(hub, args.http_host, args.http if port is None else port, token=args.http_token,
+                           brands=load_registry, aligenie=gateway, homes=homes)
 
 
 def dashboard_error(exc: Exception) -> GenieError:

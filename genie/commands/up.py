@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import sys
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -65,8 +67,8 @@ async def cmd_up(args: argparse.Namespace) -> int:
     try:
         async with run_homes(homes, broker_url=broker_url, broker_config=args.config, host=args.host,
                              port=args.port, db=db, insecure=args.insecure, clock=clock,
-                             interop=interop(args)) as stacks, dashboard(args, stacks[0].hub) as served:
-            running = stacks[0]
+                             interop=interop(args)) as stacks, _dashboards(args, homes, stacks) as dashboards:
+            running, served = stacks[0], dashboards[0]
             if args.record is not None:
                 from genie.record import Recorder
 
@@ -76,6 +78,8 @@ async def cmd_up(args: argparse.Namespace) -> int:
                 print(INSECURE_WARNING.format(where=running.broker_url), file=sys.stderr, flush=True)
             summary = _summary(args, running, served, home, db, broker_from)
             summary["homes"] = _homes_summary(args, homes, stacks, db)
+            for entry, board in zip(summary["homes"], dashboards, strict=True):
+                entry["dashboard"] = board.url if board is not None else None
             if args.json:
                 print(json_text(summary), flush=True)
             else:
@@ -112,6 +116,25 @@ def _homes(args: argparse.Namespace) -> list[Any]:
     check_homes(homes, [f"home file {path}" for path in paths])
     args.home = paths[0]
     return homes
+
+
+@contextlib.asynccontextmanager
+async def _dashboards(args: argparse.Namespace, homes: list[Any], stacks: list[Any]) -> AsyncIterator[list[Any]]:
+    """A dashboard per home (the first on --http's port, the others on any free one), each with the home
+    switcher listing them all; Nones when there is to be none."""
+    from hub.web import HomeLinks
+
+    links: list[tuple[str | None, str]] = []
+    async with contextlib.AsyncExitStack() as stack:
+        served = []
+        for index, (home, running) in enumerate(zip(homes, stacks, strict=True)):
+            port = None if index == 0 else 0
+            board = await stack.enter_async_context(dashboard(args, running.hub, port=port,
+                                                              homes=HomeLinks(links, home.id)))
+            if board is not None:
+                links.append((home.id, board.base_url))
+            served.append(board)
+        yield served
 
 
 def _homes_summary(args: argparse.Namespace, homes: list[Any], stacks: list[Any], db: Path) -> list[dict[str, Any]]:
@@ -184,7 +207,9 @@ def _homes_lines(homes: list[dict[str, Any]], single: str) -> str:
         return (f"  hub       genie-hub, database {homes[0]['database']}\n"
                 f"  home      {single}: {homes[0]['rooms']} rooms, {homes[0]['devices']} devices online\n")
     return "".join(f"  home      {h['id']} ({h['home']}): {h['rooms']} rooms, {h['devices']} devices online; "
-                   f"hub {h['id']}.genie-hub, database {h['database']}\n" for h in homes)
+                   f"hub {h['id']}.genie-hub, database {h['database']}"
+                   + (f", dashboard {h['dashboard']}" if len(homes) > 1 and h.get("dashboard") else "") + "\n"
+                   for h in homes)
 
 
 def _up_broker(args: argparse.Namespace) -> tuple[str | None, str]:

@@ -31,6 +31,7 @@ from hub.web.models import (
     BrandPage,
     CommandRequest,
     HistoryEntry,
+    HomeLink,
     HubView,
     MessageEntry,
     RoomView,
@@ -51,8 +52,10 @@ _QUERY = APIKeyQuery(name="token", auto_error=False)
 
 
 def build_app(hub: Hub, feed: LiveFeed, catalog: BrandCatalog, *, token: str | None, loopback_only: bool,
-              commands: RunningCommands, aligenie: AliGenieGateway | None = None) -> FastAPI:
-    """The application: ``/`` (the page), ``/static``, ``/api/...``; text commands run on ``commands``."""
+              commands: RunningCommands, aligenie: AliGenieGateway | None = None,
+              homes: HomeLinks | None = None) -> FastAPI:
+    """The application: ``/`` (the page), ``/static``, ``/api/...``; text commands run on ``commands``;
+    ``homes``: the homes of this process and their dashboards, for the page's home switcher."""
     app = FastAPI(title="Genie Sim hub", version=VERSION, openapi_url=None, docs_url=None, redoc_url=None,
                   description="The hub's HTTP API: devices, rooms, state history, text commands, the MQTT "
                               "message log, the brand registry and a live event stream (docs/dashboard.md).")
@@ -60,6 +63,14 @@ def build_app(hub: Hub, feed: LiveFeed, catalog: BrandCatalog, *, token: str | N
     check = [Security(_BEARER), Security(_HEADER), Security(_QUERY), Depends(TokenGuard(token))]
     api = APIRouter(prefix="/api", dependencies=check)
     _routes(api, hub, feed, catalog, commands)
+
+    @api.get("/homes", tags=["home"])
+    async def home_links() -> list[HomeLink]:
+        """The homes this process serves, each with its dashboard's address (empty when it serves one)."""
+        if homes is None or len(homes.links) < 2:
+            return []
+        return [HomeLink(id=home_id, url=url, current=home_id == homes.current) for home_id, url in homes.links]
+
     app.include_router(api)
 
     if aligenie is not None:
@@ -114,6 +125,15 @@ class RunningCommands:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+
+
+class HomeLinks:
+    """The homes of one process and their dashboards' addresses (filled as each dashboard starts: its port may
+    be chosen then), shared by their dashboards; ``current``: the home this one shows."""
+
+    def __init__(self, links: list[tuple[str | None, str]], current: str | None) -> None:
+        self.links = links
+        self.current = current
 
 
 def _routes(api: APIRouter, hub: Hub, feed: LiveFeed, catalog: BrandCatalog, commands: RunningCommands) -> None:

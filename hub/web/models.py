@@ -33,6 +33,17 @@ class HubView(ApiModel):
     """Text commands carried out since the hub started."""
 
 
+class HomeLink(ApiModel):
+    """A home served by the same process, and its dashboard (the home switcher, ``GET /api/homes``)."""
+
+    id: str | None
+    """The home's id; None for the home of the broker's default tree."""
+    url: str
+    """Its dashboard's address, without a token."""
+    current: bool
+    """True for the home this dashboard shows."""
+
+
 class RoomView(ApiModel):
     """A room, from the devices' registrations."""
 

@@ -25,7 +25,7 @@ from fastapi.exceptions import RequestValidationError
 from hub.interop.aligenie import GATEWAY_PATH, MAX_BODY, AliGenieGateway
 from hub.service import Hub
 from hub.web.access import DashboardError, TokenGate, check_binding, is_loopback
-from hub.web.api import RunningCommands, build_app
+from hub.web.api import HomeLinks, RunningCommands, build_app
 from hub.web.brands import BrandCatalog, BrandRegistry
 from hub.web.limits import API_BODY_LIMIT, BodyLimit, invalid_request
 from hub.web.live import HISTORY_LENGTH, INTERVAL, LiveFeed
@@ -94,6 +94,7 @@ async def serve_dashboard(
     history: int = HISTORY_LENGTH,
     interval: float = INTERVAL,
     aligenie: AliGenieGateway | None = None,
+    homes: HomeLinks | None = None,
 ) -> AsyncIterator[Dashboard]:
     """Serve the dashboard and API of ``hub`` on ``host:port`` while the block runs.
 
@@ -102,7 +103,7 @@ async def serve_dashboard(
     256 KiB), must be whole within 10 s (else 408), and take at most 8 MiB all together (else 503).
     ``brands`` returns the brand registry (read on first use; without it the brands panel says
     the registry is not available). ``history``: changes kept per device; ``interval``: seconds between
-    live batches.
+    live batches. ``homes``: the homes of this process and their dashboards (the page's home switcher).
     """
     check_binding(host, token)
     sock = _bind(host, port)
@@ -110,7 +111,7 @@ async def serve_dashboard(
                     interval=interval)
     commands = RunningCommands()
     app = build_app(hub, feed, BrandCatalog(brands), token=token, loopback_only=is_loopback(host) and token is None,
-                    commands=commands, aligenie=aligenie)
+                    commands=commands, aligenie=aligenie, homes=homes)
     app.add_exception_handler(RequestValidationError, invalid_request)  # never repeats what was sent
     # In front of everything: bodies bounded before they are read, the token checked before the body is.
     guarded = BodyLimit(TokenGate(app, token), API_BODY_LIMIT, {GATEWAY_PATH: MAX_BODY})

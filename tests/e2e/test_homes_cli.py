@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import yaml
 
@@ -68,11 +69,17 @@ async def _devices(url: str, home: str) -> dict[str, dict[str, Any]]:
 async def test_one_process_serves_two_homes_and_a_spawn_joins_one(tmp_path: Path) -> None:
     alpha = _write_home(tmp_path / "alpha.yaml", "alpha", [LAMP])
     beta = _write_home(tmp_path / "beta.yaml", "beta", [LAMP])
-    async with _running("up", "--home", str(alpha), "--home", str(beta), "--port", "0", "--no-http", "--json",
+    async with _running("up", "--home", str(alpha), "--home", str(beta), "--port", "0", "--http", "0", "--json",
                         "--db", str(tmp_path / "hub.db"), ready=b'"broker"') as (_up, line):
         summary = json.loads(line)
         assert [(h["id"], h["devices"]) for h in summary["homes"]] == [("alpha", 1), ("beta", 1)]
         assert summary["homes"][1]["database"] == str(tmp_path / "hub-beta.db")
+        boards = [h["dashboard"].rstrip("/") for h in summary["homes"]]
+        assert summary["dashboard"].rstrip("/") == boards[0] and boards[0] != boards[1]
+        async with httpx.AsyncClient(base_url=boards[1]) as web:
+            listed = (await web.get("/api/homes")).json()
+        assert listed == [{"id": "alpha", "url": boards[0], "current": False},
+                          {"id": "beta", "url": boards[1], "current": True}]
         url = summary["broker"]
         code, out, err = await genie("say", "--home", "alpha", "--json", "--broker", url, "turn on the lamp")
         assert code == 0 and json.loads(out)["actions"][0]["device"] == "lamp", err

@@ -809,7 +809,27 @@ function wire() {
   });
 }
 
+// ------------------------------------------------------------------------------------------ homes
+
+// The homes this process serves, each with its own dashboard: the switcher goes to the chosen one's page
+// (another port, so another origin: the token goes along in the address).
+async function loadHomes() {
+  let homes;
+  try { homes = await api("/api/homes"); } catch { return; }
+  const select = $("#home-switch");
+  if (!Array.isArray(homes) || homes.length < 2) { select.hidden = true; return; }
+  select.innerHTML = homes.map((h) => `<option value="${escapeHtml(h.url)}"${h.current ? " selected" : ""}>${escapeHtml(h.id ?? "-")}</option>`).join("");
+  select.hidden = false;
+}
+
+function switchHome(url) {
+  const tk = token();
+  location.href = `${url}/${tk ? `?token=${encodeURIComponent(tk)}` : ""}`;
+}
+
 wire();
+$("#home-switch").addEventListener("change", (e) => switchHome(e.target.value));
+loadHomes();
 setLanguage(defaultLanguage());
 showTab(["home", "messages", "brands"].includes(location.hash.slice(1)) ? location.hash.slice(1) : "home");
 connect();
