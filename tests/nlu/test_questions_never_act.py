@@ -58,3 +58,26 @@ def test_asking_whether_it_was_done_is_a_question_that_sends_no_order(catalog: C
         outcome = planner.plan(intent)
         assert outcome.steps and all(s.action == "Query" for s in outcome.steps), (text, outcome)
         assert device_id in {s.device.id for s in outcome.steps}, (text, outcome)
+
+
+ORDERS = {
+    "zh": ["打开{name}", "把{name}关了", "关掉{name}", "{name}调到五十"],
+    "en": ["turn on the {name}", "switch the {name} off", "set the {name} to 50", "turn up the {name}"],
+    "fr": ["allume {the}{name}", "éteins {the}{name}", "mets {the}{name} à 50", "baisse {the}{name}"],
+}
+
+
+@settings(max_examples=150, deadline=None)
+@given(lang=st.sampled_from(sorted(ORDERS)), frame=st.integers(min_value=0, max_value=3),
+       device=st.sampled_from(NAMED), mark=st.sampled_from(["?", " ?", "？"]))
+def test_an_order_said_with_a_question_mark_is_a_question_that_sends_no_order(
+        catalog: Catalog, lang: str, frame: int, device: tuple[str, dict[str, str]], mark: str) -> None:
+    _device_id, names = device
+    name = names[lang]
+    text = ORDERS[lang][frame].format(name=name, the=article(load_lexicon(lang), name)) + mark
+    understood = understand(text, catalog, lang)
+    assert understood.kind in ("question", "unknown", "answer"), (text, understood)
+    planner = Planner(DIRECTORY)
+    for intent in understood.intents:
+        outcome = planner.plan(intent)
+        assert all(s.action == "Query" for s in outcome.steps), (text, outcome)
