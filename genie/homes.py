@@ -74,6 +74,7 @@ async def run_homes(homes: Sequence[Home], *, db: Path, **options: Any) -> Async
                                                                   "insecure", "credentials", "interop")}
         for home in homes[1:]:
             running.append(await stack.enter_async_context(run_stack(
-                home=home, scope=home.id, db=home_db(db, home.id, several), broker_url=str(first.broker_url),
+                home=home, scope=home.id, db=home_db(db, home.id, several),
+                broker_url=options.get("broker_url") or str(first.broker_url),  # the URL as given: its login too
                 credentials=first.credentials or False, **joining)))
         yield running

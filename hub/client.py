@@ -153,23 +153,26 @@ async def list_devices(url: BrokerURL, *, timeout: float = 10.0, topics: Topics 
 
 
 async def remove_device(url: BrokerURL, device_id: str, *, timeout: float = 10.0,
-                        topics: Topics | None = None) -> CommandResult:
-    """Have the hub forget a device for good (``ok`` False when it does not know it)."""
-    reply = await _ask(url, "RemoveDevice", None, None, timeout, topics or Topics(), target=device_id)
+                        topics: Topics | None = None, home: str | None = None) -> CommandResult:
+    """Have the hub (of ``home``, when given) forget a device for good (``ok`` False when it does not know it)."""
+    reply = await _ask(url, "RemoveDevice", None, None, timeout, topics, target=device_id, home=home)
     assert isinstance(reply, TextCommandResponse)
     return reply.payload
 
 
-async def reset_home(url: BrokerURL, *, timeout: float = 10.0, topics: Topics | None = None) -> CommandResult:
-    """Put every device back to its initial state."""
-    reply = await _ask(url, "ResetHome", None, None, timeout, topics or Topics())
+async def reset_home(url: BrokerURL, *, timeout: float = 10.0, topics: Topics | None = None,
+                     home: str | None = None) -> CommandResult:
+    """Put every device (of home ``home``, when given) back to its initial state."""
+    reply = await _ask(url, "ResetHome", None, None, timeout, topics, home=home)
     assert isinstance(reply, TextCommandResponse)
     return reply.payload
 
 
-async def hub_info(url: BrokerURL, *, timeout: float = 10.0, topics: Topics | None = None) -> HubInfoPayload:
-    """How many devices the hub knows and how many are online (cheap, whatever the fleet's size)."""
-    reply = await _ask(url, "HubInfo", None, None, timeout, topics or Topics())
+async def hub_info(url: BrokerURL, *, timeout: float = 10.0, topics: Topics | None = None,
+                   home: str | None = None) -> HubInfoPayload:
+    """How many devices the hub (of ``home``, when given) knows and how many are online (cheap, whatever the
+    fleet's size)."""
+    reply = await _ask(url, "HubInfo", None, None, timeout, topics, home=home)
     assert isinstance(reply, HubInfoResponse)
     return reply.payload
 

@@ -41,6 +41,7 @@ def register(sub: Any) -> None:
                                           "back when it registers again (stop it, or change its credentials).")
     dremove.add_argument("id", help="the device's id (see `genie devices list`)")
     hub_call_args(dremove)
+    home_id_arg(dremove)
     dremove.set_defaults(handler=cmd_remove)
 
 
@@ -158,4 +159,4 @@ async def cmd_remove(args: argparse.Namespace) -> int:
     """Remove a device from the hub for good."""
     from hub.client import remove_device
 
-    return print_result(args, await remove_device(url(args), args.id, timeout=args.timeout))
+    return print_result(args, await remove_device(url(args), args.id, timeout=args.timeout, home=args.home))

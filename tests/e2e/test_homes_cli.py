@@ -87,6 +87,9 @@ async def test_one_process_serves_two_homes_and_a_spawn_joins_one(tmp_path: Path
         assert (await _devices(url, "beta"))["lamp"]["state"]["powerstate"] == "off"
         code, out, _ = await genie("say", "--home", "beta", "--broker", url, "打开风扇")
         assert code == 1, out  # beta has no fan
+        code, out, err = await genie("home", "reset", "--home", "alpha", "--json", "--broker", url)
+        assert code == 0 and json.loads(out)["ok"], err
+        assert (await _devices(url, "alpha"))["lamp"]["state"]["powerstate"] == "off"
         # a spawn of a file with alpha's id joins alpha, and only alpha
         extra = _write_home(tmp_path / "alpha-more.yaml", "alpha", [FAN])
         async with _running("devices", "spawn", "--home", str(extra), "--broker", url, ready=b"devices online"):
