@@ -187,10 +187,10 @@ async def list_automations(url: BrokerURL, *, timeout: float = 10.0, topics: Top
 
 async def automation_request(url: BrokerURL, name: str, target: str, *, text: str | None = None,
                              lang: str | None = None, timeout: float = 10.0,
-                             topics: Topics | None = None) -> CommandResult:
+                             topics: Topics | None = None, home: str | None = None) -> CommandResult:
     """RunScene / DeleteScene (target: id or name), SaveScene (target: name, text: its orders) or
-    CancelTimer (target: the timer's id)."""
-    reply = await _ask(url, name, text, lang, timeout, topics or Topics(), target=target)
+    CancelTimer (target: the timer's id), to the hub of ``home`` when given."""
+    reply = await _ask(url, name, text, lang, timeout, topics, target=target, home=home)
     assert isinstance(reply, TextCommandResponse)
     return reply.payload
 

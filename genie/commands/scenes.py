@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from genie.commands.common import EXIT_OK, hub_call_args, json_text, print_result, text, url
+from genie.commands.common import EXIT_OK, home_id_arg, hub_call_args, json_text, print_result, text, url
 from hub.language import LANGUAGES
 
 
@@ -30,6 +30,7 @@ def register(sub: Any) -> None:
     sdel.add_argument("scene", help="scene id or name")
     for parser in (slist, srun, sadd, sdel):
         hub_call_args(parser)
+        home_id_arg(parser)
         parser.set_defaults(handler=cmd_scenes)
     for parser in (srun, sadd, sdel):
         parser.add_argument("--lang", choices=LANGUAGES, help="language of the reply (default: the "
@@ -45,17 +46,18 @@ async def cmd_scenes(args: argparse.Namespace) -> int:
         return await _list(args)
     if action == "add":
         result = await automation_request(url(args), "SaveScene", args.name, text=args.orders, lang=args.lang,
-                                          timeout=args.timeout)
+                                          timeout=args.timeout, home=args.home)
     else:
         name = "RunScene" if action == "run" else "DeleteScene"
-        result = await automation_request(url(args), name, args.scene, lang=args.lang, timeout=args.timeout)
+        result = await automation_request(url(args), name, args.scene, lang=args.lang, timeout=args.timeout,
+                                          home=args.home)
     return print_result(args, result)
 
 
 async def _list(args: argparse.Namespace) -> int:
     from hub.client import list_automations
 
-    found = await list_automations(url(args), timeout=args.timeout)
+    found = await list_automations(url(args), timeout=args.timeout, home=args.home)
     if args.json:
         print(json_text(found.model_dump(by_alias=True, include={"scenes", "routines"})))
         return EXIT_OK

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from genie.commands.common import EXIT_OK, hub_call_args, json_text, print_result, text, url
+from genie.commands.common import EXIT_OK, home_id_arg, hub_call_args, json_text, print_result, text, url
 
 
 def register(sub: Any) -> None:
@@ -21,6 +21,7 @@ def register(sub: Any) -> None:
     tcancel.add_argument("id", type=int, help="the timer's id")
     for parser in (tlist, tcancel):
         hub_call_args(parser)
+        home_id_arg(parser)
         parser.set_defaults(handler=cmd_timers)
 
 
@@ -30,9 +31,10 @@ async def cmd_timers(args: argparse.Namespace) -> int:
     from hub.protocol.text import printable
 
     if args.timers_command == "cancel":
-        result = await automation_request(url(args), "CancelTimer", str(args.id), timeout=args.timeout)
+        result = await automation_request(url(args), "CancelTimer", str(args.id), timeout=args.timeout,
+                                          home=args.home)
         return print_result(args, result)
-    found = await list_automations(url(args), timeout=args.timeout)
+    found = await list_automations(url(args), timeout=args.timeout, home=args.home)
     if args.json:
         print(json_text(found.model_dump(by_alias=True, include={"timers", "now"})))
         return EXIT_OK

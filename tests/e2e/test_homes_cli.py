@@ -87,6 +87,11 @@ async def test_one_process_serves_two_homes_and_a_spawn_joins_one(tmp_path: Path
         assert (await _devices(url, "beta"))["lamp"]["state"]["powerstate"] == "off"
         code, out, _ = await genie("say", "--home", "beta", "--broker", url, "打开风扇")
         assert code == 1, out  # beta has no fan
+        code, out, err = await genie("scenes", "add", "--home", "beta", "--broker", url, "reading", "turn on the lamp")
+        assert code == 0, out + err
+        for home_id, scenes in (("alpha", []), ("beta", ["reading"])):
+            code, out, err = await genie("scenes", "list", "--home", home_id, "--json", "--broker", url)
+            assert code == 0 and [s["names"]["en"][0] for s in json.loads(out)["scenes"]] == scenes, out + err
         code, out, err = await genie("home", "reset", "--home", "alpha", "--json", "--broker", url)
         assert code == 0 and json.loads(out)["ok"], err
         assert (await _devices(url, "alpha"))["lamp"]["state"]["powerstate"] == "off"
