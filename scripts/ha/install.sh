@@ -6,7 +6,8 @@
 #   them today's releases of unpinned packages break it;
 # - the requirements of the integrations tests/ha's configuration loads (frontend, mqtt, recorder…), at the
 #   versions the release's manifests name, since Home Assistant runs with --skip-pip there;
-# - uv (the version the constraints pin) does the resolving and downloading; pip fetches the wheel and uv.
+# - uv (the version the constraints pin) does the resolving and downloading; pip fetches the wheel and uv,
+#   side by side. Each step's seconds go to stderr.
 # Everything, caches included, stays under DIR. The last line printed is the venv's path.
 set -euo pipefail
 dir="${1:?usage: scripts/ha/install.sh DIR}"
@@ -20,10 +21,20 @@ mkdir -p "$dir"
 dir="$(cd "$dir" && pwd)"
 export PIP_CACHE_DIR="$dir/cache/pip" UV_CACHE_DIR="$dir/cache/uv" PIP_DISABLE_PIP_VERSION_CHECK=1
 # quiet unless it fails: then its whole output, and stop
-run() { "$@" > "$dir/step.log" 2>&1 || { cat "$dir/step.log" >&2; echo "scripts/ha/install.sh: failed: $*" >&2; exit 1; }; }
-run "$python" -m venv "$dir/venv"
+run() {
+    local log; log="$(mktemp -p "$dir" step.XXXXXX)"
+    "$@" > "$log" 2>&1 || { cat "$log" >&2; echo "scripts/ha/install.sh: failed: $*" >&2; exit 1; }
+    rm -f "$log"
+}
+timed() { local t; t=$(date +%s); "$@"; echo "   $(( $(date +%s) - t )) s: ${*:2:2}" >&2; }
+timed run "$python" -m venv "$dir/venv"
 pip="$dir/venv/bin/pip"
-run "$pip" download --no-deps "homeassistant==$version" -d "$dir/wheel"
+# The wheel (for its constraints) and uv, side by side; uv at the version 2025.4.4's constraints pin.
+uv_version="${GENIE_HA_UV:-0.6.10}"
+(timed run "$pip" download --no-deps "homeassistant==$version" -d "$dir/wheel") &
+fetching=$!
+PIP_CACHE_DIR="$dir/cache/pip-uv" timed run "$pip" install --no-deps "uv==$uv_version"
+wait "$fetching"
 wheel="$(ls "$dir"/wheel/homeassistant-"$version"-*.whl)"
 # The constraints, and the pinned requirements of every integration the test configuration sets up.
 "$dir/venv/bin/python" - "$wheel" "$dir" <<'PY'
@@ -52,10 +63,13 @@ for domain in wanted:
     walk(domain)
 open(f"{out}/requirements.txt", "w").write("\n".join(sorted(requirements)) + "\n")
 PY
-uv="$(grep -E '^uv==' "$dir/constraints.txt" || echo uv)"
-run "$pip" install "$uv"
-run "$dir/venv/bin/uv" pip install --python "$dir/venv/bin/python" "$wheel" -r "$dir/requirements.txt" \
+if ! grep -qx "uv==$uv_version" "$dir/constraints.txt"; then
+    echo "scripts/ha/install.sh: $version's constraints pin $(grep -E '^uv==' "$dir/constraints.txt"), not" \
+         "uv==$uv_version (set GENIE_HA_UV)" >&2
+    exit 1
+fi
+timed run "$dir/venv/bin/uv" pip install --python "$dir/venv/bin/python" "$wheel" -r "$dir/requirements.txt" \
     -c "$dir/constraints.txt"
-run "$dir/venv/bin/hass" --version
-rm -rf "$dir/cache" "$dir/wheel" "$dir/step.log"
+timed run "$dir/venv/bin/hass" --version
+rm -rf "$dir/cache" "$dir/wheel"
 echo "$dir/venv"
