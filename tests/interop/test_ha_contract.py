@@ -109,3 +109,20 @@ def test_legacy_lights_speak_mireds(demo_infos: dict[str, DeviceInfo]) -> None:
     assert (light["min_mireds"], light["max_mireds"]) == (154, 370)  # 6500 K, 2700 K
     assert render(light["color_temp_value_template"], snapshot("desk-lamp", {"colorTemperature": 4000})) == "250"
     assert render(light["color_temp_value_template"], snapshot("desk-lamp", {"colorTemperature": 2700})) == "370"
+
+
+def test_genie_up_ha_legacy_reaches_the_bridge() -> None:
+    import argparse
+
+    from genie.commands.hub import interop, interop_args
+    from hub.interop.homeassistant import HomeAssistantBridge
+    from hub.interop.wiring import make_extensions
+    from hub.service import Hub
+    from tests.fakes import MemoryBroker
+
+    parser = argparse.ArgumentParser()
+    interop_args(parser)
+    hub = Hub(MemoryBroker().connect)
+    for flags, legacy in ((["--ha-discovery"], False), (["--ha-discovery", "--ha-legacy"], True)):
+        (bridge,) = make_extensions(hub, interop(parser.parse_args(flags)))
+        assert isinstance(bridge, HomeAssistantBridge) and bridge.legacy is legacy
