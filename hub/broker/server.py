@@ -33,6 +33,7 @@ from hub.security import (
     Credentials,
     Policy,
     session_client_id,
+    split_login,
 )
 
 _LOGGER = logging.getLogger("hub.broker")  # one log for the whole broker: its operators filter on it
@@ -256,11 +257,12 @@ class GenieBroker(Broker):
                             quote(session.client_id or ""), quote(session.username or ""),
                             quote(session.will_topic or ""))
             await self._refuse(writer, NOT_AUTHORIZED, session)
-        if not session.clean_session and session.username in PERSISTENT_REFUSED:
+        text_login = split_login(session.username)[1] in PERSISTENT_REFUSED  # a home's text logins too
+        if not session.clean_session and text_login:
             _LOGGER.warning("refused connection of %s (user %s): a persistent session (clean session 0)",
                             quote(session.client_id or ""), quote(session.username or ""))
             await self._refuse(writer, IDENTIFIER_REJECTED, session)
-        if session.username in PERSISTENT_REFUSED and not self._hold_text_slot(session):
+        if text_login and not self._hold_text_slot(session):
             await self._refuse(writer, SERVER_UNAVAILABLE, session)
         client_id = session.client_id
         if client_id:

@@ -23,6 +23,7 @@ import pytest
 
 from devices.home import Home, parse_home
 from genie.app import Running, run_stack
+from hub.broker.server import MAX_TEXT_CONNECTIONS
 from hub.client import announcements, say
 from hub.protocol import AnnouncePayload, HubRequest, Topics, encode
 from hub.protocol.mqtt import BrokerURL, ConnectionFailed, Inbound, MqttConnection
@@ -312,3 +313,19 @@ async def test_each_home_s_listener_hears_only_its_own_hub(homes: Homes) -> None
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
     assert heard == ["alpha-timer"]
+
+
+async def test_a_home_s_text_logins_keep_the_text_clients_limits() -> None:
+    """A home's text client and listener are text logins like the default tree's (issue 13's guards): no
+    persistent session (CONNACK 2), and at most MAX_TEXT_CONNECTIONS connections at once (CONNACK 3 beyond)."""
+    credentials = Credentials.generate()
+    async with amqtt_broker(credentials) as broker:
+        for name in (CLIENT_USER, LISTENER_USER):
+            user = home_login("alpha", name)
+            async with raw_client(broker, f"{user}-kept", user, clean=False) as (_client, code):
+                assert code == 2, user
+        user = home_login("alpha", CLIENT_USER)
+        async with contextlib.AsyncExitStack() as stack:
+            codes = [(await stack.enter_async_context(raw_client(broker, f"{user}-{i}", user)))[1]
+                     for i in range(MAX_TEXT_CONNECTIONS + 1)]
+        assert codes == [ACCEPTED] * MAX_TEXT_CONNECTIONS + [3]
