@@ -19,10 +19,11 @@ from tests.ha.harness import Lines, stop
 
 
 class GenieUp:
-    """`genie up --ha-discovery --port P --no-http`, its start-up summary, and the Home Assistant login it prints."""
+    """`genie up --ha-discovery --port P --no-http [EXTRA…]`, its start-up summary, and the Home Assistant login
+    it prints."""
 
-    def __init__(self, data_dir: Path, db: Path, port: int) -> None:
-        self.data_dir, self.db, self.port = data_dir, db, port
+    def __init__(self, data_dir: Path, db: Path, port: int, *extra: str) -> None:
+        self.data_dir, self.db, self.port, self.extra = data_dir, db, port, extra
         self.proc: asyncio.subprocess.Process | None = None
         self.output: Lines | None = None
         self.summary: dict[str, Any] = {}
@@ -33,6 +34,7 @@ class GenieUp:
         """Start it; return once the hub and every device are up (its JSON summary)."""
         self.proc = await asyncio.create_subprocess_exec(
             *GENIE, "up", "--ha-discovery", "--port", str(self.port), "--no-http", "--db", str(self.db), "--json",
+            *self.extra,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
         self.output = Lines(self.proc, "genie-up")
         line = await self.output.wait_for(r"^\{.*\"broker\"", timeout=60)
