@@ -120,7 +120,8 @@ def _bare(rule: dict[str, Any] | None, place: str) -> bool:
     """Whether ``place`` is said without an article (a proper name, or one that carries its article)."""
     if not rule:
         return False
-    proper = bool(rule.get("capitalized")) and place[:1].isupper()
+    first = place.split(" ")[0]
+    proper = bool(rule.get("capitalized")) and first[:1].isupper() and not first.isupper()  # "Rover"; "TV" is none
     return proper or place.startswith(tuple(rule.get("prefixes", ())))
 
 

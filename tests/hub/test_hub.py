@@ -269,7 +269,7 @@ async def test_concurrent_text_commands_each_get_their_own_reply(home: DemoHome,
         reply = decode(await client.next(), TextCommandResponse)
         replies[reply.header.message_id] = reply.payload
     assert replies[first.header.message_id].reply == "好的，台灯已打开。"
-    assert replies[second.header.message_id].reply == "OK, tv turned on."
+    assert replies[second.header.message_id].reply == "OK, TV turned on."
     assert home.state("desk-lamp")["powerstate"] == home.state("tv")["powerstate"] == "on"
 
 

@@ -243,7 +243,7 @@ async def test_unknown_device_category_in_room(home: DemoHome) -> None:
     ("text", "lang", "reply"),
     [
         ("打开电视", "zh", "电视离线了，暂时无法控制。"),
-        ("turn on the tv", "en", "The tv is offline and can't be controlled right now."),
+        ("turn on the tv", "en", "The TV is offline and can't be controlled right now."),
         ("allume la télé", "fr", "La télé est hors ligne et ne peut pas être commandée."),
     ],
 )
@@ -337,9 +337,9 @@ async def test_query_power_state_follows_the_device(home: DemoHome) -> None:
 
 
 async def test_is_the_tv_on(home: DemoHome) -> None:
-    assert (await home.hub.handle_text("is the tv on")).reply == "The tv is off."
+    assert (await home.hub.handle_text("is the tv on")).reply == "The TV is off."
     assert (await home.hub.handle_text("turn on the tv")).ok
-    assert (await home.hub.handle_text("is the tv on")).reply == "The tv is on."
+    assert (await home.hub.handle_text("is the tv on")).reply == "The TV is on."
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ _LATIN = re.compile(r"[A-Za-zÀ-ÿ]")
 
 
 @pytest.mark.parametrize(("ask", "lang", "expected"), [
-    ("what timers are there", "en", "turn off the tv in 10 minutes"),
+    ("what timers are there", "en", "turn off the TV in 10 minutes"),
     ("quels minuteurs", "fr", "« éteindre la télé »"),
 ])
 async def test_a_chinese_timer_is_listed_in_the_language_asked(home: DemoHome, ask: str, lang: str,
@@ -36,7 +36,7 @@ async def test_english_and_french_timers_are_listed_in_chinese(home: DemoHome) -
 async def test_a_timer_cancelled_in_another_language_is_named_in_it(home: DemoHome) -> None:
     assert (await home.hub.handle_text("十分钟后关电视")).ok
     result = await home.hub.handle_text("cancel the first timer")
-    assert result.ok and "turn off the tv" in result.reply and not _CJK.search(result.reply)
+    assert result.ok and "turn off the TV" in result.reply and not _CJK.search(result.reply)
     listed = await home.hub.handle_text("what timers are there")
     assert "turn off" not in listed.reply
 
