@@ -64,8 +64,12 @@ async def serve(hub: Hub, request: HubRequest) -> None:
         _LOGGER.warning("could not answer %s: %s", name, NOT_CONNECTED)
 
 
+def speaker_views(hub: Hub) -> list[SpeakerView]:
+    """The home's speakers as listed: each with its room and the names the room's devices gave it."""
+    return [_speaker_view(hub, s) for s in hub.automation.speakers.values()]
+
+
 def _speaker_view(hub: Hub, speaker: Speaking) -> SpeakerView:
-    """A speaker as listed: its room with the names the room's devices gave it."""
     in_room = next((r for r in hub.directory.all() if r.room == speaker.room), None) if speaker.room else None
     return SpeakerView(id=speaker.id, room=speaker.room, names=speaker.names, language=speaker.language,
                        room_names=in_room.info.zone_names if in_room is not None else Names())
@@ -89,7 +93,7 @@ async def _answer(hub: Hub, request: HubRequest) -> Message:
     if name == "ListAutomations":
         scenes, timers, routines = hub.automation.views()
         return AutomationsResponse(header=header, payload=AutomationsPayload(
-            speakers=[_speaker_view(hub, s) for s in hub.automation.speakers.values()],
+            speakers=speaker_views(hub),
             scenes=scenes, timers=timers, routines=routines,
             now=hub.automation.now().isoformat(timespec="seconds")))
     if name in _AUTOMATION:

@@ -21,6 +21,7 @@ from hub.directory import DeviceRecord
 from hub.interop.aligenie import GATEWAY_PATH, AliGenieGateway
 from hub.language import Lang
 from hub.protocol import AutomationsPayload, CommandResult, DeviceView
+from hub.requests import speaker_views
 from hub.service import VERSION, Hub
 from hub.web.access import LoopbackHosts, TokenGuard
 from hub.web.brands import BrandCatalog, RegistryUnavailable, normalize
@@ -215,7 +216,7 @@ def _command_routes(api: APIRouter, hub: Hub, feed: LiveFeed, commands: RunningC
         """Carry out a text command, as ``genie say --json`` does, and return the same result."""
         request_id.set(body.request_id)
         try:
-            return await commands.run(hub.handle_text(body.text, body.lang))
+            return await commands.run(hub.handle_text(body.text, body.lang, speaker=body.speaker))
         except Exception as exc:  # a bug in understanding or acting: say so, as the MQTT path does
             _LOGGER.exception("dashboard: the hub failed on %r", body.text)
             raise HTTPException(status.HTTP_500_INTERNAL_SERVER_ERROR,
@@ -228,10 +229,11 @@ def _command_routes(api: APIRouter, hub: Hub, feed: LiveFeed, commands: RunningC
 
     @api.get("/automations", tags=["scenes and timers"], response_model_exclude_none=True)
     async def automations() -> AutomationsPayload:
-        """Scenes (run one by saying its name: POST /api/commands), pending timers and schedules, routines,
+        """The home's speakers (POST /api/commands speaks as one), scenes (run one by saying its name), pending
+        timers and schedules, routines,
         and the hub's simulated time — what ``genie scenes list`` and ``genie timers list`` show."""
         scenes, timers, routines = hub.automation.views()
-        return AutomationsPayload(scenes=scenes, timers=timers, routines=routines,
+        return AutomationsPayload(speakers=speaker_views(hub), scenes=scenes, timers=timers, routines=routines,
                                   now=hub.automation.now().isoformat(timespec="seconds"))
 
     @api.delete("/timers/{timer_id}", tags=["scenes and timers"], status_code=status.HTTP_204_NO_CONTENT,

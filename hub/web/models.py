@@ -90,6 +90,9 @@ class CommandRequest(ApiModel):
     """Force the language; by default the hub detects it."""
     request_id: str | None = Field(default=None, max_length=64)
     """Echoed in the live ``command`` event, so the page that sent it can tell its own commands apart."""
+    speaker: str | None = Field(default=None, max_length=64, pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")
+    """The speaker the page speaks as (``GET /api/automations`` lists them): its room is where "关灯" acts.
+    None: the hub as one speaker with no room."""
 
 
 class Suggestions(ApiModel):

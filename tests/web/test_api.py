@@ -346,3 +346,16 @@ async def test_scenes_and_timers_are_listed_and_a_timer_cancelled(client: httpx.
     assert (await client.get("/api/automations")).json()["timers"] == []
     gone = await client.delete(f"/api/timers/{timer['id']}")
     assert gone.status_code == 404 and "no pending timer" in gone.json()["detail"]
+
+
+async def test_a_command_speaks_as_a_speaker_of_the_home(client: httpx.AsyncClient, home: Running) -> None:
+    listed = (await client.get("/api/automations")).json()
+    assert [(s["id"], s["room"], s["roomNames"]["en"][0]) for s in listed["speakers"]] == [
+        ("living-speaker", "living", "living room"), ("bedroom-speaker", "bedroom", "bedroom")]
+    assert (await client.post("/api/commands", json={"text": "打开所有的灯"})).json()["ok"]
+    result = (await client.post("/api/commands", json={"text": "关灯", "speaker": "bedroom-speaker"})).json()
+    assert result["ok"] and [a["device"] for a in result["actions"]] == ["bedroom-light"]
+    refused = await client.post("/api/commands", json={"text": "关灯", "speaker": "Not A Speaker"})
+    assert refused.status_code == 422 and "speaker" in refused.text
+    unknown = (await client.post("/api/commands", json={"text": "关灯", "speaker": "garage-speaker"})).json()
+    assert not unknown["ok"] and "garage-speaker" in unknown["reply"] and unknown["actions"] == []

@@ -243,3 +243,20 @@ async def test_a_scene_button_runs_it_and_a_timer_can_be_cancelled(open_page: An
     await timer.locator("button.cancel").click()
     await expect(page.locator("li.timer")).to_have_count(0)
     assert home.hub.automation.pending() == []
+
+
+async def test_the_page_speaks_as_the_speaker_chosen(open_page: Any, dashboard: Dashboard, home: Running) -> None:
+    page = await loaded(open_page, dashboard)
+    select = page.locator("#speaker-select")
+    await expect(select).to_be_visible()
+    await expect(select.locator("option")).to_have_count(3)  # no particular speaker, living room, bedroom
+    await page.locator("#command-input").fill("turn on the lights")
+    await page.locator("#command-input").press("Enter")  # no speaker: four lights in the home, which one?
+    await expect(page.locator("#chat .exchange").last.locator(".reply")).to_contain_text("Which one")
+    await select.select_option("bedroom-speaker")
+    await page.locator("#command-input").fill("turn on the lights")
+    await page.locator("#command-input").press("Enter")
+    exchange = page.locator("#chat .exchange").last
+    await expect(exchange.locator(".reply")).to_contain_text("bedroom light turned on")
+    await expect(card(page, "bedroom-light")).to_have_attribute("data-power", "on")
+    await expect(card(page, "living-light")).to_have_attribute("data-power", "off")

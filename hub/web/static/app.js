@@ -404,7 +404,8 @@ async function sendCommand(text, lang = null) {
   const requestId = newRequestId();
   const li = addExchange(text, lang, requestId);
   try {
-    const result = await api("/api/commands", { method: "POST", body: { text, lang, requestId } });
+    const speaker = $("#speaker-select").value || null; // the speaker the page speaks as: its room is "here"
+    const result = await api("/api/commands", { method: "POST", body: { text, lang, requestId, speaker } });
     fillExchange(li, result);
   } catch (err) {
     const genie = $(".genie", li);
@@ -424,7 +425,19 @@ async function loadAutomations() {
   renderAutomations();
 }
 
+function renderSpeakers() {
+  const select = $("#speaker-select");
+  const speakers = automations.speakers ?? [];
+  const chosen = select.value;
+  select.hidden = !speakers.length;
+  select.title = t("chat.speakerTitle");
+  select.innerHTML = `<option value="">${escapeHtml(t("chat.noSpeaker"))}</option>` + speakers.map((s) =>
+    `<option value="${escapeHtml(s.id)}">${escapeHtml(t("chat.speaker", { room: s.room ? i18n.display(s.roomNames, s.room) : t("home.noroom") }))}</option>`).join("");
+  if (speakers.some((s) => s.id === chosen)) select.value = chosen;
+}
+
 function renderAutomations() {
+  renderSpeakers();
   const { scenes, timers } = automations;
   $("#automations").hidden = !scenes.length && !timers.length;
   $("#scenes").innerHTML = scenes.map((s) =>
