@@ -47,7 +47,7 @@ UNIT_ATTRIBUTE = {
 }
 
 SWITCHABLE_IN_ROOM = ("light", "switch", "outlet", "curtain", "aircondition", "fan", "airpurifier",
-                      "humidifier", "heater", "television")
+                      "humidifier", "heater", "waterheater", "television")
 """What "turn off everything in the living room" turns off (not locks, sensors, water heaters or vacuums)."""
 
 ACTION_CATEGORIES = {

@@ -30,7 +30,7 @@ class Resolver:
         found = self._resolve(intent, outcome, memory)
         left_out = set(intent.target.exclude)
         if left_out:  # "all the lights except the desk lamp"
-            found = [r for r in found if r.id not in left_out and r.category not in left_out]
+            found = [r for r in found if r.id not in left_out and r.category not in left_out and r.room not in left_out]
         return found
 
     def _resolve(self, intent: Intent, outcome: Outcome, memory: Session | None) -> list[DeviceRecord]:

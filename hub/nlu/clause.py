@@ -74,7 +74,9 @@ def numbers_of(clause: Clause, lex: Lexicon) -> list[NumberHit]:
     markers = "".join(m for m in lex.set_markers if len(m) == 1)
     found = find_numbers(masked, lex.units, prefixes, original=clause.text, set_markers=markers)
     found += find_word_numbers(masked, lex.numbers, lex.units, lex.set_markers)
-    return sorted(found, key=lambda n: n.start)
+    named_at = {h.start - clause.offset for h in clause.hits if h.kind in ("category", "device")}
+    counts = {n.start for n in found if n.end in named_at}  # "两台空调", "both 2 lamps": how many, not a value
+    return sorted((n for n in found if n.start not in counts), key=lambda n: n.start)
 
 
 def _marker_before(text: str, start: int, lex: Lexicon) -> str | None:
@@ -177,6 +179,7 @@ def _groups(clause: Clause, catalog: Catalog, compounds: list[Compound]) -> list
                               categories=_unique(rest.categories), unknown=_unique(rest.unknown),
                               everything=everything, here=here, home=home))
     exclude = [i for name in excluded.devices for i in catalog.named.get(name, [])] + excluded.categories
+    exclude += [] if excluded.devices or excluded.categories else excluded.rooms  # "sauf celle de la chambre"
     if exclude:
         targets = [replace(t, exclude=_unique(exclude)) for t in targets]
     return targets
@@ -375,4 +378,7 @@ def interpret(clause: Clause, lex: Lexicon, catalog: Catalog) -> tuple[list[Inte
                       code=code, state=act.state if act.action == "query" else None,
                       quantifier=act.quantifier if act.action == "query" else None, implicit=act.implicit)
                for target in targets]
+    if act.action == "set" and "mode" in kinds and act.attribute != "mode" and numbers:
+        # "卧室空调开到制热，温度二十五", "mets la clim en chauffage à 24": the mode, then the number
+        intents = [Intent(action="set", target=t, attribute="mode", value=kinds["mode"][0]) for t in targets] + intents
     return intents, None

@@ -39,7 +39,7 @@ class Target:
     missing: tuple[str, ...] = ()
     """Words that seem to name a device the home does not have ("the jacuzzi", "吸尘器")."""
     exclude: tuple[str, ...] = ()
-    """Devices and categories said after "except" / "除了" / "sauf": left out."""
+    """Devices, categories and rooms said after "except" / "除了" / "sauf": left out ("except the bedroom one")."""
     near: tuple[str, ...] = ()
     """The room of the speaker that heard it, when the words said none: a kind of device is looked for there
     first (asking "which one?" among several there), then in the whole home (``conversation.where``)."""

@@ -18,7 +18,7 @@ from pypinyin import Style, pinyin
 from hub.nlu.catalog import Catalog
 from hub.nlu.clause import Clause, numbers_of
 from hub.nlu.data import language_file
-from hub.nlu.lexicon import Lexicon
+from hub.nlu.lexicon import Lexicon, load_lexicon
 from hub.nlu.models import Understanding
 from hub.nlu.scan import mask
 from hub.nlu.text import BOUNDARY, PhraseIndex, has_cjk, normalize
@@ -105,6 +105,14 @@ def unknown(clause: Clause, lex: Lexicon) -> bool:
     return bool(_CJK_RUN.search(rest)) or any(len(w) >= 3 for w in _LATIN.findall(rest))
 
 
+def leaves_unknown(body: str, lang: str, catalog: Catalog) -> bool:
+    """Whether some clause of ``body`` (normalised) leaves a word unknown."""
+    from hub.nlu.parser import clauses  # the parser reads slips with this module: imported when needed
+
+    lex = load_lexicon(lang)
+    return any(unknown(clause, lex) for clause in clauses(body, lex, catalog))
+
+
 def complete(understanding: Understanding) -> bool:
     """Understood in full: orders or questions, each with a target it names or implies, and a value where
     one is to be set."""
@@ -141,9 +149,12 @@ def _latin(body: str, vocabulary: dict[str, int], doing: frozenset[str], fillers
     not "can" -> "cyan"); never into another form of itself."""
     letters = "".join(sorted({c for w in vocabulary for c in w if c.isalpha() and c.isascii()}))
     found = []
+    previous = ""
     for match in _LATIN.finditer(body):
-        word = match.group()
+        word, before, previous = match.group(), previous, match.group()
         known = word in _FUNCTION
+        if known and before not in doing:
+            continue  # a particle slips after its verb ("turn of"), not anywhere ("light in the study")
         filler = any(e - s == len(word) for s, e, _w in fillers.find(word))
         if len(word) < 2 or (known and strict) or (not known and (word in vocabulary or filler)):
             continue
@@ -202,8 +213,10 @@ def meant(body: str, lang: str, lex: Lexicon, catalog: Catalog, original: Unders
         understood = read(text)
         if not complete(understood) or understood.intents == original.intents:
             continue
-        if whole and [i.action for i in understood.intents] != actions:
-            continue  # understood already: a slip may name the target better ("客听灯"), never change the order
+        if whole and [i.action for i in understood.intents] != actions and (
+                not has_cjk(body) or leaves_unknown(text, lang, catalog)):
+            continue  # understood already: only a homophone that explains every word may change the order
+            # ("关掉扫地鸡器人": not "clean"); a letter may not ("I am going to read" is no "red")
         understood.text = text.replace(f" {BOUNDARY} ", ", ").replace(BOUNDARY, "")
         return understood
     return None
