@@ -203,8 +203,8 @@ def to_home_assistant(intents: list[Intent], home: Home, context: dict[str, Any]
             slots["device_class"] = set(CURTAIN_CLASSES)
     elif (target.rooms or target.floors or target.here) and intent.action in ("on", "off", "lock", "unlock"):
         slots["domain"] = {DOMAIN[c] for c in _room_categories(target, home, intent.action)}
-    if target.rooms:
-        slots["area"] = {home.area_names.get(r, r) for r in target.rooms}
+    if target.rooms or target.near:  # near: the speaker's room, where the hub looks first (and finds one)
+        slots["area"] = {home.area_names.get(r, r) for r in target.rooms or target.near}
     if target.floors:
         slots["floor"] = {home.floor_names.get(f, f) for f in target.floors}
     if intent.action == "query" and intent.state:

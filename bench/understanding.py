@@ -13,9 +13,10 @@ intent and slots (``to_home_assistant``): a case passes when the intent is the e
 expected slot has the expected value (a list means any of them), and no target slot (name, area, floor,
 state) is said that was not expected.
 
-No help the product lacks: a case said in the speaker's room ("turn on the lights", context area) gets no room
-from the benchmark — the hub does not yet know where a speaker is, so such a case passes only if the sentence
-itself says enough.
+No help the product lacks: a case said in the speaker's room ("turn on the lights", context area) gets its room
+only through the product's own notion of where a speaker is — a speaker placed in that area, the sentence placed
+by ``hub.conversation.where.placed`` (a kind of device is looked for in the speaker's room when the room has one,
+"here" is the room), as a Home Assistant satellite's area does for hassil.
 
 Three figures per language: on all cases (an unsupported case counts as a failure), on the supported subset
 (every case of the intents in ``SUPPORTED`` whose expected slots name only things our home model has), and
@@ -44,6 +45,7 @@ from typing import Any
 from bench import _hassil
 from bench._ha_mapping import Home, build_home, judge, supported, to_home_assistant
 from bench._parse_time import P50_TARGET_MS, big_catalog, parse_runs, parse_times
+from hub.conversation.where import placed
 from hub.nlu import understand
 
 __all__ = ["DATA", "FLOORS", "LANGS", "Home", "below_floors", "big_catalog", "build_home", "judge",
@@ -69,12 +71,23 @@ def homes(cases: list[dict[str, Any]], fixtures: dict[str, Any]) -> dict[str, Ho
     return result
 
 
+def speaker_room(home: Home, context: dict[str, Any]) -> str | None:
+    """The room of a speaker in the test's area (as Home Assistant gets it from a satellite's area): the product
+    then places the sentence there with its own ``hub.conversation.where.placed``."""
+    area = context.get("area")
+    if not area:
+        return None
+    return next((room for room, name in home.area_names.items() if name == area), area)
+
+
 def run_ours(cases: list[dict[str, Any]], built: dict[str, Home]) -> dict[str, list[tuple[dict, bool, Any]]]:
     results: dict[str, list[tuple[dict, bool, Any]]] = {lang: [] for lang in LANGS}
     for case in cases:
         home = built[case["lang"]]
         understood = understand(case["text"], home.catalog, case["lang"])
-        name, slots = to_home_assistant(understood.intents, home, case.get("context", {}))
+        room = speaker_room(home, case.get("context", {}))  # a speaker placed in the test's area
+        intents = [placed(i, room, home.catalog) for i in understood.intents]
+        name, slots = to_home_assistant(intents, home, case.get("context", {}))
         results[case["lang"]].append((case, judge(case, name, slots), (name, slots)))
     return results
 
@@ -199,8 +212,8 @@ def below_floors(report: dict[str, Any]) -> int:
 
 def print_report(report: dict[str, Any]) -> None:
     """The report as a table: ours on all cases and the supported subset, then each hassil baseline."""
-    print("Understanding: Home Assistant intent tests (no room from the benchmark; see python -m bench understanding "
-          "--help)")
+    print("Understanding: Home Assistant intent tests (the room only from a speaker placed in the test's area; "
+          "see python -m bench understanding --help)")
     shown = {name: entry for name, entry in report["hassil"].items() if "versions" in entry}
     heads = "".join(f"{'hassil ' + name:>22}" for name in shown)
     print(f"{'':6}{'all cases':>10}{'supported':>20}{'unsupported':>13}{heads}")

@@ -23,6 +23,7 @@ INTERNAL = {
     "GatewayError": "answered to the AliGenie cloud as an error response with its code",
     "DeviceError": "answered to the hub on the wire as an ErrorResponse with its AliGenie code",
     "CommandError": "a Home Assistant payload refused: logged by the bridge, answered to nobody",
+    "BaselineUnavailable": "a hassil environment the benchmark could not make: a note in its report, never raised",
 }
 """Exception classes that never reach a user as themselves, and what becomes of them instead."""
 

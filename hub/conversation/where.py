@@ -28,9 +28,11 @@ def placed(intent: Intent, room: str | None, catalog: Catalog) -> Intent:
         return replace(intent, target=replace(target, devices=here)) if here else intent
     if target.devices:
         return intent
-    if target.categories:  # looked for in the room first, asked about among several there (``Resolver``)
-        return replace(intent, target=replace(target, near=(room,)))
     in_room = [d for d in catalog.devices.values() if d.room == room]
+    if target.categories:  # looked for in the room first, asked about among several there (``Resolver``)
+        if any(d.category in target.categories for d in in_room):
+            return replace(intent, target=replace(target, near=(room,)))
+        return intent
     if intent.attribute and any(intent.attribute in d.attributes for d in in_room):
         return replace(intent, target=replace(target, rooms=(room,)))  # "what's the temperature": here
     return intent
