@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from hub.nlu.text import PhraseIndex, normalize
 
@@ -37,9 +38,12 @@ class Catalog:
     named: dict[str, list[str]] = field(default_factory=dict)
     """Normalised device name -> the ids of every device called so (names may repeat across rooms)."""
     index: PhraseIndex[tuple[str, str]] = field(default_factory=PhraseIndex)
+    derived: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
+    """What readers derive from the names and keep (``hub.nlu.slips``' vocabulary); emptied by every change."""
 
     def add_device(self, device: CatalogDevice, names: Names) -> None:
         """Add a device and make each of its names findable."""
+        self.derived.clear()
         self.devices[device.id] = device
         self.device_names[device.id] = names
         for lang_names in names.values():
@@ -57,6 +61,7 @@ class Catalog:
         """Add a room (once) and make each of its names findable."""
         if room_id in self.room_names:
             return
+        self.derived.clear()
         self.room_names[room_id] = names
         self._add_names("room", room_id, names)
 
@@ -64,6 +69,7 @@ class Catalog:
         """Add a floor: a group of rooms with names of its own ("first floor", "rez-de-chaussée")."""
         if floor_id in self.floor_names:
             return
+        self.derived.clear()
         self.floor_names[floor_id] = names
         self.floor_rooms[floor_id] = rooms
         self._add_names("floor", floor_id, names)

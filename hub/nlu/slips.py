@@ -121,19 +121,33 @@ def complete(understanding: Understanding) -> bool:
         or i.target.empty for i in understanding.intents)
 
 
-def _edits(word: str, letters: str) -> Iterator[tuple[str, int]]:
-    """Every word one letter away from ``word``, with its cost: a letter doubled, dropped or swapped costs 1,
-    one replaced by another 2 ("of" is "off" before it is "on")."""
-    for i in range(len(word) + 1):
-        for c in letters:
-            yield word[:i] + c + word[i:], 1
-        if i < len(word):
-            yield word[:i] + word[i + 1:], 1
-            if i + 1 < len(word):
-                yield word[:i] + word[i + 1] + word[i] + word[i + 2:], 1
-            for c in letters:
-                if c != word[i]:
-                    yield word[:i] + c + word[i + 1:], 2
+def _deletions(word: str) -> set[str]:
+    """``word`` with one letter left out, each way."""
+    return {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
+def _cost(word: str, other: str) -> int | None:
+    """What turning ``word`` into ``other`` costs when they are one letter apart: a letter added, dropped or
+    swapped with its neighbour 1, one replaced by another 2 ("of" is "off" before it is "on"); else None."""
+    if len(other) != len(word):
+        short, long = sorted((word, other), key=len)
+        return 1 if len(long) == len(short) + 1 and short in _deletions(long) else None
+    diff = [i for i, (a, b) in enumerate(zip(word, other, strict=True)) if a != b]
+    if len(diff) == 1:
+        return 2
+    swapped = len(diff) == 2 and diff[1] == diff[0] + 1 and word[diff[0]] == other[diff[1]]
+    return 1 if swapped and word[diff[1]] == other[diff[0]] else None
+
+
+def _edits(word: str, near: dict[str, set[str]]) -> dict[str, int]:
+    """The known words one letter from ``word``, with their cost, found through ``near`` (each known word under
+    itself and under each of its one-letter deletions) without spelling out every edit."""
+    found: dict[str, int] = {}
+    for variant in _deletions(word) | {word}:
+        for other in near.get(variant, ()):
+            if other != word and other not in found and (cost := _cost(word, other)) is not None:
+                found[other] = cost
+    return found
 
 
 def _inflected(word: str, other: str) -> bool:
@@ -142,12 +156,11 @@ def _inflected(word: str, other: str) -> bool:
     return long.startswith(short) and long[len(short):] in _ENDINGS
 
 
-def _latin(body: str, vocabulary: dict[str, int], doing: frozenset[str], fillers: PhraseIndex[str],
-           strict: bool) -> list[tuple[int, str]]:
+def _latin(body: str, vocabulary: dict[str, int], near: dict[str, set[str]], doing: frozenset[str],
+           fillers: PhraseIndex[str], strict: bool) -> list[tuple[int, str]]:
     """(cost, corrected body) for each one-letter correction of a word into a known one. A known word is
     corrected only when ``strict`` is false, and then only into a word of what to do ("turn of" -> "turn off",
     not "can" -> "cyan"); never into another form of itself."""
-    letters = "".join(sorted({c for w in vocabulary for c in w if c.isalpha() and c.isascii()}))
     found = []
     previous = ""
     for match in _LATIN.finditer(body):
@@ -158,7 +171,7 @@ def _latin(body: str, vocabulary: dict[str, int], doing: frozenset[str], fillers
         filler = any(e - s == len(word) for s, e, _w in fillers.find(word))
         if len(word) < 2 or (known and strict) or (not known and (word in vocabulary or filler)):
             continue
-        edits = {edit: cost for edit, cost in reversed(list(_edits(word, letters))) if edit in vocabulary}
+        edits = _edits(word, near)
         if any(_inflected(word, edit) for edit in edits):
             continue  # another form of a known word ("acs", "passer"): no slip
         for edit, cost in edits.items():
@@ -173,14 +186,34 @@ def _readings(char: str) -> frozenset[str]:
     return frozenset(pinyin(char, style=Style.NORMAL, heteronym=True)[0])
 
 
-def _chinese(body: str, vocabulary: dict[str, int], lex: Lexicon, catalog: Catalog) -> list[tuple[int, str]]:
+Holes = dict[str, list[tuple[str, int]]]
+
+
+def _known(lang: str, catalog: Catalog) -> tuple[dict[str, int], Holes, dict[str, set[str]]]:
+    """The words a slip may be of (language and home, with their ranks); the Chinese ones indexed by each
+    character left out ("台?" -> 台灯); the others under themselves and each of their one-letter deletions.
+    Derived once per language and state of the home's names."""
+    key = ("slips", lang)
+    found = catalog.derived.get(key)
+    if found is None:
+        vocabulary = dict(_language_words(lang)) | dict.fromkeys(_home_words(catalog), 0)
+        holes: Holes = {}
+        near: dict[str, set[str]] = {}
+        for word in vocabulary:
+            if has_cjk(word):
+                if 2 <= len(word) <= _LONGEST:
+                    for i in range(len(word)):
+                        holes.setdefault(word[:i] + "?" + word[i + 1:], []).append((word, i))
+            else:
+                for variant in _deletions(word) | {word}:
+                    near.setdefault(variant, set()).add(word)
+        found = catalog.derived[key] = (vocabulary, holes, near)
+    return found  # type: ignore[no-any-return]
+
+
+def _chinese(body: str, holes: Holes, lex: Lexicon, catalog: Catalog) -> list[tuple[int, str]]:
     """(cost, corrected body) for each character that, read the same way, makes a known word with its
     neighbours ("太灯" -> "台灯", "客听" -> "客厅"); a longer word costs less."""
-    holes: dict[str, list[tuple[str, int]]] = {}
-    for word in vocabulary:
-        if has_cjk(word) and 2 <= len(word) <= _LONGEST:
-            for i in range(len(word)):
-                holes.setdefault(word[:i] + "?" + word[i + 1:], []).append((word, i))
     found = []
     known = {(s, e) for s, e, _v in lex.index.find(body)} | {(s, e) for s, e, _v in catalog.index.find(body)}
     for p, char in enumerate(body):
@@ -202,12 +235,12 @@ def meant(body: str, lang: str, lex: Lexicon, catalog: Catalog, original: Unders
           read: Reader) -> Understanding | None:
     """What ``body`` (normalised) meant if a one-letter slip is corrected: the cheapest correction that
     ``read`` understands in full and differently from ``original``; None if there is none."""
-    vocabulary = dict(_language_words(lang)) | dict.fromkeys(_home_words(catalog), 0)
+    vocabulary, holes, near = _known(lang, catalog)
     whole = complete(original)
     if has_cjk(body):
-        corrections = _chinese(body, vocabulary, lex, catalog)
+        corrections = _chinese(body, holes, lex, catalog)
     else:
-        corrections = _latin(body, vocabulary, _doing_words(lang), lex.fillers, whole)
+        corrections = _latin(body, vocabulary, near, _doing_words(lang), lex.fillers, whole)
     actions = [i.action for i in original.intents]
     for _cost, text in sorted(set(corrections))[:MAX_TRIES]:
         understood = read(text)

@@ -51,6 +51,13 @@ def is_word_char(char: str) -> bool:
     return char.isalnum() and not ("\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff")
 
 
+@lru_cache(maxsize=256)
+def _word_chars(text: str) -> tuple[bool, ...]:
+    """Per character of ``text``, whether it is a letter or digit of a space-separated script: what every index
+    looking at the same sentence (the language's, the home's, the fillers…) needs, worked out once."""
+    return tuple(is_word_char(c) for c in text)
+
+
 @dataclass(frozen=True, slots=True)
 class Span:
     """Where a phrase matched: the whole extent, and the pieces that are its own words."""
@@ -127,7 +134,7 @@ class PhraseIndex(Generic[T]):
 
     def find(self, text: str) -> Iterator[tuple[int, int, T]]:
         """(start, end, payload) of every occurrence of every phrase in ``text``."""
-        word = [is_word_char(c) for c in text]
+        word = _word_chars(text)
         root = self._root
         n = len(text)
         for i in range(n):
