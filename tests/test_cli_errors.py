@@ -33,8 +33,12 @@ def _modules() -> list[str]:
     for package in ("hub", "devices", "genie", "bench"):
         names.append(package)
         found = pkgutil.walk_packages([str(ROOT / package)], prefix=f"{package}.")
-        names += [m.name for m in found if not m.name.endswith("__main__")]
+        names += [m.name for m in found if not m.name.endswith("__main__") and m.name not in OTHER_ENVIRONMENTS]
     return names
+
+
+OTHER_ENVIRONMENTS = {"bench._hassil_worker"}
+"""Scripts that run in an environment of their own (hassil's), never imported by the project."""
 
 
 def _exception_classes() -> dict[str, type[BaseException]]:
