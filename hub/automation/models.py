@@ -7,6 +7,7 @@ spoken command: offline devices, ranges and refusals are reported the same way.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, tzinfo
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -222,33 +223,15 @@ class Automations(_Strict):
     speakers: list[Speaking] = Field(default_factory=list)
     """The home's speakers (docs/home.md, Speakers): none, and the hub is one speaker with no room."""
 
-    def speaker(self, speaker_id: str) -> Speaking | None:
-        """The speaker ``speaker_id``, or None."""
-        return next((s for s in self.speakers if s.id == speaker_id), None)
-
     def check(self, devices: set[str], rooms: set[str], categories: set[str]) -> None:
         """ValueError naming the first scene, routine or speaker that refers to something the home lacks."""
-        speaker_ids: set[str] = set()
-        for index, speaker in enumerate(self.speakers):
-            where = f"speakers[{index}] (id {speaker.id!r})"
-            if speaker.id in speaker_ids:
-                raise ValueError(f"{where}.id: duplicate speaker id")
-            speaker_ids.add(speaker.id)
+        for where, speaker in _unique("speakers", self.speakers):
             if speaker.room is not None and speaker.room not in rooms:
                 raise ValueError(f"{where}.room: no room {speaker.room!r} in this home")
-        scene_ids: set[str] = set()
-        for index, scene in enumerate(self.scenes):
-            where = f"scenes[{index}] (id {scene.id!r})"
-            if scene.id in scene_ids:
-                raise ValueError(f"{where}.id: duplicate scene id")
-            scene_ids.add(scene.id)
+        for where, scene in _unique("scenes", self.scenes):
             check_actions(scene.actions, f"{where}.actions", devices, rooms, categories)
-        routine_ids: set[str] = set()
-        for index, routine in enumerate(self.routines):
-            where = f"routines[{index}] (id {routine.id!r})"
-            if routine.id in routine_ids:
-                raise ValueError(f"{where}.id: duplicate routine id")
-            routine_ids.add(routine.id)
+        scene_ids = {scene.id for scene in self.scenes}
+        for where, routine in _unique("routines", self.routines):
             if routine.when.device not in devices:
                 raise ValueError(f"{where}.when.device: unknown device {routine.when.device!r}")
             if routine.scene is not None and routine.scene not in scene_ids:
@@ -256,6 +239,17 @@ class Automations(_Strict):
             check_actions(routine.actions, f"{where}.actions", devices, rooms, categories)
         if self.timezone is not None:
             zone(self.timezone)
+
+
+def _unique(kind: str, entries: Sequence[Speaking | Scene | Routine]) -> Iterator[tuple[str, Any]]:
+    """Each entry with where it is written ("scenes[2] (id 'x')"); ValueError at the first id said twice."""
+    seen: set[str] = set()
+    for index, entry in enumerate(entries):
+        where = f"{kind}[{index}] (id {entry.id!r})"
+        if entry.id in seen:
+            raise ValueError(f"{where}.id: duplicate {kind[:-1]} id")
+        seen.add(entry.id)
+        yield where, entry
 
 
 def check_actions(actions: list[Action], where: str, devices: set[str], rooms: set[str],

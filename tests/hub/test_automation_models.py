@@ -61,6 +61,9 @@ SCENE = {"id": "s", "names": {"en": ["s"]}, "actions": [{"device": "tv", "action
         ({"routines": [{"id": "r", "when": {"device": "tv", "property": "volume", "above": 1}, "scene": "nope"}]},
          "routines[0] (id 'r').scene: unknown scene 'nope'"),
         ({"timezone": "Mars/Olympus"}, "unknown time zone 'Mars/Olympus'"),
+        ({"speakers": [{"id": "sp", "room": "garage"}]}, "speakers[0] (id 'sp').room: no room 'garage' in this home"),
+        ({"speakers": [{"id": "sp"}, {"id": "sp"}]}, "speakers[1] (id 'sp').id: duplicate speaker id"),
+        ({"speakers": [{"id": "Living Speaker"}]}, "speakers[0].id: String should match pattern"),
         ({"language": "de"}, "language"),
     ],
 )
