@@ -58,6 +58,8 @@ class Clause:
     text: str
     offset: int
     hits: list[Hit]
+    numbers: list[NumberHit] | None = None
+    """Its numbers once found (``numbers_of``): what the reading and the slip reader both need."""
 
     def kinds(self) -> dict[str, list[Any]]:
         """The values of the clause's hits, by kind ("device", "action", "value"…)."""
@@ -68,7 +70,13 @@ class Clause:
 
 
 def numbers_of(clause: Clause, lex: Lexicon) -> list[NumberHit]:
-    """The numbers of a clause, outside its known phrases, in order."""
+    """The numbers of a clause, outside its known phrases, in order (found once per clause)."""
+    if clause.numbers is None:
+        clause.numbers = _numbers_of(clause, lex)
+    return clause.numbers
+
+
+def _numbers_of(clause: Clause, lex: Lexicon) -> list[NumberHit]:
     masked = mask(clause.text, clause.hits, clause.offset)
     prefixes = [w for w in lex.units.get("percent", []) if w != "%"]
     markers = "".join(m for m in lex.set_markers if len(m) == 1)
