@@ -125,8 +125,8 @@ async def test_an_unknown_brand_category_or_broker_kind() -> None:
     assert line.startswith("unknown brand 'Xiaomy'; did you mean") and "Xiaomi" in line
     line = _one_line(*await genie("devices", "spawn", "--brand", "Xiaomi", "--category", "toaster", "--print"))
     assert line.startswith("unknown category 'toaster'; known: light")
-    line = _one_line(*await genie("broker", "--port", "0", "--export", "rabbitmq", "out"))
-    assert line == "--export: unknown broker kind 'rabbitmq'; known: mosquitto"
+    line = _one_line(*await genie("broker", "--port", "0", "--export", "emqx", "out"))
+    assert line == "--export: unknown broker kind 'emqx'; known: mosquitto, rabbitmq"
 
 
 async def test_a_broker_url_that_is_not_one() -> None:

@@ -1,4 +1,4 @@
-"""``genie broker``: only the embedded MQTT broker, or its configuration exported for Mosquitto."""
+"""``genie broker``: only the embedded MQTT broker, or its configuration exported for Mosquitto or RabbitMQ."""
 
 from __future__ import annotations
 
@@ -25,7 +25,8 @@ def register(sub: Any) -> None:
                         help="instead of running, write an equivalent config for another broker: "
                              "`--export mosquitto DIR` writes mosquitto.conf, passwd and acl (for the "
                              "devices of --home): one ACL section per login, every client id bound to its login "
-                             "(use_username_as_clientid)")
+                             "(use_username_as_clientid); `--export rabbitmq DIR` writes rabbitmq.conf and "
+                             "definitions.json (users, vhost and topic permissions for its MQTT plugin)")
     broker.add_argument("--home", type=Path, metavar="FILE", action="append",
                         help="with --export: the home whose devices get passwords (default: the demo home); "
                              "again for each home of the broker: a file with an `id` gets its own logins, "
@@ -61,11 +62,14 @@ async def cmd_broker(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace, config: dict[str, Any], credentials: Any) -> int:
     from genie.homes import check_homes
+    from hub.broker.rabbitmq import export_rabbitmq
     from hub.security import export_mosquitto
 
     kind, directory = args.export
-    if kind != "mosquitto":
-        raise GenieError(f"--export: unknown broker kind {kind!r}; known: mosquitto")
+    if kind not in ("mosquitto", "rabbitmq"):
+        raise GenieError(f"--export: unknown broker kind {kind!r}; known: mosquitto, rabbitmq")
+    if kind == "rabbitmq" and credentials is None:
+        raise GenieError("--export rabbitmq: RabbitMQ's MQTT plugin has no anonymous mode here; drop --insecure")
     host, _, port = config["listeners"]["default"]["bind"].rpartition(":")
     paths = args.home or [None]
     homes = [load_home(path) for path in paths]
@@ -73,10 +77,15 @@ def _export(args: argparse.Namespace, config: dict[str, Any], credentials: Any) 
     check_homes([home for home, _ in named], [source for _, source in named])
     default = [d.id for home in homes if home.id is None for d in home.devices]
     owned = {home.id: [d.id for d in home.devices] for home in homes if home.id is not None}
-    files = export_mosquitto(Path(directory), credentials, default, host=host.strip("[]"), port=int(port),
-                             homes=owned)
+    if kind == "rabbitmq":
+        files = export_rabbitmq(Path(directory), credentials, default, host=host.strip("[]"), port=int(port),
+                                homes=owned)
+        run = f"RABBITMQ_CONFIG_FILE={files[0]} rabbitmq-server (with rabbitmq_mqtt enabled)"
+    else:
+        files = export_mosquitto(Path(directory), credentials, default, host=host.strip("[]"), port=int(port),
+                                 homes=owned)
+        run = f"mosquitto -c {files[0]}"
     for file in files:
         print(file)
-    print(f"Run it with: mosquitto -c {files[0]}   (then: genie up --broker mqtt://{host}:{port})",
-          file=sys.stderr)
+    print(f"Run it with: {run}   (then: genie up --broker mqtt://{host}:{port})", file=sys.stderr)
     return EXIT_OK
