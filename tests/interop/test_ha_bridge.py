@@ -24,7 +24,7 @@ CONFIG = "homeassistant/device/desk-lamp/config"
 class Setup:
     def __init__(self, legacy: bool = False) -> None:
         self.broker = MemoryBroker()
-        self.hub = Hub(self.broker.connect, request_timeout=0.2)
+        self.hub = Hub(self.broker.connect, request_timeout=1.0)  # CI: a device starved of CPU is not offline
         self.bridge = HomeAssistantBridge(self.hub, legacy=legacy)
         self.hub.extensions.append(self.bridge)
 
