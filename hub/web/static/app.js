@@ -500,6 +500,9 @@ function messageRow(m) {
 function renderMessages() {
   const shown = state.messages.filter(messageVisible).slice(-MESSAGE_ROWS).reverse();
   $("#messages-body").innerHTML = shown.map(messageRow).join("");
+  for (const row of $("#messages-body").querySelectorAll("tr.msg")) {
+    if (openMessages.has(row.dataset.seq)) showMessage(row); // what was opened stays open when the list is redrawn
+  }
   $("#messages-empty").hidden = shown.length > 0;
   updateMessageCount();
 }
@@ -533,9 +536,16 @@ async function filterMessagesByDevice(device) {
   renderMessages();
 }
 
+const openMessages = new Set(); // the seq of each message whose whole payload is shown
+
 function toggleMessage(row) {
   const next = row.nextElementSibling;
-  if (next?.classList.contains("detail")) { next.remove(); return; }
+  if (next?.classList.contains("detail")) { next.remove(); openMessages.delete(row.dataset.seq); return; }
+  openMessages.add(row.dataset.seq);
+  showMessage(row);
+}
+
+function showMessage(row) {
   const m = state.messages.find((x) => String(x.seq) === row.dataset.seq);
   if (!m) return;
   let pretty = m.payload;
