@@ -223,3 +223,16 @@ async def test_a_lock_of_unknown_age_comes_last(home: DemoHome) -> None:
                             "today at ")
     assert "and door lock (front-door). " in asked
     assert (await home.hub.handle_text("the last one")).actions[0].device == "front-door"
+
+
+async def test_changing_speakers_does_not_reset_the_count_of_wrong_codes(home: DemoHome) -> None:
+    """An attacker who says each wrong code to another speaker (each has its own conversation) or to a speaker the
+    home lacks is counted on the lock all the same; locked out, even the right code is refused."""
+    for attempt in range(FREE_TRIES):
+        speaker = ("living-speaker", "bedroom-speaker", None)[attempt % 3]
+        assert not (await home.hub.handle_text(WRONG, speaker=speaker)).ok
+    refused = await home.hub.handle_text(WRONG, speaker="no-such-speaker")  # refused before anything is tried
+    assert not refused.ok and refused.actions == []
+    assert home.hub.lockout.wait("front-door") == FIRST_WAIT
+    right = await home.hub.handle_text(f"开锁，密码是{CODE}", speaker="bedroom-speaker")
+    assert not right.ok and home.state("front-door")["lockstate"] == "locked"

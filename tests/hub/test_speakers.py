@@ -5,8 +5,12 @@ home lacks is refused in one line; no speaker acts as before."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from hub.protocol import HubRequest
+from hub.protocol.codec import ProtocolError, decode
 from tests.hub.conftest import DemoHome
 from tests.hub.test_automation import Announcements
 
@@ -73,3 +77,13 @@ async def test_a_timer_set_on_a_speaker_acts_in_its_room_and_announces_there(hom
     assert [(a.speaker, a.ok) for a in said] == [("bedroom-speaker", True)]
     assert home.state("bedroom-light")["powerstate"] == "off"
     assert home.state("living-light")["powerstate"] == "on"
+
+
+@pytest.mark.parametrize("speaker", ["Bad Id", "../etc", "x" * 65, "", "living-speaker\n"])
+def test_a_hub_request_naming_a_malformed_speaker_is_refused_by_the_wire_contract(speaker: str) -> None:
+    good = HubRequest.create("TextCommand", "genie-client-x", "关灯", speaker="living-speaker")
+    raw = json.loads(good.model_dump_json(by_alias=True))
+    assert decode(json.dumps(raw).encode(), HubRequest).payload.speaker == "living-speaker"
+    raw["payload"]["speaker"] = speaker
+    with pytest.raises(ProtocolError, match="speaker"):
+        decode(json.dumps(raw).encode(), HubRequest)
