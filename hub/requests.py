@@ -8,6 +8,7 @@ import logging
 from typing import TYPE_CHECKING, cast
 
 from hub.automation.models import Speaking
+from hub.conversation.model import DEFAULT_SESSION
 from hub.directives import NOT_CONNECTED
 from hub.language import Lang
 from hub.nlu import detect_language
@@ -81,8 +82,8 @@ async def _answer(hub: Hub, request: HubRequest) -> Message:
     if name == "TextCommand":
         if payload.session:
             session = mqtt_session(payload.session)
-        else:  # said to a speaker, its follow-ups are the speaker's (whichever client relays them)
-            session = f"speaker:{payload.speaker}" if payload.speaker else mqtt_session(payload.reply_to)
+        else:  # said to a speaker, the hub keeps the speaker's conversation (whichever client relays it)
+            session = DEFAULT_SESSION if payload.speaker else mqtt_session(payload.reply_to)
         result = await hub.handle_text(payload.text or "", payload.lang, session, payload.speaker)
         return TextCommandResponse(header=header, payload=result)
     if name == "HubInfo":

@@ -35,22 +35,19 @@ class DeviceTopic(StrEnum):
 
 def validate_device_id(device_id: str) -> str:
     """Return ``device_id`` if it is a valid device id, else raise ValueError."""
-    if not DEVICE_ID_RE.fullmatch(device_id):
-        raise ValueError(
-            f"invalid device id {device_id!r}: use 1-64 characters a-z, 0-9, '_' or '-', "
-            "starting with a letter or digit"
-        )
-    return device_id
+    return _valid_id(device_id, "device")
 
 
 def validate_home_id(home_id: str) -> str:
     """Return ``home_id`` if it is a valid home id (the rules of a device id), else raise ValueError."""
-    if not DEVICE_ID_RE.fullmatch(home_id):
-        raise ValueError(
-            f"invalid home id {home_id!r}: use 1-64 characters a-z, 0-9, '_' or '-', "
-            "starting with a letter or digit"
-        )
-    return home_id
+    return _valid_id(home_id, "home")
+
+
+def _valid_id(value: str, kind: str) -> str:
+    if not DEVICE_ID_RE.fullmatch(value):
+        raise ValueError(f"invalid {kind} id {value!r}: use 1-64 characters a-z, 0-9, '_' or '-', "
+                         "starting with a letter or digit")
+    return value
 
 
 @dataclass(frozen=True, slots=True)
