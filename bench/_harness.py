@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from bench._stats import descendants
 from hub.errors import GenieError
 from hub.protocol import HubRequest, Topics, encode
 from hub.protocol.mqtt import BrokerURL, Inbound, MqttConnection
@@ -123,7 +124,7 @@ def summary(values: list[float]) -> dict[str, float]:
 def rss_mb(pid: int) -> float:
     """Resident memory of a process and all its descendants, in MB (from /proc)."""
     total = 0
-    for p in [pid, *_descendants(pid)]:
+    for p in [pid, *descendants(pid)]:
         try:
             for line in Path(f"/proc/{p}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
@@ -131,20 +132,6 @@ def rss_mb(pid: int) -> float:
         except OSError:
             pass
     return total / 1024
-
-
-def _descendants(pid: int) -> list[int]:
-    children: list[int] = []
-    tasks = Path(f"/proc/{pid}/task")
-    for task in tasks.glob("*/children") if tasks.exists() else []:
-        try:
-            listed = task.read_text().split()
-        except OSError:
-            continue
-        for child in listed:
-            children.append(int(child))
-            children.extend(_descendants(int(child)))
-    return children
 
 
 # -- child processes -----------------------------------------------------------------------------------------
