@@ -29,6 +29,7 @@ from hub.protocol import (
     decode,
     encode,
 )
+from hub.protocol.messages import DirectoryPayload
 from hub.protocol.mqtt import BrokerURL, MqttConnection
 from hub.security import (
     CLIENT_ID_PREFIX,
@@ -80,6 +81,13 @@ def _unavailable(exc: ConnectionError, connected: bool, login: str | None) -> Hu
                           "so all clients of one login share one session: run one at a time)")
 
 
+def _joined(parts: dict[int, ListDevicesResponse]) -> ListDevicesResponse:
+    """The directory put together from its parts (in their order)."""
+    first = parts[min(parts)]
+    devices = [view for _, part in sorted(parts.items()) for view in part.payload.devices]
+    return ListDevicesResponse(header=first.header, payload=DirectoryPayload(devices=devices))
+
+
 HubReply = TextCommandResponse | ListDevicesResponse | HubInfoResponse | AutomationsResponse
 
 
@@ -95,6 +103,7 @@ async def _ask(url: BrokerURL, name: str, text: str | None, lang: str | None, ti
     reply_topic = topics.command_reply(client_id)
     request = HubRequest.create(name, client_id, text, lang, session, target, speaker)
     connected = False
+    parts: dict[int, ListDevicesResponse] = {}  # a big directory comes in numbered parts
     try:
         async with MqttConnection(url, home_login(home, client_id), keepalive=max(5, int(timeout) + 5)) as conn:
             connected = True
@@ -121,6 +130,11 @@ async def _ask(url: BrokerURL, name: str, text: str | None, lang: str | None, ti
                     if isinstance(reply, ErrorResponse):
                         raise HubUnavailable(f"the hub refused the request: {reply.payload.error_code}: "
                                              f"{reply.payload.message}")
+                    if isinstance(reply, ListDevicesResponse) and reply.payload.parts is not None:
+                        parts[reply.payload.part or 1] = reply
+                        if len(parts) < reply.payload.parts:
+                            continue
+                        reply = _joined(parts)
                     return cast(HubReply, reply)
     except TimeoutError:
         if offline_since is not None:

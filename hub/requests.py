@@ -31,8 +31,11 @@ from hub.protocol import (
     TextCommandResponse,
     encode,
 )
+from hub.protocol.codec import MAX_PAYLOAD_BYTES
 from hub.protocol.description import Names
+from hub.protocol.envelope import Header
 from hub.protocol.messages import DirectoryPayload, SpeakerView, reply_header
+from hub.protocol.views import DeviceView
 from hub.store import StoreError
 
 if TYPE_CHECKING:
@@ -44,6 +47,8 @@ MQTT_SESSION = "mqtt:"
 """What every conversation named in a request over MQTT is filed under: a client on the bus can go on with its own
 conversation (``genie say --session``) but never answer one held by the dashboard or another in-process caller."""
 _AUTOMATION = ("RunScene", "SaveScene", "DeleteScene", "CancelTimer")
+PAGE_BYTES = MAX_PAYLOAD_BYTES - 1024
+"""The most one message of the directory may take; what the broker passes (``MAX_PAYLOAD_BYTES``), with room."""
 
 
 def mqtt_session(name: str) -> str:
@@ -60,7 +65,8 @@ async def serve(hub: Hub, request: HubRequest) -> None:
         _LOGGER.exception("error serving %s", name)
         reply = ErrorResponse.to(request, ErrorCode.SERVICE_ERROR, f"the hub failed: {exc}")
     try:
-        await hub.publish(hub.topics.command_reply(request.payload.reply_to), encode(reply))
+        for message in reply if isinstance(reply, list) else [reply]:
+            await hub.publish(hub.topics.command_reply(request.payload.reply_to), encode(message))
     except ConnectionError:
         _LOGGER.warning("could not answer %s: %s", name, NOT_CONNECTED)
 
@@ -76,7 +82,28 @@ def _speaker_view(hub: Hub, speaker: Speaking) -> SpeakerView:
                        room_names=in_room.info.zone_names if in_room is not None else Names())
 
 
-async def _answer(hub: Hub, request: HubRequest) -> Message:
+def directory_pages(header: Header, devices: list[DeviceView]) -> list[ListDevicesResponse]:
+    """The directory as one ListDevicesResponse, or as numbered parts of at most PAGE_BYTES each when it is bigger
+    (a broker drops a packet over its limit, and with it the hub's connection)."""
+    whole = ListDevicesResponse(header=header, payload=DirectoryPayload(devices=devices))
+    if len(encode(whole)) <= PAGE_BYTES:
+        return [whole]
+    room = PAGE_BYTES - len(encode(ListDevicesResponse(header=header, payload=DirectoryPayload(
+        devices=[], part=999_999, parts=999_999)))) - 1
+    pages: list[list[DeviceView]] = [[]]
+    used = 0
+    for view in devices:
+        size = len(view.model_dump_json(by_alias=True, exclude_none=True).encode()) + 1  # and its comma
+        if pages[-1] and used + size > room:
+            pages.append([])
+            used = 0
+        pages[-1].append(view)
+        used += size
+    return [ListDevicesResponse(header=header, payload=DirectoryPayload(devices=page, part=i, parts=len(pages)))
+            for i, page in enumerate(pages, 1)]
+
+
+async def _answer(hub: Hub, request: HubRequest) -> Message | list[ListDevicesResponse]:
     name, payload = request.header.name, request.payload
     header = reply_header(request)
     if name == "TextCommand":
@@ -103,7 +130,7 @@ async def _answer(hub: Hub, request: HubRequest) -> Message:
         return TextCommandResponse(header=header, payload=await remove_device(hub, (payload.target or "").strip()))
     if name == "ListDevices":
         devices = sorted((r.view() for r in hub.directory.all()), key=lambda v: (v.room, v.id))
-        return ListDevicesResponse(header=header, payload=DirectoryPayload(devices=devices))
+        return directory_pages(header, devices)
     return TextCommandResponse(header=header, payload=await reset_home(hub))  # ResetHome
 
 

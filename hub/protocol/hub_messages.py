@@ -81,7 +81,18 @@ class CommandResult(WireModel):
 
 
 class DirectoryPayload(WireModel):
+    """The directory, or one part of it: a directory over the broker's packet limit is sent as ``parts``
+    messages with the request's messageId, numbered by ``part`` from 1 (both absent: the whole of it)."""
+
     devices: list[DeviceView]
+    part: int | None = Field(default=None, ge=1)
+    parts: int | None = Field(default=None, ge=1)
+
+    @model_validator(mode="after")
+    def _numbered(self) -> Self:
+        if (self.part is None) != (self.parts is None) or (self.part or 0) > (self.parts or 0):
+            raise ValueError("part and parts go together, 1 <= part <= parts")
+        return self
 
 
 class TextCommandResponse(Message):

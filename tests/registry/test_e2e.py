@@ -63,3 +63,23 @@ async def test_a_home_file_model_registers_its_own_specs_and_answers(broker: Emb
         assert result.ok, result.reply
         device = next(r.device for r in running.runners if r.device.id == "desk-lamp")
         assert device.state == {"powerstate": "on", "brightness": 30}
+
+
+async def test_a_directory_too_big_for_one_message_comes_in_parts_over_the_broker(
+    broker: EmbeddedBroker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fleet's directory over the broker's packet limit (256 KiB of payload: ~500 devices) is sent as several
+    ListDevicesResponse parts with the request's messageId, and the client puts them together. The parts are
+    made small here so that 200 devices need several of them."""
+    import hub.requests
+
+    monkeypatch.setattr(hub.requests, "PAGE_BYTES", 20_000)
+    home = random_fleet(load_registry(), 200, seed=11)
+    async with run_stack(home=home, broker_url=broker.url, db=tmp_path / "hub.db", ready_timeout=60) as running:
+        assert running.hub is not None
+        sent: list[bytes] = []
+        running.hub.taps.append(lambda topic, payload, way: sent.append(payload)
+                                if way == "out" and b"ListDevicesResponse" in payload else None)
+        listed = await list_devices(running.broker_url, timeout=20)
+        assert sorted(d.id for d in listed) == sorted(d.id for d in home.devices)
+        assert len(sent) >= 3 and all(len(p) <= 20_000 for p in sent)
