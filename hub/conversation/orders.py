@@ -25,6 +25,7 @@ from hub.conversation.model import (
     DEFAULT_SESSION,
     MAX_SESSIONS,
     PENDING_TTL,
+    SECURE_CATEGORIES,
     Outcome,
     Pending,
     Send,
@@ -109,9 +110,13 @@ class Speaker:
         """Whether ``intent`` is an unlock order (its digits may be the code, said with no code word)."""
         if intent.code or intent.action == "unlock":
             return True
+        if intent.action != "on":
+            return False  # nothing else opens a lock (``opens_a_lock``): no need to look through the home
         target = intent.target
         devices = [r for d in target.devices if (r := self.directory.get(d)) is not None]
-        devices += [r for r in self.directory.all() if r.category in target.categories]
+        secure = SECURE_CATEGORIES.intersection(target.categories)
+        if secure:  # a kind of device named: only a lock of that kind matters
+            devices += [r for r in self.directory.all() if r.category in secure]
         return opens_a_lock(intent, devices)
 
     def codes_in(self, text: str, lang: str | None = None) -> set[str]:
