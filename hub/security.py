@@ -6,6 +6,8 @@
 - A listener (user ``genie-listener``, what ``genie listen`` uses) may only read the hub's status and its
   announcements; it has a login of its own so that, on Mosquitto where a session is its login's name, it
   never shares one with a text client.
+- A hub shard connects as ``genie-shard-<shardId>``: every home's tree and the shard topics (``hub.shards.access``);
+  no other login may publish or read anything on the shard topics.
 - A device connects as its own id (username = client id = deviceId); it may publish only under
   ``{prefix}/dev/{id}/`` (never ``request``, which is the hub's) and read only its own request topic
   and the broadcast topics.
@@ -41,6 +43,7 @@ from hub.interop.roles import INTEROP_USERS, interop_roles, role_password
 from hub.protocol import Topics
 from hub.protocol.codec import MAX_PAYLOAD_BYTES
 from hub.protocol.topics import DEVICE_ID_RE, topic_matches
+from hub.shards.access import SHARD_USER_PREFIX, mosquitto_section, shard_allowed, shard_login, shard_of_login
 
 HUB_USER = "genie-hub"
 CLIENT_USER = "genie-client"
@@ -52,7 +55,7 @@ HUB_ID_PREFIX = f"{HUB_USER}-"
 CLIENT_ID_PREFIX = f"{CLIENT_USER}-"
 """Text clients connect as ``genie-client-<something>``, so that several can run at once."""
 LISTENER_ID_PREFIX = f"{LISTENER_USER}-"
-_RESERVED_PREFIXES = (HUB_ID_PREFIX, CLIENT_ID_PREFIX, LISTENER_ID_PREFIX)
+_RESERVED_PREFIXES = (HUB_ID_PREFIX, CLIENT_ID_PREFIX, LISTENER_ID_PREFIX, SHARD_USER_PREFIX)
 HOME_SEPARATOR = "."
 """Between a home's id and a login's own name: ``demo.genie-hub``. Neither a home id nor a device id has one."""
 
@@ -80,9 +83,12 @@ def owns_client_id(username: str, client_id: str | None) -> bool:
     - a listener: ``genie-listener``, or ``genie-listener-<something>``;
     - a Home Assistant or Hermes user: its user name (the broker gives it that id whatever it asked for,
       see ``session_client_id``);
-    - a device: its own id, which may not look like the hub's or a text client's.
+    - a hub shard: its login, ``genie-shard-<shardId>``;
+    - a device: its own id, which may not look like the hub's, a text client's or a shard's.
     """
     cid = client_id or ""
+    if shard_of_login(username) is not None:
+        return cid == username
     home, name = split_login(username)
     if home is not None:  # a home's login: a client id of that home, one its own name owns
         prefix = f"{home}{HOME_SEPARATOR}"
@@ -141,6 +147,11 @@ class Credentials:
         digest = hmac.new(self.secret.encode(), b"listener", hashlib.sha256).digest()
         return base64.urlsafe_b64encode(digest[:24]).decode()
 
+    def shard_password(self, shard_id: str) -> str:
+        """The password of hub shard ``shard_id``'s login (derived from the secret and the shard's id)."""
+        digest = hmac.new(self.secret.encode(), f"shard:{shard_id}".encode(), hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(digest[:24]).decode()
+
     def home_password(self, home_id: str, name: str) -> str:
         """The password of login ``name`` (the hub, a text client, the listener, a device) of home ``home_id``."""
         digest = hmac.new(self.secret.encode(), f"home:{home_id}:{name}".encode(), hashlib.sha256).digest()
@@ -154,6 +165,8 @@ class Credentials:
             return self.home_password(home, name) if known else None
         if username == HUB_USER:
             return self.hub_password
+        if (shard := shard_of_login(username)) is not None:  # before the devices: it has a device id's shape
+            return self.shard_password(shard)
         if username == CLIENT_USER:
             return self.client_password
         if username == LISTENER_USER:
@@ -237,6 +250,8 @@ class Policy:
         if username == HUB_USER:
             # a home's hub: every topic of its own tree (and filters within it), nothing of any other
             return self.home is None or topic.startswith(f"{t.prefix}/")
+        if self.home is None and (shard := shard_of_login(username)) is not None:
+            return shard_allowed(self.base, shard, client_id, action is Action.PUBLISH, topic)
         if username == CLIENT_USER:
             if action is Action.PUBLISH:
                 return topic == t.command
@@ -280,19 +295,20 @@ def mosquitto_hash(password: str, *, iterations: int = 101, salt: bytes | None =
 
 
 def mosquitto_acl(device_ids: list[str], topics: Topics | None = None,
-                  homes: Mapping[str, Sequence[str]] | None = None) -> str:
+                  homes: Mapping[str, Sequence[str]] | None = None, shards: Sequence[str] = ()) -> str:
     """Our ``Policy`` as a Mosquitto acl_file, one ``user`` section per login and no ``pattern`` line
     (Mosquitto applies patterns to every user: a text client would get a device's rights under its own name).
 
     Every client id is the user's name there (``use_username_as_clientid``), so a text client's replies,
     which the hub sends to the id it named in its request, are readable on ``{prefix}/hub/reply/+``: by
     holders of the text clients' password, as on the embedded broker. ``homes`` (home id: its device ids) adds
-    each home's logins, confined to the home's own tree as ``Policy`` confines them."""
+    each home's logins, confined to the home's own tree as ``Policy`` confines them; ``shards``, hub shards' logins."""
     base = topics or Topics()
     sections = _acl_sections(base, None, device_ids)
     sections += [role.mosquitto_acl() for role in interop_roles(base).values()]
     for home_id, ids in (homes or {}).items():
         sections += _acl_sections(base.home(home_id), home_id, ids)
+    sections += [mosquitto_section(base, shard) for shard in shards]
     return "# Genie Sim topic ACL (see hub/security.py): one section per user, no pattern lines\n\n" + \
         "\n".join(sections)
 
@@ -317,9 +333,10 @@ def _acl_sections(t: Topics, home_id: str | None, device_ids: Sequence[str]) -> 
 
 def export_mosquitto(directory: Path, credentials: Credentials | None, device_ids: list[str], *,
                      host: str = "127.0.0.1", port: int = 1883, topics: Topics | None = None,
-                     homes: Mapping[str, Sequence[str]] | None = None) -> list[Path]:
+                     homes: Mapping[str, Sequence[str]] | None = None, shards: Sequence[str] = ()) -> list[Path]:
     """Write mosquitto.conf (+ passwd and acl when ``credentials``) equivalent to our broker's policy: the
-    default tree's logins and ``device_ids``, and each of ``homes`` (home id: its device ids) with its own."""
+    default tree's logins and ``device_ids``, each of ``homes`` (home id: its device ids) with its own, and the
+    logins of the hub shards ``shards`` (their ids)."""
     t = topics or Topics()
     directory.mkdir(parents=True, exist_ok=True)
     conf = directory / "mosquitto.conf"
@@ -352,6 +369,7 @@ def export_mosquitto(directory: Path, credentials: Credentials | None, device_id
         for home_id, ids in (homes or {}).items():
             names = [HUB_USER, CLIENT_USER, LISTENER_USER, *(d for d in ids if owns_client_id(d, d))]
             users += [(home_login(home_id, name), credentials.home_password(home_id, name)) for name in names]
+        users += [(shard_login(shard), credentials.shard_password(shard)) for shard in shards]
         fd = os.open(passwd, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as file:
             file.writelines(f"{user}:{mosquitto_hash(pw)}\n" for user, pw in users)
@@ -361,7 +379,7 @@ def export_mosquitto(directory: Path, credentials: Credentials | None, device_id
             "# from each other (docs/reliability.md, Mosquitto); `genie listen` has a login of its own.",
             "use_username_as_clientid true",
         ]
-        acl.write_text(mosquitto_acl(device_ids, t, homes), encoding="utf-8")
+        acl.write_text(mosquitto_acl(device_ids, t, homes, shards), encoding="utf-8")
         written += [passwd, acl]
     conf.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return written

@@ -162,6 +162,8 @@ class RabbitCluster:
     device_ids: list[str]
     homes: dict[str, list[str]] = field(default_factory=dict)
     """Homes with their own logins and topics (home id: its device ids), beside ``device_ids`` of the default tree."""
+    shards: list[str] = field(default_factory=list)
+    """Hub shards with their own logins (docs/shards.md)."""
     nodes: list[Node] = field(default_factory=list)
     epmd_port: int = 0
     timings: dict[str, float] = field(default_factory=dict)
@@ -197,7 +199,8 @@ class RabbitCluster:
         with os.fdopen(fd, "w") as file:
             file.write(secrets.token_hex(20).upper())
         (s / "no-env.conf").write_text("# not /etc/rabbitmq/rabbitmq-env.conf\n")
-        definitions = write_definitions(s / "definitions.json", self.credentials, self.device_ids, homes=self.homes)
+        definitions = write_definitions(s / "definitions.json", self.credentials, self.device_ids, homes=self.homes,
+                                        shards=self.shards)
         base = _port_block(24)
         self.epmd_port = base
         self._mark = secrets.token_hex(12)
@@ -391,9 +394,9 @@ def _wait_gone(pids: list[int], timeout: float) -> set[int]:
 
 @contextlib.contextmanager
 def rabbitmq_cluster(directory: Path, credentials: Credentials, device_ids: Sequence[str],
-                     homes: dict[str, list[str]] | None = None) -> Iterator[RabbitCluster]:
+                     homes: dict[str, list[str]] | None = None, shards: Sequence[str] = ()) -> Iterator[RabbitCluster]:
     """A started 2-node cluster, stopped on exit; raises if any process of ours outlived the stop."""
-    cluster = RabbitCluster(directory, credentials, list(device_ids), homes or {})
+    cluster = RabbitCluster(directory, credentials, list(device_ids), homes or {}, list(shards))
     cluster.start()
     try:
         yield cluster

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from hub.protocol import Topics
 from hub.security import CLIENT_USER, HUB_USER, LISTENER_USER, Credentials, home_login
+from hub.shards.access import rabbitmq_topic_rules, shard_login
 
 MQTT_EXCHANGE = "amq.topic"
 """The exchange RabbitMQ's MQTT plugin publishes to: topic permissions are checked against it."""
@@ -31,13 +32,15 @@ def rabbit_password_hash(password: str, salt: bytes | None = None) -> str:
 
 
 def rabbitmq_definitions(credentials: Credentials, device_ids: Sequence[str], *, topics: Topics | None = None,
-                         vhost: str = "/", homes: Mapping[str, Sequence[str]] | None = None) -> dict:
+                         vhost: str = "/", homes: Mapping[str, Sequence[str]] | None = None,
+                         shards: Sequence[str] = ()) -> dict:
     """RabbitMQ definitions (users, permissions, topic permissions) equivalent to ``hub.security.Policy``.
 
     The MQTT plugin checks topic permissions against the AMQP routing key: MQTT ``a/b/c`` is ``a.b.c``,
     a ``+`` is ``*``; ``{username}`` and ``{client_id}`` are expanded in the regexes. Vhost (resource)
     permissions only let each user touch the MQTT plugin's own objects: the ``amq.topic`` exchange and
-    its subscription queues ``mqtt-subscription-<client id>qos<0|1>`` (a device: only its own).
+    its subscription queues ``mqtt-subscription-<client id>qos<0|1>`` (a device or a hub shard: only its own).
+    ``shards`` are the ids of hub shards (docs/shards.md), each with its own login.
     """
     t = topics or Topics()
     p = re.escape(t.prefix.replace("/", "."))
@@ -73,6 +76,15 @@ def rabbitmq_definitions(credentials: Credentials, device_ids: Sequence[str], *,
                      "(register|status|state|report|reply)$",
             "read": f"^{p}\\.(dev\\.{{username}}\\.request|discover|hub\\.status)$",
         })
+    for shard in shards:
+        user = shard_login(shard)
+        own_queue = f"^mqtt-subscription-{re.escape(user)}qos[01]$"
+        users.append((user, credentials.shard_password(shard)))
+        permissions.append({"user": user, "vhost": vhost, "configure": own_queue,
+                            "write": f"^amq\\.topic$|{own_queue}", "read": f"^amq\\.topic$|{own_queue}"})
+        write, read = rabbitmq_topic_rules(t, shard)
+        topic_permissions.append({"user": user, "vhost": vhost, "exchange": MQTT_EXCHANGE, "write": write,
+                                  "read": read})
     for home_id, ids in (homes or {}).items():
         _home_definitions(credentials, t.home(home_id), home_id, ids, vhost, users, permissions, topic_permissions)
     return {
@@ -118,22 +130,25 @@ def _home_definitions(credentials: Credentials, t: Topics, home_id: str, device_
 
 
 def write_definitions(path: Path, credentials: Credentials, device_ids: Sequence[str],
-                      topics: Topics | None = None, homes: Mapping[str, Sequence[str]] | None = None) -> Path:
+                      topics: Topics | None = None, homes: Mapping[str, Sequence[str]] | None = None,
+                      shards: Sequence[str] = ()) -> Path:
     """Write the definitions to ``path`` (mode 0600: they hold password hashes)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as file:
-        json.dump(rabbitmq_definitions(credentials, device_ids, topics=topics, homes=homes), file, indent=1)
+        json.dump(rabbitmq_definitions(credentials, device_ids, topics=topics, homes=homes, shards=shards), file,
+                  indent=1)
         file.write("\n")
     return path
 
 
 def export_rabbitmq(directory: Path, credentials: Credentials, device_ids: Sequence[str], *,
                     host: str = "127.0.0.1", port: int = 1883,
-                    homes: Mapping[str, Sequence[str]] | None = None) -> list[Path]:
+                    homes: Mapping[str, Sequence[str]] | None = None, shards: Sequence[str] = ()) -> list[Path]:
     """Write ``rabbitmq.conf`` and ``definitions.json`` (mode 0600: password hashes) into ``directory``."""
     directory.mkdir(parents=True, exist_ok=True)
-    definitions = write_definitions(directory / "definitions.json", credentials, device_ids, homes=homes)
+    definitions = write_definitions(directory / "definitions.json", credentials, device_ids, homes=homes,
+                                    shards=shards)
     conf = directory / "rabbitmq.conf"
     conf.write_text("\n".join([
         "# RabbitMQ configuration equivalent to Genie Sim's embedded broker (written by `genie broker --export`).",

@@ -30,6 +30,7 @@ from hub.automation.models import Automations
 from hub.protocol import ProtocolError, Topics
 from hub.protocol.mqtt import Backoff, Connection, Will
 from hub.service import REQUEST_TIMEOUT, Connector, Hub
+from hub.shards.access import shard_login
 from hub.shards.assign import owner
 from hub.shards.membership import DEFAULT_EXPIRY, Membership
 from hub.shards.mux import SharedSession
@@ -39,8 +40,6 @@ from hub.store import Store, StoreError
 
 _LOGGER = logging.getLogger(__name__)
 
-SHARD_CLIENT_PREFIX = "genie-shard-"
-"""A shard's client id and login: ``genie-shard-<shardId>`` (hub/security.py)."""
 DEFAULT_INTERVAL = 1.0
 DEFAULT_GRACE = 1.0
 TICK = 0.1
@@ -53,7 +52,7 @@ Event = Callable[[dict[str, Any]], None]
 
 def shard_client_id(shard_id: str) -> str:
     """The client id (and login) of shard ``shard_id``."""
-    return f"{SHARD_CLIENT_PREFIX}{validate_shard_id(shard_id)}"
+    return shard_login(validate_shard_id(shard_id))
 
 
 @dataclass
