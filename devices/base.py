@@ -101,10 +101,24 @@ class SimulatedDevice:
         unknown = set(config.quirks) - set(QUIRKS)
         if unknown:
             raise ValueError(f"device {config.id}: unknown quirk {sorted(unknown)[0]!r}; known: {', '.join(QUIRKS)}")
-        self._replies = random.Random(f"replies:{config.id}")  # the same device replays the same reply times
-        self._drops = random.Random(f"drops:{config.id}")  # and drops the same requests when flaky
+        # The same device replays the same reply times, and drops the same requests when flaky. Each generator
+        # is made on first use: a Mersenne Twister is 2.5 KB, and a device without latency or faults needs none.
+        self._replies_rng: random.Random | None = None
+        self._drops_rng: random.Random | None = None
         self._last_request: float | None = None
         self._request_count = 0
+
+    @property
+    def _replies(self) -> random.Random:
+        if self._replies_rng is None:
+            self._replies_rng = random.Random(f"replies:{self.config.id}")
+        return self._replies_rng
+
+    @property
+    def _drops(self) -> random.Random:
+        if self._drops_rng is None:
+            self._drops_rng = random.Random(f"drops:{self.config.id}")
+        return self._drops_rng
 
     @classmethod
     def model_specs(cls, specs: tuple[PropertySpec, ...], device_id: str = "") -> tuple[PropertySpec, ...]:
