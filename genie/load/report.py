@@ -116,6 +116,8 @@ def build(run: Run, *, mode: str, setup: dict[str, Any], asked: dict[str, Any],
         "by_lang": _breakdown(outcomes, lambda o: o.planned.sentence.lang),
         "by_category": _breakdown(outcomes, lambda o: o.planned.target.category),
         "by_kind": _breakdown(outcomes, lambda o: o.planned.sentence.kind),
+        "warmup": {"commands": len(run.warmup), "ok": sum(o.ok for o in run.warmup),
+                   "latency_ms": latency([o.latency_ms for o in run.warmup if o.latency_ms is not None])},
         "load_average": load_average,
     }
 
@@ -152,6 +154,8 @@ def table(report: dict[str, Any]) -> str:
                                          if report["errors"] else ""),
         f"latency   p50 {_cell(lat['p50'])} ms, p90 {_cell(lat['p90'])} ms, p99 {_cell(lat['p99'])} ms, "
         f"max {_cell(lat['max'])} ms (from the scheduled send time)",
+        f"warm-up   {report['warmup']['commands']} commands (one per home and language) before the run, "
+        f"slowest {_cell(report['warmup']['latency_ms']['max'])} ms",
         f"load avg  {' '.join(f'{v:.2f}' for v in report['load_average']['start'])} at start, "
         f"{' '.join(f'{v:.2f}' for v in report['load_average']['end'])} at end",
     ]

@@ -70,6 +70,8 @@ class Run:
     sessions: int
     started: float
     elapsed: float
+    warmup: list[Outcome] = field(default_factory=list)
+    """The warm-up commands, sent one at a time before the run (latency from their own send)."""
 
 
 def code_of(reply: TextCommandResponse | ErrorResponse) -> str | None:
@@ -153,10 +155,12 @@ def _spread(homes: Sequence[str | None], clients: int) -> list[str | None]:
 
 
 async def drive(planned: Sequence[Planned], urls: dict[str | None, BrokerURL], *, clients: int, timeout: float,
-                progress: Callable[[Tally, float], None] | None = None, interval: float = 1.0) -> Run:
+                progress: Callable[[Tally, float], None] | None = None, interval: float = 1.0,
+                warmup: Sequence[Planned] = ()) -> Run:
     """Send ``planned`` open loop over ``clients`` sessions (``urls``: each home's broker URL, logged in as
     its text client), each command at its scheduled time on a session of its home, round-robin; call
-    ``progress(tally, elapsed)`` every ``interval`` seconds while it runs."""
+    ``progress(tally, elapsed)`` every ``interval`` seconds while it runs. ``warmup`` commands go first, one
+    at a time, each awaited (a hub's first sentence in a language costs it more than the rest)."""
     loop = asyncio.get_running_loop()
     tally = Tally(len(planned))
     outcomes = [Outcome(p) for p in planned]
@@ -166,6 +170,10 @@ async def drive(planned: Sequence[Planned], urls: dict[str | None, BrokerURL], *
             sessions.setdefault(home, []).append(_Session(urls[home], home, index))
         every = [s for group in sessions.values() for s in group]
         await asyncio.gather(*(s.open(stack) for s in every))
+        warmed = [Outcome(p) for p in warmup]
+        for outcome in warmed:
+            home = outcome.planned.target.home
+            await sessions[home][0].send(outcome, loop.time() - outcome.planned.at, timeout, Tally(len(warmed)))
         turn = dict.fromkeys(sessions, 0)
         wall, start = time.time(), loop.time() + LEAD
         ticker = asyncio.create_task(_tick(tally, start, interval, progress)) if progress else None
@@ -187,7 +195,7 @@ async def drive(planned: Sequence[Planned], urls: dict[str | None, BrokerURL], *
             assert progress is not None
             tally.finished = True
             progress(tally, elapsed)
-    return Run(outcomes, len(every), wall + LEAD, elapsed)
+    return Run(outcomes, len(every), wall + LEAD, elapsed, warmed)
 
 
 async def _tick(tally: Tally, start: float, interval: float, progress: Callable[[Tally, float], None] | None) -> None:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from genie.load.sentences import Sentence, Target, kinds, sentence
+from hub.errors import GenieError
 
 MAX_DURATION = 3600.0
 """The longest run ``genie load`` accepts, in seconds."""
@@ -19,8 +20,8 @@ MAX_COMMANDS = 2_000_000
 """The most commands one plan may hold (rate x duration)."""
 
 
-class PlanError(ValueError):
-    """A rate, duration or set of devices no plan can be made of."""
+class PlanError(GenieError, ValueError):
+    """A rate, duration or set of devices no plan can be made of (exit status 2)."""
 
 
 @dataclass(frozen=True)
@@ -64,3 +65,11 @@ def plan(targets: Sequence[Target], rate: float, duration: float, langs: Sequenc
         target = rng.choice(usable)
         planned.append(Planned(index, at, target, sentence(target, rng.choice(list(langs)), rng)))
     return planned
+
+
+def warmup(planned: Sequence[Planned]) -> list[Planned]:
+    """The first planned command of each home and language, to send once before the run is timed."""
+    first: dict[tuple[str | None, str], Planned] = {}
+    for item in planned:
+        first.setdefault((item.target.home, item.sentence.lang), item)
+    return list(first.values())
