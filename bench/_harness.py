@@ -189,12 +189,13 @@ def _kill_leftovers() -> None:
 atexit.register(_kill_leftovers)
 
 
-async def start(name: str, *args: str, ready: bytes, timeout: float = 120) -> tuple[Proc, bytes]:
-    """Start a process and wait for the line containing ``ready`` on its stdout (or stderr).
+async def start(name: str, *args: str, ready: bytes, timeout: float = 120,
+                cwd: Path | None = None) -> tuple[Proc, bytes]:
+    """Start a process (in ``cwd``, if given) and wait for the line containing ``ready`` on its stdout (or stderr).
 
     Its output is then read until it exits, so that it never blocks on a full pipe.
     """
-    proc = await asyncio.create_subprocess_exec(*args, stdout=asyncio.subprocess.PIPE,
+    proc = await asyncio.create_subprocess_exec(*args, stdout=asyncio.subprocess.PIPE, cwd=cwd,
                                                 stderr=asyncio.subprocess.STDOUT, env=env(), limit=1 << 20)
     handle = Proc(proc, name)
     _RUNNING.add(handle)

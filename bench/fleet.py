@@ -3,6 +3,8 @@
 `genie hub` and `genie devices spawn --random N --processes P` run in their own processes against the
 broker; "online" is when the spawn reports every device connected and announced, "directory" when the
 hub's HubInfo answer counts all N online (asked repeatedly: each ask is one request/response).
+Each of ``--runs`` runs (default 5) starts a fresh broker and hub (a cold start is what is measured); each
+figure is the median over the runs with [min–max], with the hub's and the broker's CPU per device.
 Targets (Mosquitto, N = 10,000): online ≤ 60 s, directory complete ≤ 10 s after, fleet RSS ≤ 2 GiB.
 """
 
@@ -12,6 +14,8 @@ import argparse
 import time
 
 from bench import _harness as h
+from bench import _stats as s
+from bench.floor import add_run_options
 from hub.client import hub_info
 from hub.protocol.mqtt import BrokerURL
 
@@ -29,13 +33,19 @@ async def directory_complete(url: BrokerURL, count: int, limit: float) -> float:
 
 
 async def one(kind: str, count: int) -> dict[str, float]:
+    """One run: a fresh broker and hub, a fleet of ``count`` brought online; times, RSS and CPU per device."""
     async with h.broker(kind) as (url, broker):
         hub = await h.hub(url)
         try:
             processes = 1 if count <= 2000 else 2
+            window = s.CpuWindow({"hub": hub.pid, "broker": broker.pid})
+            window.start()
             fleet, online = await h.fleet(url, count, processes=processes, seed=count)
             try:
                 directory = await directory_complete(url, count, limit=120)
+                window.stop()
+                fleet_cpu = s.cpu_s(fleet.pid)
+                per = window.per(count, "device")
                 return {
                     "devices": count,
                     "processes": processes,
@@ -44,6 +54,10 @@ async def one(kind: str, count: int) -> dict[str, float]:
                     "fleet_rss_mb": round(h.rss_mb(fleet.proc.pid), 1),
                     "hub_rss_mb": round(h.rss_mb(hub.proc.pid), 1),
                     "broker_rss_mb": round(h.rss_mb(broker.proc.pid), 1),
+                    "hub_cpu_ms_per_device": per["hub_cpu_ms_per_device"],
+                    "broker_cpu_ms_per_device": per["broker_cpu_ms_per_device"],
+                    "fleet_cpu_ms_per_device": round(1000 * fleet_cpu / count, 3),
+                    "machine_busy_pct": per["machine_busy_pct"],
                 }
             finally:
                 await fleet.stop()
@@ -51,11 +65,13 @@ async def one(kind: str, count: int) -> dict[str, float]:
             await hub.stop()
 
 
-async def run(plan: list[tuple[str, int]]) -> list[dict]:
+async def run(plan: list[tuple[str, int]], runs: int = 5) -> list[dict]:
+    """Each (broker, size) of ``plan`` measured ``runs`` times, each run from a fresh broker and hub (a cold
+    start is what this step measures); the medians with their spread and every run."""
     results = []
     for kind, count in plan:
-        figures = await one(kind, count)
-        results.append({"broker": kind, **figures})
+        each = [await one(kind, count) for _ in range(runs)]
+        results.append({"broker": kind, **s.over_runs(each)})
     return results
 
 
@@ -74,11 +90,19 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--broker", action="append", choices=["amqtt", "mosquitto"], help="default: both")
     parser.add_argument("--devices", type=int, action="append", help="fleet sizes (default: by broker)")
+    add_run_options(parser)
     args = parser.parse_args(argv)
-    results = h.run(run(plan_for(args.quick, args.broker or ["amqtt", "mosquitto"], args.devices)))
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
+    results, load = h.run(s.sampled(run(plan_for(args.quick, args.broker or ["amqtt", "mosquitto"], args.devices),
+                                        args.runs)))
     table = [("broker", "devices", "online (s)", "directory after (s)", "fleet RSS (MB)", "hub RSS (MB)",
-              "broker RSS (MB)")]
-    table += [(r["broker"], str(r["devices"]), f"{r['online_s']:.2f}", f"{r['directory_after_s']:.2f}",
-               f"{r['fleet_rss_mb']:.0f}", f"{r['hub_rss_mb']:.0f}", f"{r['broker_rss_mb']:.0f}") for r in results]
-    h.emit({"fleet": results}, args.json, table)
+              "broker RSS (MB)", "hub CPU/device (ms)")]
+    table += [(r["broker"], str(r["devices"]), s.with_range(r, "online_s"), s.with_range(r, "directory_after_s"),
+               s.with_range(r, "fleet_rss_mb", "{:.0f}"), s.with_range(r, "hub_rss_mb", "{:.0f}"),
+               s.with_range(r, "broker_rss_mb", "{:.0f}"), s.with_range(r, "hub_cpu_ms_per_device"))
+              for r in results]
+    h.emit({"fleet": results, "load": load}, args.json, table)
+    if not args.json:
+        print(f"median of {args.runs} runs [min–max], each from a fresh broker and hub; {s.describe_load(load)}")
     return 0

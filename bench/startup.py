@@ -1,6 +1,6 @@
 """Start-up: `genie up` with the demo home until it reports ready, and `genie --help`.
 
-Wall time of fresh processes (interpreter start-up included), median of several runs.
+Wall time of fresh processes (interpreter start-up included): the median of ``--runs`` runs (default 5) with [min–max].
 Targets: `genie up` ≤ 3 s, `genie --help` ≤ 0.3 s.
 """
 
@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import subprocess
 import time
 
 from bench import _harness as h
+from bench import _stats as st
+from bench.floor import add_run_options
 
 
 async def up_once() -> tuple[float, float]:
@@ -32,27 +33,28 @@ def help_once() -> float:
     return time.perf_counter() - started
 
 
-async def run(quick: bool) -> dict:
-    runs = 3 if quick else 7
+async def run(quick: bool, runs: int | None = None) -> dict:
+    """``runs`` fresh `genie up` and `genie --help` processes: medians with [min–max] and every run."""
+    runs = runs or (5 if quick else 7)
     ups = [await up_once() for _ in range(runs)]
     helps = [help_once() for _ in range(runs)]
-    return {
-        "startup_s": round(statistics.median(w for w, _ in ups), 3),
-        "startup_in_process_s": round(statistics.median(r for _, r in ups), 3),
-        "help_s": round(statistics.median(helps), 3),
-        "runs": runs,
-    }
+    each = [{"startup_s": round(w, 3), "startup_in_process_s": round(r, 3), "help_s": round(hs, 3)}
+            for (w, r), hs in zip(ups, helps, strict=True)]
+    return st.over_runs(each)
 
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench startup", description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="3 runs instead of 7")
+    parser.add_argument("--quick", action="store_true", help="(no effect: kept for the suite's options)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    add_run_options(parser)
     args = parser.parse_args(argv)
-    result = h.run(run(args.quick))
-    table = [("what", "median (s)", "target (s)"),
-             ("genie up → ready (demo home)", f"{result['startup_s']:.2f}", "3.0"),
-             ("  of which inside the process", f"{result['startup_in_process_s']:.2f}", ""),
-             ("genie --help", f"{result['help_s']:.3f}", "0.3")]
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
+    result = h.run(run(args.quick, args.runs))
+    table = [("what", f"median of {len(result['runs'])} (s) [min–max]", "target (s)"),
+             ("genie up → ready (demo home)", st.with_range(result, "startup_s"), "3.0"),
+             ("  of which inside the process", st.with_range(result, "startup_in_process_s"), ""),
+             ("genie --help", st.with_range(result, "help_s", "{:.3f}"), "0.3")]
     h.emit({"startup": result}, args.json, table)
     return 0
