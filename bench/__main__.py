@@ -34,7 +34,7 @@ def machine() -> dict[str, object]:
             "date": time.strftime("%Y-%m-%d")}
 
 
-BUDGET_S = {"floor": (60, 300), "command": (300, 1500), "fleet": (300, 2400), "throughput": (240, 900),
+BUDGET_S = {"floor": (90, 300), "command": (450, 1500), "fleet": (400, 2400), "throughput": (300, 900),
             "startup": (120, 300)}
 """Seconds each step may take (quick, full) with 5 runs (more runs, proportionally more): past that it fails
 with a message instead of hanging the run."""

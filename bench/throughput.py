@@ -156,9 +156,10 @@ async def group(url: BrokerURL, lights: int, runs: int) -> dict[str, Any]:
 
 
 async def run(kind: str, quick: bool, runs: int = 5, processes: int = 2, seconds: float | None = None,
-              clients: tuple[int, ...] = CLIENTS) -> dict[str, Any]:
+              clients: tuple[int, ...] = CLIENTS, lights: int | None = None) -> dict[str, Any]:
     """Commands/s by number of clients (median of ``runs``) and the group command, on one broker and hub."""
     seconds = seconds or (2 if quick else 10)
+    lights = lights or (200 if quick else 1000)
     async with h.broker(kind) as (url, broker):
         hub = await h.hub(url)
         try:
@@ -172,7 +173,7 @@ async def run(kind: str, quick: bool, runs: int = 5, processes: int = 2, seconds
                         each[c].append(await point(url, c, processes, name, seconds, pids))
             finally:
                 await fleet.stop()
-            grouped = await group(url, 200 if quick else 1000, runs)
+            grouped = await group(url, lights, runs)
         finally:
             await hub.stop()
     by_clients = {str(c): s.over_runs(points) for c, points in each.items()}
@@ -206,6 +207,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--seconds", type=float, help="seconds per point (default 10, --quick 2)")
     parser.add_argument("--clients", type=int, action="append", help="numbers of clients (default 1, 8, 32)")
     parser.add_argument("--client-processes", type=int, default=2, help="processes the clients are spread over")
+    parser.add_argument("--lights", type=int, help="lights of the group command (default 1000, --quick 200)")
     add_run_options(parser)
     for hidden in ("--worker", "--tag", "--name"):
         parser.add_argument(hidden, help=argparse.SUPPRESS)
@@ -214,10 +216,10 @@ def main(argv: list[str]) -> int:
         url = BrokerURL.parse(args.worker)
         h.run(worker(url, args.tag, args.clients[0], args.name, args.seconds))
         return 0
-    if args.runs < 1 or args.client_processes < 1:
-        parser.error("--runs and --client-processes must be at least 1")
+    if min(args.runs, args.client_processes, *(args.clients or [1]), args.lights or 1) < 1:
+        parser.error("--runs, --client-processes, --clients and --lights must be at least 1")
     result, load = h.run(s.sampled(run(args.broker, args.quick, args.runs, args.client_processes, args.seconds,
-                                       tuple(args.clients or CLIENTS))))
+                                       tuple(args.clients or CLIENTS), args.lights)))
     h.emit({"throughput": {args.broker: result}, "load": load}, args.json, table(result))
     if not args.json:
         print(f"median of {args.runs} runs [min–max]; {s.describe_load(load)}")

@@ -231,3 +231,19 @@ def test_a_small_real_command_run_reports_medians_of_its_runs() -> None:
         assert cell["spread"][key] == [min(values), max(values)]
     assert report["load"]["samples"] >= 2 and report["load"]["cpu_busy_pct"] is not None
     assert time.perf_counter() - started < 60
+
+
+def test_a_small_real_throughput_run_spreads_its_clients_over_two_processes() -> None:
+    """One run of 4 clients (2 here, 2 in a worker process) for half a second, and a 5-light group command."""
+    import json
+
+    out = subprocess.run([sys.executable, "-m", "bench", "throughput", "--broker", "amqtt", "--runs", "1",
+                          "--seconds", "0.5", "--clients", "4", "--lights", "5", "--json"], capture_output=True,
+                         text=True, timeout=100, cwd=Path(__file__).resolve().parent.parent)
+    assert out.returncode == 0, out.stderr[-2000:]
+    result = json.loads(out.stdout)["throughput"]["amqtt"]
+    point = result["by_clients"]["4"]
+    assert point["client_processes"] == 2 and point["commands"] > 0 and point["cmds_per_s"] > 0
+    assert 0 < point["client_cpu_pct"] <= 101 and point["hub_cpu_ms_per_cmd"] > 0
+    assert result["throughput_cmds_per_s"] == point["cmds_per_s"] and result["best_clients"] == 4
+    assert result["group"]["lights"] == 5 and result["group"]["succeeded"] == 5
