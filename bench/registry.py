@@ -18,6 +18,9 @@ import statistics
 import subprocess
 import sys
 import time
+from typing import Any
+
+from bench._stats import with_range
 
 BUDGET_MS = 300.0
 
@@ -38,7 +41,7 @@ def _wall_ms(cmd: list[str]) -> float:
     return (time.perf_counter() - started) * 1000
 
 
-def measure(runs: int) -> dict[str, float | int]:
+def measure(runs: int) -> dict[str, Any]:
     loads, totals = [], []
     brands = products = 0
     for _ in range(runs):
@@ -50,13 +53,12 @@ def measure(runs: int) -> dict[str, float | int]:
         totals.append(total)
     help_ms = [_wall_ms([sys.executable, "-m", "genie", "--help"]) for _ in range(runs)]
     bare_ms = [_wall_ms([sys.executable, "-c", "pass"]) for _ in range(runs)]
+    series = {"load_ms": loads, "import_and_load_ms": totals, "genie_help_ms": help_ms, "python_startup_ms": bare_ms}
     return {
         "brands": int(brands),
         "products": int(products),
-        "load_ms": round(statistics.median(loads), 1),
-        "import_and_load_ms": round(statistics.median(totals), 1),
-        "genie_help_ms": round(statistics.median(help_ms), 1),
-        "python_startup_ms": round(statistics.median(bare_ms), 1),
+        **{key: round(statistics.median(values), 1) for key, values in series.items()},
+        "spread": {key: [round(min(values), 1), round(max(values), 1)] for key, values in series.items()},
         "budget_ms": BUDGET_MS,
         "runs": runs,
     }
@@ -71,11 +73,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(result))
     else:
-        print(f"registry: {result['brands']} brands, {result['products']} products (median of {args.runs} runs)\n"
-              f"  load                {result['load_ms']:7.1f} ms\n"
-              f"  import + load       {result['import_and_load_ms']:7.1f} ms   (budget {BUDGET_MS:g} ms)\n"
-              f"  genie --help        {result['genie_help_ms']:7.1f} ms   "
-              f"(python -c pass: {result['python_startup_ms']:.1f} ms)")
+        r = result
+        print(f"registry: {r['brands']} brands, {r['products']} products (median of {args.runs} runs [min–max])\n"
+              f"  load                {with_range(r, 'load_ms', '{:.1f}')} ms\n"
+              f"  import + load       {with_range(r, 'import_and_load_ms', '{:.1f}')} ms   (budget {BUDGET_MS:g} ms)\n"
+              f"  genie --help        {with_range(r, 'genie_help_ms', '{:.1f}')} ms   "
+              f"(python -c pass: {with_range(r, 'python_startup_ms', '{:.1f}')} ms)")
     return 0 if result["import_and_load_ms"] <= BUDGET_MS else 1
 
 
