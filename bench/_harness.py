@@ -136,6 +136,9 @@ def rss_mb(pid: int) -> float:
 
 # -- child processes -----------------------------------------------------------------------------------------
 
+ERROR_LINE = b"genie: error:"
+
+
 @dataclass(eq=False)
 class Proc:
     """A child process started by a benchmark (always stopped by its PID)."""
@@ -149,9 +152,18 @@ class Proc:
     def pid(self) -> int:
         return self.proc.pid
 
+    said: list[str] = field(default_factory=list)
+    """Its own error lines (`genie: error: ...`), kept even when later output pushes them out of ``output``."""
+
+    def keep(self, data: bytes) -> None:
+        """Record output the process wrote."""
+        self.output.append(data)
+        if ERROR_LINE in data and len(self.said) < 5:
+            self.said += [line.decode(errors="replace") for line in data.splitlines() if line.startswith(ERROR_LINE)]
+
     def tail(self) -> str:
-        """The last lines the process wrote (for error messages)."""
-        return b"".join(self.output).decode(errors="replace")[-2000:]
+        """The last lines the process wrote (for error messages), its own error lines first."""
+        return "\n".join([*self.said, b"".join(self.output).decode(errors="replace")[-2000:]])
 
     async def stop(self) -> None:
         """SIGTERM, then SIGKILL after STOP_TIMEOUT; stop reading its output. Safe to call twice."""
@@ -208,7 +220,7 @@ async def start(name: str, *args: str, ready: bytes, timeout: float = 120,
                     await proc.wait()
                     raise BenchError(f"{name} exited with status {proc.returncode} before it was ready:\n"
                                      f"{handle.tail()}")
-                handle.output.append(line)
+                handle.keep(line)
                 if ready in line:
                     break
     except BaseException as exc:
@@ -224,7 +236,7 @@ async def _drain(handle: Proc) -> None:
     stream = handle.proc.stdout
     assert stream is not None
     while chunk := await stream.read(1 << 16):
-        handle.output.append(chunk)
+        handle.keep(chunk)
 
 
 def run(main: Coroutine[Any, Any, T]) -> T:

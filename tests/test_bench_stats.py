@@ -247,3 +247,16 @@ def test_a_small_real_throughput_run_spreads_its_clients_over_two_processes() ->
     assert 0 < point["client_cpu_pct"] <= 101 and point["hub_cpu_ms_per_cmd"] > 0
     assert result["throughput_cmds_per_s"] == point["cmds_per_s"] and result["best_clients"] == 4
     assert result["group"]["lights"] == 5 and result["group"]["succeeded"] == 5
+
+
+async def test_a_child_that_exits_before_ready_is_reported_by_its_own_error_line() -> None:
+    """The reason (`genie: error: ...`) leads the message even when shutdown noise fills the last lines."""
+    from bench import _harness as h
+
+    noisy = ("import sys; print('genie: error: only 980 of 1000 devices came up within 50 s', file=sys.stderr); "
+             "[print('ERROR asyncio: Task was destroyed but it is pending!', i) for i in range(200)]; sys.exit(2)")
+    with pytest.raises(h.BenchError) as raised:
+        await h.start("fleet", sys.executable, "-c", noisy, ready=b"devices online", timeout=30)
+    message = str(raised.value)
+    assert "fleet exited with status 2" in message
+    assert message.index("genie: error: only 980 of 1000 devices came up") < message.index("Task was destroyed")
