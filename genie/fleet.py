@@ -106,10 +106,39 @@ class Progress:
         return self._clock() - self.started
 
 
+FILES_SPARE = 64
+"""Open files a device process needs besides one socket per device (standard streams, pipes, the event loop's
+selector, the executor's threads, logs)."""
+
+
+def raise_open_files(devices: int, processes: int) -> int:
+    """Raise this process's open-files limit to the hard limit and return it; GenieError, saying what to do,
+    when even that is too low for the largest of ``processes`` shares of ``devices`` (one socket each)."""
+    import math
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != hard:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+            soft = hard
+        except (ValueError, OSError):  # a hard limit the system will not grant: keep the soft one
+            pass
+    if soft == resource.RLIM_INFINITY:
+        return soft
+    share = math.ceil(devices / processes)
+    if share + FILES_SPARE > soft:
+        needed = math.ceil(devices / max(1, soft - FILES_SPARE))
+        raise GenieError(f"{share} devices in one process need about {share + FILES_SPARE} open files, but this "
+                         f"system allows {soft} per process (ulimit -Hn): use --processes {needed} or more")
+    return soft
+
+
 class Child:
     """A child process running one shard; ``online`` resolves when all its devices are."""
 
-    def __init__(self, proc: Any, online: asyncio.Future[None], reader: asyncio.Task[None], path: Path) -> None:
+    def __init__(self, proc: Any, online: asyncio.Future[None], reader: asyncio.Task[None],
+                 path: Path | None) -> None:
         self.proc, self.online, self.reader, self.path = proc, online, reader, path
 
     async def stop(self) -> None:
@@ -123,7 +152,8 @@ class Child:
                 await self.proc.wait()
         self.reader.cancel()
         await asyncio.gather(self.reader, return_exceptions=True)
-        self.path.unlink(missing_ok=True)
+        if self.path is not None:
+            self.path.unlink(missing_ok=True)
 
 
 async def spawn_child(shard: Any, index: int, progress: Progress, *, broker: str | None, keepalive: int) -> Child:
@@ -133,13 +163,19 @@ async def spawn_child(shard: Any, index: int, progress: Progress, *, broker: str
     with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False, encoding="utf-8") as file:
         yaml.safe_dump(shard.model_dump(mode="json", exclude_defaults=True), file, allow_unicode=True)
         path = Path(file.name)
-    command = [sys.executable, "-m", "genie", "devices", "spawn", "--home", str(path), "--machine-progress",
-               "--keepalive", str(keepalive)]
+    command = ["--home", str(path), "--keepalive", str(keepalive)]
     if broker:
         command += ["--broker", broker]
+    return await start_child(command, len(shard.devices), index, progress, path)
+
+
+async def start_child(spawn_args: list[str], expected: int, index: int, progress: Progress,
+                      path: Path | None = None) -> Child:
+    """Start `genie devices spawn SPAWN_ARGS` reporting its progress to ours; ``online`` resolves once its
+    ``expected`` devices are online; ``path`` (a file made for it) is removed when it stops."""
+    command = [sys.executable, "-m", "genie", "devices", "spawn", *spawn_args, "--machine-progress"]
     proc = await asyncio.create_subprocess_exec(*command, stdout=asyncio.subprocess.PIPE)
     online: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-    expected = len(shard.devices)
 
     async def read() -> None:
         assert proc.stdout is not None

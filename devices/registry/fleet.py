@@ -92,7 +92,7 @@ def random_fleet(registry: Registry, count: int, *, seed: int = 0, prefix: str |
     """A realistic mix of ``count`` devices of many brands, as a family's flats would hold them."""
     _check_count(count)
     rng = random.Random(seed)
-    brands_by_category = {c: _weighted_brands(registry, c) for c in DEVICE_TYPES}
+    brands_by_category = _mix_of(registry)
     categories = [c for c in DEVICE_TYPES if brands_by_category[c][0]]
     weights = [MIX[c] for c in categories]
     chosen = []
@@ -102,6 +102,44 @@ def random_fleet(registry: Registry, count: int, *, seed: int = 0, prefix: str |
         brand = rng.choices(brands, brand_weights)[0]
         chosen.append((brand, _pick_product(registry.products_of(brand.id, category), rng)))
     return _layout(chosen, rng, prefix if prefix is not None else f"s{seed}-", seed)
+
+
+MAX_HOMES = 100_000
+"""The most homes ``many_homes`` makes (ids h00001 to h100000)."""
+MAX_PER_HOME = 1_000
+
+
+def home_id(index: int) -> str:
+    """The id of the ``index``-th generated home (from 1): ``h00001``."""
+    return f"h{index:05d}"
+
+
+def many_homes(registry: Registry, homes: int, per_home: int, *, seed: int = 0,
+               indices: range | None = None) -> list[Home]:
+    """``homes`` homes of ``per_home`` devices each, a realistic mix per home (``random_fleet``), with ids
+    h00001...; only those at ``indices`` (from 1) when given, so that each process of a fleet makes its own
+    share. Home ``k`` is the same whatever else is made: its devices come from its own seed."""
+    if not 1 <= homes <= MAX_HOMES:
+        raise FleetError(f"--homes must be between 1 and {MAX_HOMES}, got {homes}")
+    if not 1 <= per_home <= MAX_PER_HOME:
+        raise FleetError(f"--per-home must be between 1 and {MAX_PER_HOME}, got {per_home}")
+    made = []
+    for k in indices if indices is not None else range(1, homes + 1):
+        home = random_fleet(registry, per_home, seed=seed * (MAX_HOMES + 1) + k, prefix="")
+        made.append(home.model_copy(update={"id": home_id(k)}))
+    return made
+
+
+_MIXES: dict[int, tuple[Registry, dict[str, tuple[list[Brand], list[float]]]]] = {}
+"""Per registry: the brands of each category and their weights (worked out once: 10,000 homes draw from it)."""
+
+
+def _mix_of(registry: Registry) -> dict[str, tuple[list[Brand], list[float]]]:
+    cached = _MIXES.get(id(registry))
+    if cached is None or cached[0] is not registry:
+        cached = registry, {c: _weighted_brands(registry, c) for c in DEVICE_TYPES}
+        _MIXES[id(registry)] = cached
+    return cached[1]
 
 
 def _check_count(count: int) -> None:

@@ -76,18 +76,29 @@ def _register_spawn(dsub: Any) -> None:
     group.add_argument("--prefix", help="device id prefix, to run shards side by side "
                                         "(default: s<seed>- for --random, <brand id>- for --brand)")
     group.add_argument("--print", action="store_true", help="print the fleet as a home file (YAML) and exit")
+    many = spawn.add_argument_group("many homes (instead of --home)",
+                                    "N homes (ids h00001...) of M registry devices each, every home on its own "
+                                    "topics and logins; --seed makes them the same every time; several "
+                                    "brokers (--broker URL,URL): home k on broker (k-1) mod their number")
+    many.add_argument("--homes", type=int, metavar="N", help="how many homes (1-100000)")
+    many.add_argument("--per-home", type=int, metavar="M", help="devices in each home (default 10)")
+    many.add_argument("--part", help=argparse.SUPPRESS)
     spawn.set_defaults(handler=cmd_spawn)
 
 
 async def cmd_spawn(args: argparse.Namespace) -> int:
     """Run the fleet (in --processes processes) until Ctrl-C or SIGTERM, or print it with --print."""
     from genie.app import run_stack
-    from genie.fleet import Progress, fleet_home, shards, spawn_child, with_faults
+    from genie.fleet import Progress, fleet_home, raise_open_files, shards, spawn_child, with_faults
+    from genie.homes_fleet import check_args
 
     if args.category is not None and args.brand is None:
         raise GenieError("--category goes with --brand")
     if not 1 <= args.processes <= 64:
         raise GenieError("--processes must be between 1 and 64")
+    check_args(args)
+    if args.homes is not None:
+        return await _spawn_homes(args)
     home = with_faults(fleet_home(args), args)
     if args.print:
         import yaml
@@ -95,6 +106,7 @@ async def cmd_spawn(args: argparse.Namespace) -> int:
         document = home.model_dump(mode="json", exclude_defaults=True)
         print(yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=120), end="")
         return EXIT_OK
+    raise_open_files(len(home.devices), args.processes)
     stop_on_signals()
     parts = shards(home, args.processes)
     progress = Progress(len(home.devices), machine=args.machine_progress)
@@ -110,6 +122,48 @@ async def cmd_spawn(args: argparse.Namespace) -> int:
             if not args.machine_progress:
                 print(f"{len(home.devices)} devices online on {running.broker_url}"
                       f"{f' in {args.processes} processes' if args.processes > 1 else ''} "
+                      f"({progress.elapsed():.1f} s). Stop with Ctrl-C.", flush=True)
+            await until_stopped()
+    except asyncio.CancelledError:
+        pass
+    finally:
+        for child in children:
+            await child.stop()
+    return EXIT_OK
+
+
+async def _spawn_homes(args: argparse.Namespace) -> int:
+    """--homes N --per-home M: this process's share of the homes, and child processes for the others (or,
+    in a child, its --part); until Ctrl-C or SIGTERM."""
+    from genie.fleet import Progress, raise_open_files, start_child
+    from genie.homes_fleet import broker_urls, child_args, make_homes, parse_part, parts, run_homes
+
+    urls = broker_urls(args.broker)
+    per_home = args.per_home or 10
+    if args.part is not None:
+        index, count = parse_part(args.part)
+        shares = parts(args.homes, count)
+        mine = shares[index] if index < len(shares) else range(0)
+    else:
+        shares = parts(args.homes, args.processes)
+        mine = shares[0]
+    raise_open_files(args.homes * per_home, len(shares))
+    stop_on_signals()
+    total = (args.homes if args.part is None else len(mine)) * per_home
+    progress = Progress(total, machine=args.machine_progress)
+    children = [] if args.part is not None else [
+        await start_child(child_args(args, i, len(shares)), len(share) * per_home, i, progress)
+        for i, share in enumerate(shares[1:], start=1)]
+    try:
+        async with run_homes(make_homes(args, mine), mine.start, urls, keepalive=args.keepalive,
+                             progress=lambda online: progress.update(0, online)):
+            for child in children:
+                await child.online
+            progress.done()
+            if not args.machine_progress:
+                where = ", ".join(f"mqtt://{u.host}:{u.port}" for u in urls)
+                print(f"{total} devices online in {args.homes} homes on {where}"
+                      f"{f' in {len(shares)} processes' if len(shares) > 1 else ''} "
                       f"({progress.elapsed():.1f} s). Stop with Ctrl-C.", flush=True)
             await until_stopped()
     except asyncio.CancelledError:
