@@ -24,6 +24,7 @@ BASE = ["load", "--rate", "10", "--duration", "2"]
     ([*BASE, "--no-latency"], "--no-latency goes with --homes/--devices"),
     ([*BASE, "--clients", "0"], "--clients must be 1-1000, got 0"),
     ([*BASE, "--timeout", "0"], "--timeout must be more than 0 and at most 600 s, got 0"),
+    ([*BASE, "--homes", "1", "--devices", "1", "--ready-timeout", "-1"], "--ready-timeout must be more than 0"),
 ])
 def test_bad_input_is_one_line_and_exit_2(argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(argv) == 2

@@ -43,6 +43,8 @@ def register(sub: Any) -> None:
                                                             "broker unless --broker; stop them at the end")
     own.add_argument("--devices", type=int, metavar="M", help="with --homes: M devices per home, drawn from the "
                                                               "brand registry across its categories")
+    own.add_argument("--ready-timeout", type=float, default=60.0, metavar="S",
+                     help="with --homes: seconds the set-up may take to start, plus 0.05 s per device (default 60)")
     own.add_argument("--no-latency", action="store_true",
                      help="with --homes: devices answer at once instead of at their brand's pace")
     load.add_argument("--lang", default="zh,en,fr", metavar="LANGS",
@@ -86,6 +88,8 @@ def _checked(args: argparse.Namespace) -> tuple[str, ...]:
             raise LoadError(f"--homes must be 1-{MAX_HOMES} and --devices 1-{MAX_DEVICES}")
     elif args.no_latency:
         raise LoadError("--no-latency goes with --homes/--devices (it changes the devices it starts)")
+    if not 0 < args.ready_timeout <= 3600:
+        raise LoadError(f"--ready-timeout must be more than 0 and at most 3600 s, got {args.ready_timeout:g}")
     if not 1 <= args.clients <= 1000:
         raise LoadError(f"--clients must be 1-1000, got {args.clients}")
     if not 0 < args.timeout <= 600:
@@ -110,7 +114,7 @@ async def cmd_load(args: argparse.Namespace) -> int:
         report = await _run(args, langs, urls, RUNNING, {"broker": f"mqtt://{where.host}:{where.port}"}, load_start)
     else:
         async with self_contained(args.homes, args.devices, seed=args.seed, broker=args.broker,
-                                  latency=not args.no_latency) as (urls, broker):
+                                  latency=not args.no_latency, ready_timeout=args.ready_timeout) as (urls, broker):
             setup = {"broker": broker, "devices_per_home": args.devices, "device_latency": not args.no_latency}
             report = await _run(args, langs, urls, SELF_CONTAINED, setup, load_start)
     return _publish(args, report)

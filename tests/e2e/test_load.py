@@ -13,6 +13,8 @@ import pytest
 from devices.home import parse_home
 from genie.app import run_stack
 from genie.load.run import SEND_FAILED, TIMEOUT
+from hub.security import Credentials
+from tests.brokers import amqtt_broker
 from tests.cli import genie
 from tests.conftest import wait_for
 
@@ -30,6 +32,19 @@ FLAT = {
          "names": {"zh": ["客厅插座"], "en": ["living room plug"], "fr": ["prise du salon"]}},
     ],
 }
+
+
+def _running_under(directory: Path) -> list[str]:
+    """Command lines of the processes that name ``directory`` (a child left running would)."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            words = cmdline.read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if any(str(directory).encode() in w for w in words):
+            found.append(b" ".join(words).decode(errors="replace"))
+    return found
 
 
 def _read(path: Path, binary: bool = False) -> Any:
@@ -62,7 +77,9 @@ async def test_a_self_contained_run_reports_figures_that_add_up(tmp_path: Path) 
     saved, drawn = tmp_path / "report.json", tmp_path / "charts"
     code, out, err = await genie("load", "--homes", "2", "--devices", "5", "--rate", "20", "--duration", "2",
                                  "--lang", "zh,fr", "--seed", "3", "--no-warmup", "--json", "--report", str(saved),
-                                 *(["--charts", str(drawn)] if charts else []), timeout=60)
+                                 *(["--charts", str(drawn)] if charts else []), timeout=60,
+                                 env={"TMPDIR": str(tmp_path)})  # the set-up's scratch directory goes here
+    assert _running_under(tmp_path) == []  # its broker and homes (`genie broker`, `genie up`) were stopped
     report = json.loads(out)
     assert code == (0 if report["errors"] == 0 else 1), err
     assert report["mode"] == "self-contained"
@@ -114,3 +131,14 @@ async def test_against_a_running_set_up_an_offline_device_shows_in_the_errors_by
         assert (code, out) == (2, "")
         assert err == "genie: error: no device to drive: the hub lists none that takes on/off, set, step or " \
                       "query commands\n"
+
+
+async def test_a_self_contained_set_up_that_cannot_start_is_one_line(tmp_path: Path) -> None:
+    async with amqtt_broker(Credentials.generate()) as secured:  # a secret the load test's data directory lacks
+        code, out, err = await genie("load", "--homes", "1", "--devices", "2", "--rate", "5", "--duration", "1",
+                                     "--broker", str(secured.url), "--ready-timeout", "3", timeout=60,
+                                     env={"TMPDIR": str(tmp_path)})
+    assert (code, out) == (2, "")
+    assert err.startswith("genie: error: the self-contained homes (genie up) was not ready within 3.1 s: ")
+    assert err.count("\n") == 1, err
+    assert _running_under(tmp_path) == []
