@@ -71,15 +71,16 @@ def _free_port() -> int:
 @contextlib.asynccontextmanager
 async def mosquitto_broker(directory: Path, credentials: Credentials | None,
                            device_ids: list[str], port: int | None = None,
-                           homes: dict[str, list[str]] | None = None) -> AsyncIterator[BrokerUnderTest]:
+                           homes: dict[str, list[str]] | None = None,
+                           shards: tuple[str, ...] = ()) -> AsyncIterator[BrokerUnderTest]:
     """Mosquitto with the config `genie broker --export mosquitto` writes (``homes``: home id to its device
-    ids, each home's logins), stopped by its PID."""
+    ids, each home's logins; ``shards``: hub shards' ids, their logins), stopped by its PID."""
     if MOSQUITTO is None:
         if REQUIRE_MOSQUITTO:
             pytest.fail("Mosquitto is required (GENIE_REQUIRE_MOSQUITTO=1) but not installed")
         pytest.skip("Mosquitto is not installed (apt-get install -y mosquitto)")
     port = port or _free_port()
-    conf = export_mosquitto(directory, credentials, device_ids, port=port, homes=homes)[0]
+    conf = export_mosquitto(directory, credentials, device_ids, port=port, homes=homes, shards=shards)[0]
     if credentials is not None:
         with (directory / "passwd").open("a", encoding="utf-8") as file:
             file.write(f"{OBSERVER_USER}:{mosquitto_hash(credentials.secret)}\n")
