@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,10 +24,11 @@ import pytest
 from genie.app import connector, run_stack
 from hub.client import say
 from hub.protocol import Topics
-from hub.protocol.mqtt import BrokerURL, MqttConnection
-from hub.security import CLIENT_USER, Credentials, home_login
+from hub.protocol.mqtt import BrokerURL, ConnectionFailed, Inbound, MqttConnection
+from hub.security import CLIENT_USER, HUB_USER, Credentials, home_login
 from hub.shards.assign import owner
 from hub.shards.shard import Shard
+from hub.shards.wire import Beat, shard_topic
 from tests.brokers import BrokerUnderTest, amqtt_broker, mosquitto_broker
 from tests.conftest import wait_for
 from tests.e2e.test_shards_rabbitmq import lamp_home
@@ -105,7 +107,7 @@ async def group(kind: str, tmp_path: Path) -> AsyncIterator[Group]:
         else:
             broker = await stack.enter_async_context(mosquitto_broker(
                 tmp_path / "mosquitto", credentials, [DEFAULT_DEVICE], homes={h: ["lamp", SPY] for h in HOMES},
-                shards=SHARDS))
+                shards=(*SHARDS, "d")))
         g = Group(broker, tmp_path / "homes")
         stack.push_async_callback(g.stop)
         for home in HOMES:
@@ -185,3 +187,81 @@ async def test_a_third_shard_joins_homes_move_and_none_is_served_twice(kind: str
         await replies.at_least(2 * len(HOMES))  # the observer's copies of the twelve replies
     assert g.overlaps == []
     assert sorted(set(replies.counts.values())) == [1]
+
+
+OUTSIDERS = {
+    "a device of the default tree": (None, DEFAULT_DEVICE, "genie/discover"),
+    "a home's hub": ("m0", HUB_USER, "genie/home/m0/zz-marker"),
+    "a home's text client": ("m0", CLIENT_USER, "genie/home/m0/hub/announce"),
+    "a device of a home": ("m0", SPY, "genie/home/m0/discover"),
+    "the default tree's text client": (None, CLIENT_USER, "genie/hub/announce"),
+    "another shard": (None, "genie-shard-c", "genie/home/m0/zz-marker"),
+}
+"""Who attacks the shard topics: (their home, their login, a topic they may read, where the test's marker goes)."""
+FORGED = [("genie/shards/b", Beat(shard="b", alive=False, run="x")),  # "b is gone": a would take its homes
+          ("genie/shards/evil", Beat(shard="evil", alive=True, run="x")),  # a member that is not: homes would go to it
+          ("genie/shards/a", Beat(shard="a", alive=False, run="x"))]
+
+
+def _client_id(home: str | None, name: str) -> str:
+    own = f"{name}-{uuid.uuid4().hex[:8]}" if name in (HUB_USER, CLIENT_USER) else name
+    return home_login(home, own)
+
+
+@pytest.mark.parametrize("outsider", list(OUTSIDERS))
+@pytest.mark.parametrize("kind", ["amqtt", "mosquitto"])
+async def test_no_other_login_can_read_the_shard_topics_or_speak_for_a_shard(kind: str, outsider: str,
+                                                                            tmp_path: Path) -> None:
+    home, name, readable = OUTSIDERS[outsider]
+    async with group(kind, tmp_path) as g:
+        a, _b = g.start("a"), g.start("b")
+        await g.settled(["a", "b"])
+        before = dict(a.served)
+        seen: list[Inbound] = []
+        async with MqttConnection(g.login(home, name), _client_id(home, name)) as spy:
+            for pattern in ("genie/shards/+", "genie/shards/#", "genie/+/+", "#", readable):
+                with contextlib.suppress(ConnectionFailed):  # a refused filter is the broker's answer
+                    await spy.subscribe(pattern)
+            for topic, beat in FORGED:
+                with contextlib.suppress(ConnectionFailed):
+                    await spy.publish(topic, beat.encode())
+            # what a real member says reaches shard a (and would reach the spy, were it allowed to read it)
+            async with MqttConnection(g.login(None, "genie-shard-d"), "genie-shard-d") as d:
+                await d.publish(shard_topic(TOPICS, "d"), Beat(shard="d", alive=True, run="d").encode())
+                await g.until(lambda: "d" in a.membership.live())
+                await d.publish(shard_topic(TOPICS, "d"), Beat(shard="d", alive=False, run="d").encode())
+                await g.until(lambda: "d" not in a.membership.live())
+            marker = f"marker {uuid.uuid4().hex}".encode()
+            url, observer_id = g.broker.observer()
+            async with MqttConnection(url, observer_id) as observer:
+                await observer.publish(readable, marker)
+            async with asyncio.timeout(BOUND):
+                async for message in spy.messages():
+                    if message.topic == readable and message.payload == marker:
+                        break
+                    seen.append(message)
+        members = [e["members"] for e in g.events if e["event"] == "members" and e["shard"] == "a"]
+        assert all("evil" not in m for m in members)
+        assert members[-1] == ["a", "b"] and a.membership.live() == ["a", "b"]  # b was never dropped
+        assert set(a.served) == set(before)
+    if name != "genie-shard-c":  # a shard may read the shard topics; no one else may
+        assert [m.topic for m in seen if m.topic.startswith("genie/shards/")] == []
+
+
+@pytest.mark.parametrize("kind", ["amqtt", "mosquitto"])
+async def test_a_shard_s_login_opens_only_with_its_own_password(kind: str, tmp_path: Path) -> None:
+    async with group(kind, tmp_path) as g:
+        creds = g.credentials
+        for password in (creds.device_password("genie-shard-b"), creds.home_password("m0", HUB_USER),
+                         creds.shard_password("a"), creds.hub_password):
+            url = BrokerURL(g.broker.url.host, g.broker.url.port, "genie-shard-b", password)
+            with pytest.raises(ConnectionFailed):
+                async with MqttConnection(url, "genie-shard-b"):
+                    pass
+        async with MqttConnection(g.login(None, "genie-shard-b"), "genie-shard-b"):
+            pass  # its own password: in
+        if kind == "amqtt":  # (Mosquitto gives every client its login's name as client id)
+            for login in (DEFAULT_DEVICE, "genie-shard-a"):
+                with pytest.raises(ConnectionFailed):
+                    async with MqttConnection(g.login(None, login), "genie-shard-b"):
+                        pass  # another login under a shard's client id: refused
