@@ -101,12 +101,15 @@ class Shard:
 
     # ------------------------------------------------------------------ life
     async def run(self, backoff: Backoff | None = None) -> None:
-        """Serve until cancelled; reconnect (as a newcomer, every home let go) when the session drops."""
+        """Serve until cancelled; reconnect (as a newcomer, every home let go) when the session drops. A first
+        connection that fails raises its ConnectionError (a wrong URL or login is said at once)."""
         backoff = backoff or Backoff(maximum=2.0)
         while True:
             try:
                 await self._session(backoff)
             except ConnectionError as exc:
+                if self.connections == 0:
+                    raise
                 self._emit("lost", reason=str(exc))
                 _LOGGER.warning("shard %s: %s; reconnecting", self.id, exc)
             await asyncio.sleep(backoff.next())
