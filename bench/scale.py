@@ -1,0 +1,340 @@
+"""Scale: many devices in many homes (issue 19 item 4) — time until all are online on the broker, until every
+home's hub lists them, the memory of each part, and per-command latency under a steady load.
+
+`genie devices spawn --homes H --per-home N/H` runs the fleet in its own processes. "Online" is seen on the
+broker itself: one subscriber per broker counts the devices whose status says online
+(``genie/home/+/dev/+/status``), from the moment the spawn starts. The hubs, when the run has them, are
+`genie hub --home FILE` processes, one per home (``--hubs per-home``, small sizes only); the directory is
+complete when every home's hub lists all of its devices online. The load is ``--rate`` text commands a
+second for ``--duration`` seconds, each to a random home, sent on schedule whether or not earlier ones were
+answered (an open loop), each timed from its publication to its reply; the same commands are sent twice,
+``load_first`` (most homes spoken to for the first time) and ``load`` (homes already in use).
+
+One Mosquitto process holds as many connections as it may open files: the bench raises its own limit to the
+hard limit (inherited by the brokers it starts) and, when one process cannot hold the fleet, starts several
+Mosquittos and spreads the homes over them (home k on broker (k-1) mod B); the fleet's processes are sized the
+same way. ``--find-limit`` grows the fleet (amqtt, or the 2-node RabbitMQ cluster of tests/rabbitmq.py) until
+it does not come online within ``--bound`` seconds or its connections fail, and reports the largest that held.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import math
+import resource
+import statistics
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+from bench import _harness as h
+from bench._scale_load import load, load_plan
+from hub.protocol import DeviceStatus, ProtocolError, decode
+from hub.protocol.mqtt import BrokerURL, MqttConnection
+
+SPARE_FILES = 500
+"""Open files a broker or fleet process keeps for other things than devices' connections."""
+
+
+def open_files() -> int:
+    """Raise this process's open-files limit to the hard limit (children inherit it); return it."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+        soft = hard
+    return soft if soft != resource.RLIM_INFINITY else 1 << 20
+
+
+def sizes(devices: int, limit: int) -> tuple[int, int]:
+    """(brokers, fleet processes) for ``devices`` connections when a process may open ``limit`` files."""
+    per_process = max(1000, limit - SPARE_FILES)
+    brokers = math.ceil(devices / per_process)
+    processes = max(1 if devices <= 2000 else 2, math.ceil(devices / per_process))
+    return brokers, min(processes, 64)
+
+
+# -- brokers -------------------------------------------------------------------------------------------------
+
+@contextlib.asynccontextmanager
+async def brokers(kind: str, count: int, homes: dict[str, list[str]]) -> AsyncIterator[list[tuple[BrokerURL, Any]]]:
+    """``count`` brokers of ``kind`` (anonymous, loopback), or the RabbitMQ cluster's two nodes (secured, with
+    the logins of ``homes``); yields (URL, process or cluster) pairs."""
+    async with contextlib.AsyncExitStack() as stack:
+        if kind == "rabbitmq":
+            node_a, node_b = await stack.enter_async_context(_rabbitmq(homes))
+            yield [node_a, node_b]
+            return
+        started = []
+        for _ in range(count):
+            started.append(await (_mosquitto() if kind == "mosquitto" else stack.enter_async_context(
+                h.broker(kind))))
+            if kind == "mosquitto":
+                stack.push_async_callback(started[-1][1].stop)
+        yield started
+
+
+async def _mosquitto() -> tuple[BrokerURL, h.Proc]:
+    """Mosquitto as `h.broker` starts it, and no limit on the messages queued for a slow subscriber (a hub
+    taking in a whole fleet's announcements, the counter of statuses): by default it drops any past 1,000."""
+    from hub.security import export_mosquitto
+
+    if h.MOSQUITTO is None:
+        raise h.BenchError("mosquitto is not installed: apt-get install -y mosquitto")
+    port = h.free_port()
+    conf = export_mosquitto(h.scratch("mosquitto"), None, [], port=port)[0]
+    with conf.open("a") as file:
+        file.write("log_dest stderr\nlog_type notice\nlog_type information\nmax_connections -1\nmax_queued_messages 0\n")
+    proc, _ = await h.start("mosquitto", h.MOSQUITTO, "-c", str(conf), ready=b" running")
+    return BrokerURL("127.0.0.1", port), proc
+
+
+@contextlib.asynccontextmanager
+async def _rabbitmq(homes: dict[str, list[str]]) -> AsyncIterator[list[tuple[BrokerURL, Any]]]:
+    from hub.security import Credentials
+    from tests.rabbitmq import RabbitCluster
+
+    credentials = Credentials.load_or_create(Path(h.env()["GENIE_DATA_DIR"]) / "credentials.json")
+    cluster = RabbitCluster(h.scratch("rabbitmq"), credentials, [], homes)
+    await asyncio.to_thread(cluster.start, 300.0)
+    try:
+        yield [(cluster.url(0), cluster), (cluster.url(1), cluster)]
+    finally:
+        leftovers = await asyncio.to_thread(cluster.stop)
+        if leftovers:
+            raise h.BenchError(f"processes of the RabbitMQ cluster outlived its stop: {leftovers}")
+
+
+def _observer(url: BrokerURL, kind: str) -> tuple[BrokerURL, str]:
+    """A login that may read every home's topics: anonymous, or the hub's on the secured cluster."""
+    if kind != "rabbitmq":
+        return url, "genie-bench-observer"
+    from hub.security import HUB_USER, Credentials
+
+    credentials = Credentials.load(Path(h.env()["GENIE_DATA_DIR"]) / "credentials.json")
+    return BrokerURL(url.host, url.port, HUB_USER, credentials.password_for(HUB_USER)), "genie-bench-observer"
+
+
+class OnlineCounter:
+    """The devices whose last status on a broker says online (each broker read by one subscriber)."""
+
+    def __init__(self, expected: int) -> None:
+        self.expected, self.online = expected, set[str]()
+        self.complete = asyncio.Event()
+        self.started = time.perf_counter()
+        self.seconds: float | None = None
+
+    async def watch(self, url: BrokerURL, client_id: str, ready: asyncio.Event) -> None:
+        """Count statuses on ``url`` until cancelled (``ready`` once subscribed)."""
+        async with MqttConnection(url, client_id, keepalive=60) as conn:
+            await conn.subscribe("genie/home/+/dev/+/status")
+            ready.set()
+            async for message in conn.messages():
+                try:
+                    online = decode(message.payload, DeviceStatus).online
+                except ProtocolError:
+                    continue
+                (self.online.add if online else self.online.discard)(message.topic)
+                if len(self.online) >= self.expected and self.seconds is None:
+                    self.seconds = time.perf_counter() - self.started
+                    self.complete.set()
+
+
+@contextlib.asynccontextmanager
+async def counting(urls: list[tuple[BrokerURL, str]], expected: int) -> AsyncIterator[OnlineCounter]:
+    """An OnlineCounter subscribed on every broker before the body runs."""
+    counter = OnlineCounter(expected)
+    tasks = []
+    for i, (url, client_id) in enumerate(urls):
+        ready = asyncio.Event()
+        tasks.append(asyncio.create_task(counter.watch(url, f"{client_id}-{i}" if i else client_id, ready)))
+        async with h.deadline(30, f"status counter on {url.host}:{url.port}"):
+            await ready.wait()
+    counter.started = time.perf_counter()
+    try:
+        yield counter
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+
+# -- fleet, hubs, load ---------------------------------------------------------------------------------------
+
+async def fleet(urls: list[BrokerURL], homes: int, per_home: int, processes: int, seed: int,
+                timeout: float) -> tuple[h.Proc, float]:
+    """`genie devices spawn --homes` on ``urls``; returns it and the seconds until it said all were online."""
+    started = time.perf_counter()
+    brokers = ",".join(f"mqtt://{u.host}:{u.port}" for u in urls)
+    proc, _ = await h.start("fleet", *h.GENIE, "devices", "spawn", "--homes", str(homes), "--per-home", str(per_home),
+                            "--seed", str(seed), "--processes", str(processes), "--no-latency", "--keepalive", "120",
+                            "--broker", brokers, ready=b"devices online", timeout=timeout)
+    return proc, time.perf_counter() - started
+
+
+async def home_hubs(urls: list[BrokerURL], homes: list[Any]) -> list[h.Proc]:
+    """One `genie hub --home FILE` per home (on its broker), started side by side."""
+    import yaml
+
+    folder = h.scratch("homes")
+
+    async def one(k: int, home: Any) -> h.Proc:
+        path = folder / f"{home.id}.yaml"
+        path.write_text(yaml.safe_dump(home.model_dump(mode="json", exclude_defaults=True), allow_unicode=True),
+                        encoding="utf-8")
+        url = urls[(k - 1) % len(urls)]
+        proc, _ = await h.start(f"hub {home.id}", *h.GENIE, "hub", "--home", str(path), "--db",
+                                str(folder / f"{home.id}.db"), "--broker", f"mqtt://{url.host}:{url.port}",
+                                ready=b"hub connected")
+        return proc
+
+    return list(await asyncio.gather(*(one(k, home) for k, home in enumerate(homes, start=1))))
+
+
+async def directories_complete(urls: list[BrokerURL], homes: list[Any], limit: float) -> float:
+    """Seconds until every home's hub lists all its devices online (each asked in turn, again until then)."""
+    from hub.client import list_devices
+
+    started = time.perf_counter()
+    waiting = {k: home for k, home in enumerate(homes, start=1)}
+    while waiting:
+        for k, home in list(waiting.items()):
+            listed = await list_devices(urls[(k - 1) % len(urls)], timeout=30, home=home.id)
+            if sum(1 for d in listed if d.online) >= len(home.devices):
+                del waiting[k]
+        if waiting and time.perf_counter() - started > limit:
+            raise h.BenchError(f"{len(waiting)} homes' hubs did not list all their devices online within {limit:g} s")
+    return time.perf_counter() - started
+
+
+# -- one run -------------------------------------------------------------------------------------------------
+
+async def one(kind: str, devices: int, homes: int, *, hubs: bool, rate: float, duration: float, seed: int,
+              bound: float) -> dict[str, Any]:
+    """One fleet of ``devices`` in ``homes`` homes on ``kind``: the figures of issue 19 item 4."""
+    from devices.registry import load_registry
+    from devices.registry.fleet import many_homes
+
+    per_home = max(1, devices // homes)
+    devices = per_home * homes
+    limit = open_files()
+    count, processes = sizes(devices, limit)
+    made = many_homes(load_registry(), homes, per_home, seed=seed) if hubs or kind == "rabbitmq" else []
+    logins = {str(home.id): [d.id for d in home.devices] for home in made} if kind == "rabbitmq" else {}
+    result: dict[str, Any] = {"broker": kind, "devices": devices, "homes": homes, "per_home": per_home,
+                              "open_files_limit": limit, "fleet_processes": processes}
+    async with brokers(kind, 1 if kind != "mosquitto" else count, logins) as started:
+        urls = [u for u, _ in started]
+        result["brokers"] = len({id(p) for _, p in started}) if kind != "rabbitmq" else 2
+        watched = [_observer(urls[0], kind)] if kind == "rabbitmq" else [_observer(u, kind) for u in urls]
+        hub_procs = await home_hubs(urls, made) if hubs else []
+        async with counting(watched, devices) as counter:
+            spawned, said_online = await fleet(urls, homes, per_home, processes, seed, timeout=bound)
+            try:
+                async with h.deadline(60, f"the broker seeing all {devices} devices online"):
+                    await counter.complete.wait()
+                result["online_s"] = round(counter.seconds or 0.0, 2)
+                result["spawn_said_online_s"] = round(said_online, 2)
+                if hubs:
+                    result["directories_after_s"] = round(await directories_complete(urls, made, 120), 2)
+                await asyncio.sleep(5)  # memory once settled, not mid-announcement
+                result["rss_mb"] = rss(spawned, hub_procs, [p for _, p in started], kind)
+                result["kb_per_device"] = round(result["rss_mb"]["fleet"] * 1024 / devices, 1)
+                if hubs:
+                    result["hub_mb_per_home"] = round(result["rss_mb"]["hubs"] / homes, 1)
+                    plan = load_plan(made, rate, duration, seed)
+                    # The same commands twice: the first reaches most homes for the first time (a hub reads a home's
+                    # names on its first sentence), the second the homes as they are once in use.
+                    result["load_first"] = await load(urls, plan, rate)
+                    result["load"] = await load(urls, plan, rate)
+            finally:
+                await spawned.stop()
+                for proc in hub_procs:
+                    await proc.stop()
+    return result
+
+
+def rss(fleet_proc: h.Proc, hubs: list[h.Proc], broker_procs: list[Any], kind: str) -> dict[str, float]:
+    """Resident memory (MB) of the fleet's processes, the hubs and the brokers (a cluster's Erlang VMs)."""
+    if kind == "rabbitmq":
+        cluster = broker_procs[0]
+        brokers_mb = sum(h.rss_mb(n.process.pid) for n in cluster.nodes if n.process is not None)
+    else:
+        brokers_mb = sum(h.rss_mb(p.pid) for p in {id(p): p for p in broker_procs}.values())
+    return {"fleet": round(h.rss_mb(fleet_proc.pid), 1), "hubs": round(sum(h.rss_mb(p.pid) for p in hubs), 1),
+            "brokers": round(brokers_mb, 1)}
+
+
+async def find_limit(kind: str, start: int, step: int, per_home: int, bound: float, seed: int) -> dict[str, Any]:
+    """Grow the fleet by ``step`` from ``start`` until it does not come online within ``bound`` s (or fails)."""
+    held: list[dict[str, Any]] = []
+    devices = start
+    while True:
+        try:
+            async with h.deadline(bound + 120, f"{devices} devices on {kind}"):
+                figures = await one(kind, devices, max(1, devices // per_home), hubs=False, rate=0, duration=0,
+                                    seed=seed, bound=bound)
+        except (h.BenchError, ConnectionError, TimeoutError) as exc:
+            return {"broker": kind, "bound_s": bound, "held": held, "largest": held[-1]["devices"] if held else 0,
+                    "broke_at": devices, "why": f"{type(exc).__name__}: {str(exc)[:600]}"}
+        finally:
+            await h.stop_all()
+        held.append(figures)
+        print(f"[scale] {kind}: {devices} devices online in {figures['online_s']} s", flush=True,
+              file=__import__("sys").stderr)
+        devices += step
+
+
+def median_of(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The first run's shape with the median (and min-max) of each figure over ``runs``."""
+    def pick(values: list[Any]) -> Any:
+        if all(isinstance(v, int | float) for v in values):
+            return {"median": statistics.median(values), "min": min(values), "max": max(values)} \
+                if len(set(values)) > 1 else values[0]
+        if all(isinstance(v, dict) for v in values):
+            return {k: pick([v.get(k) for v in values]) for k in values[0]}
+        return values[0]
+
+    return {"runs": len(runs), **pick(runs)} if len(runs) > 1 else {"runs": 1, **runs[0]}
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench scale", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--devices", type=int, default=100_000, help="devices in all (default 100000)")
+    parser.add_argument("--homes", type=int, default=10_000, help="homes they are spread over (default 10000)")
+    parser.add_argument("--broker", choices=["mosquitto", "amqtt", "rabbitmq"], default="mosquitto")
+    parser.add_argument("--hubs", action="store_true",
+                        help="one `genie hub` per home (small sizes): directory time and command latency under load")
+    parser.add_argument("--rate", type=float, default=50, help="load: text commands a second (default 50)")
+    parser.add_argument("--duration", type=float, default=30, help="load: seconds (default 30)")
+    parser.add_argument("--runs", type=int, default=1, help="runs; the figures are their median (default 1)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--bound", type=float, default=600, help="seconds a fleet may take to come online")
+    parser.add_argument("--find-limit", action="store_true",
+                        help="grow the fleet from --devices by --step until it no longer holds (amqtt, rabbitmq)")
+    parser.add_argument("--step", type=int, default=1000)
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    args = parser.parse_args(argv)
+    if not 1 <= args.homes <= args.devices:
+        parser.error("--homes must be between 1 and --devices")
+    if args.hubs and args.homes > 50:
+        parser.error("--hubs runs one hub process per home: at most 50 homes")
+    if args.find_limit:
+        report = h.run(find_limit(args.broker, args.devices, args.step, max(1, args.devices // args.homes),
+                                  args.bound, args.seed))
+        rows = [("devices", "online (s)", "fleet RSS (MB)", "broker RSS (MB)")]
+        rows += [(str(r["devices"]), f"{r['online_s']:.1f}", f"{r['rss_mb']['fleet']:.0f}",
+                  f"{r['rss_mb']['brokers']:.0f}") for r in report["held"]]
+        h.emit({"scale_limit": report}, args.json, [*rows, ("broke at", str(report["broke_at"]), report["why"], "")])
+        return 0
+
+    async def runs() -> list[dict[str, Any]]:
+        return [await one(args.broker, args.devices, args.homes, hubs=args.hubs, rate=args.rate,
+                          duration=args.duration, seed=args.seed, bound=args.bound) for _ in range(args.runs)]
+
+    result = median_of(h.run(runs()))
+    h.emit({"scale": result}, args.json, [("figure", "value"), *((k, str(v)) for k, v in result.items())])
+    return 0
