@@ -63,7 +63,7 @@ def _latency(plt: Any, report: dict[str, Any]) -> Any:
                        label=f"whole run {key} {overall[key]:g} ms")
     ax.set_xlabel("seconds since the start (by answer time)")
     ax.set_ylabel("latency from scheduled send (ms)")
-    ax.set_yscale("symlog", linthresh=10)
+    ax.set_yscale("log")
     ax.set_title("Command latency over time")
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
