@@ -138,3 +138,25 @@ async def test_the_open_files_limit_is_raised_to_the_hard_limit(tmp_path: Path) 
     script = "from genie.fleet import raise_open_files; print(raise_open_files(250, 1))"
     code, out, err = await _run_limited(100, 400, sys.executable, "-c", script)
     assert (code, out.strip()) == (0, "400"), err
+
+
+async def test_devices_checked_less_often_still_keep_their_connection_alive(secured: BrokerUnderTest) -> None:
+    """The fleet's keepalive checks run every keepalive / 4 s, not every second: a device silent for longer than
+    1.5 x its keepalive would be cut by the broker (its will says offline); none is within 5 x the keepalive."""
+    url = f"mqtt://{secured.url.host}:{secured.url.port}"
+    async with spawned("--homes", "1", "--per-home", "3", "--seed", "2", "--keepalive", "1", "--broker", url):
+        observer_url, client_id = secured.observer()
+        async with MqttConnection(observer_url, client_id) as conn:
+            await conn.subscribe("genie/home/+/dev/+/status")
+            statuses: list[str] = []
+
+            async def offline() -> None:
+                async for message in conn.messages():
+                    status = decode(message.payload, DeviceStatus)
+                    statuses.append(status.payload.reason)
+                    if not status.online:
+                        return
+
+            with pytest.raises(TimeoutError):  # a window of five keepalives, over which none may drop
+                await asyncio.wait_for(offline(), timeout=5.0)
+            assert len(statuses) == 3, statuses  # the three retained 'online' statuses, nothing after them
