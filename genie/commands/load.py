@@ -4,12 +4,13 @@ set-up (``genie up``) or one it starts itself, with a progress line and a report
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import sys
 from pathlib import Path
 from typing import Any
 
-from genie.commands.common import EXIT_FAILED, EXIT_OK, broker_arg, home_id, json_text, stop_on_signals
+from genie.commands.common import EXIT_ERROR, EXIT_FAILED, EXIT_OK, broker_arg, home_id, json_text, stop_on_signals
 from hub.errors import GenieError
 
 RUNNING, SELF_CONTAINED = "running", "self-contained"
@@ -108,15 +109,20 @@ async def cmd_load(args: argparse.Namespace) -> int:
     langs = _checked(args)
     stop_on_signals()
     load_start = list(os.getloadavg())
-    if args.homes is None:
-        urls = running_urls(args.broker, args.home)
-        where = next(iter(urls.values()))
-        report = await _run(args, langs, urls, RUNNING, {"broker": f"mqtt://{where.host}:{where.port}"}, load_start)
-    else:
-        async with self_contained(args.homes, args.devices, seed=args.seed, broker=args.broker,
-                                  latency=not args.no_latency, ready_timeout=args.ready_timeout) as (urls, broker):
-            setup = {"broker": broker, "devices_per_home": args.devices, "device_latency": not args.no_latency}
-            report = await _run(args, langs, urls, SELF_CONTAINED, setup, load_start)
+    try:
+        if args.homes is None:
+            urls = running_urls(args.broker, args.home)
+            where = next(iter(urls.values()))
+            report = await _run(args, langs, urls, RUNNING, {"broker": f"mqtt://{where.host}:{where.port}"},
+                                load_start)
+        else:
+            async with self_contained(args.homes, args.devices, seed=args.seed, broker=args.broker,
+                                      latency=not args.no_latency, ready_timeout=args.ready_timeout) as (urls, broker):
+                setup = {"broker": broker, "devices_per_home": args.devices, "device_latency": not args.no_latency}
+                report = await _run(args, langs, urls, SELF_CONTAINED, setup, load_start)
+    except asyncio.CancelledError:  # SIGTERM or SIGHUP: whatever it started is stopped by now
+        print("\ngenie load: stopped before the end (a signal); no report", file=sys.stderr)
+        return EXIT_ERROR
     return _publish(args, report)
 
 
@@ -155,9 +161,10 @@ def _progress(quiet: bool) -> tuple[Any, float]:
 
     def show(tally: Any, elapsed: float) -> None:
         p50, p99 = percentile(tally.window, 50), percentile(tally.window, 99)
+        rate = tally.answered / elapsed if tally.finished and elapsed > 0 else len(tally.window) / interval
         line = (f"genie load: {elapsed:6.1f} s  sent {tally.sent}/{tally.planned}  answered {tally.answered}  "
                 f"errors {tally.errors}  p50 {'-' if p50 is None else f'{p50:.1f}'} ms  "
-                f"p99 {'-' if p99 is None else f'{p99:.1f}'} ms  {len(tally.window) / interval:.0f}/s")
+                f"p99 {'-' if p99 is None else f'{p99:.1f}'} ms  {rate:.0f}/s")
         print(f"\r{line}\x1b[K" if tty else line, end="\n" if not tty or tally.finished else "", file=sys.stderr,
               flush=True)
 

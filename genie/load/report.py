@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from genie.load.run import SEND_FAILED, TIMEOUT, Outcome, Run
+from genie.load.run import SEND_FAILED, TIMEOUT, Outcome, Run, hint
 
 HISTOGRAM_EDGES_MS = (0, 1, 2, 3, 5, 7, 10, 15, 20, 30, 50, 70, 100, 150, 200, 300, 500, 700, 1000, 1500, 2000,
                       3000, 5000, 7000, 10000)
@@ -101,6 +101,7 @@ def build(run: Run, *, mode: str, setup: dict[str, Any], asked: dict[str, Any],
         "started": datetime.fromtimestamp(run.started, UTC).isoformat(timespec="seconds"),
         "elapsed_s": round(run.elapsed, 3),
         "sessions": run.sessions,
+        "sessions_lost": run.lost,
         "sent": len(sent_times),
         "answered": len(latencies),
         "ok": ok,
@@ -129,7 +130,11 @@ def failure(report: dict[str, Any]) -> str | None:
     codes = ", ".join(f"{code} {n}" for code, n in report["errors_by_code"].items())
     timed = report["errors_by_code"].get(TIMEOUT, 0) + report["errors_by_code"].get(SEND_FAILED, 0)
     what = "failed or timed out" if timed else "failed"
-    return f"{report['errors']} of {report['sent']} commands {what} ({codes})"
+    line = f"{report['errors']} of {report['sent']} commands {what} ({codes})"
+    if report["sessions_lost"]:
+        line += f"; the broker closed {report['sessions_lost']} of {report['sessions']} sessions" + \
+            hint(report["sessions"], len(report["setup"]["homes"]))
+    return line
 
 
 def _cell(value: Any) -> str:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import cast
 
 from genie.load.schedule import Planned
+from hub.errors import GenieError
 from hub.protocol import ErrorResponse, HubRequest, ProtocolError, TextCommandResponse, Topics, decode, encode
 from hub.protocol.envelope import SUCCESS
 from hub.protocol.mqtt import BrokerURL, MqttConnection
@@ -72,6 +73,8 @@ class Run:
     elapsed: float
     warmup: list[Outcome] = field(default_factory=list)
     """The warm-up commands, sent one at a time before the run (latency from their own send)."""
+    lost: int = 0
+    """Sessions the broker closed before the run ended."""
 
 
 def code_of(reply: TextCommandResponse | ErrorResponse) -> str | None:
@@ -94,6 +97,8 @@ class _Session:
         self.topics = Topics().home(home)
         self.conn = MqttConnection(url, home_login(home, self.client_id), keepalive=30)
         self.pending: dict[str, asyncio.Future[tuple[float, TextCommandResponse | ErrorResponse]]] = {}
+        self.lost = False
+        """The broker closed the session before the run ended."""
 
     async def open(self, stack: contextlib.AsyncExitStack) -> None:
         """Connect, subscribe to the reply topic and start reading; ``stack`` closes it all."""
@@ -109,17 +114,22 @@ class _Session:
 
     async def _read(self) -> None:
         loop = asyncio.get_running_loop()
-        with contextlib.suppress(ConnectionError):
-            async for message in self.conn.messages():
-                now = loop.time()
-                try:
-                    reply = cast(TextCommandResponse | ErrorResponse,
-                                 decode(message.payload, TextCommandResponse, ErrorResponse))
-                except ProtocolError:
-                    continue
-                waiter = self.pending.pop(reply.header.message_id, None)
-                if waiter is not None and not waiter.done():
-                    waiter.set_result((now, reply))
+        try:
+            await self._receive(loop)
+        except ConnectionError:
+            self.lost = True
+
+    async def _receive(self, loop: asyncio.AbstractEventLoop) -> None:
+        async for message in self.conn.messages():
+            now = loop.time()
+            try:
+                reply = cast(TextCommandResponse | ErrorResponse,
+                             decode(message.payload, TextCommandResponse, ErrorResponse))
+            except ProtocolError:
+                continue
+            waiter = self.pending.pop(reply.header.message_id, None)
+            if waiter is not None and not waiter.done():
+                waiter.set_result((now, reply))
 
     async def send(self, outcome: Outcome, start: float, timeout: float, tally: Tally) -> None:
         """Send ``outcome``'s command now and wait for its answer until ``timeout`` after its scheduled time."""
@@ -131,6 +141,8 @@ class _Session:
         outcome.sent = loop.time() - start
         tally.sent += 1
         try:
+            if self.lost:
+                raise ConnectionError(f"{self.client_id}: closed by the broker")
             await self.conn.publish(self.topics.command, encode(request))
             remaining = start + outcome.planned.at + timeout - loop.time()
             answered, reply = await asyncio.wait_for(waiter, max(0.0, remaining))
@@ -147,6 +159,19 @@ class _Session:
         finally:
             self.pending.pop(key, None)
         tally.errors += not outcome.ok
+
+
+class SessionsLost(GenieError, ConnectionError):
+    """The broker closed a session as the others connected (exit status 2)."""
+
+
+def hint(sessions: int, homes: int) -> str:
+    """What to say when the broker closed sessions: nothing, or (several sessions per home) why it may have."""
+    if sessions <= homes:
+        return ""
+    return (f"; with several sessions per login, a broker that makes every session's client id its login's name "
+            f"(Mosquitto, as `genie broker --export mosquitto` sets it up) closes each as the next connects: "
+            f"give --clients {homes} (one per home)")
 
 
 def _spread(homes: Sequence[str | None], clients: int) -> list[str | None]:
@@ -169,7 +194,10 @@ async def drive(planned: Sequence[Planned], urls: dict[str | None, BrokerURL], *
         for index, home in enumerate(_spread(list(urls), clients)):
             sessions.setdefault(home, []).append(_Session(urls[home], home, index))
         every = [s for group in sessions.values() for s in group]
-        await asyncio.gather(*(s.open(stack) for s in every))
+        try:
+            await asyncio.gather(*(s.open(stack) for s in every))
+        except ConnectionError as exc:
+            raise SessionsLost(f"{str(exc).rstrip('.')}{hint(len(every), len(sessions))}") from None
         warmed = [Outcome(p) for p in warmup]
         for outcome in warmed:
             home = outcome.planned.target.home
@@ -195,12 +223,12 @@ async def drive(planned: Sequence[Planned], urls: dict[str | None, BrokerURL], *
             assert progress is not None
             tally.finished = True
             progress(tally, elapsed)
-    return Run(outcomes, len(every), wall + LEAD, elapsed, warmed)
+    return Run(outcomes, len(every), wall + LEAD, elapsed, warmed, sum(s.lost for s in every))
 
 
 async def _tick(tally: Tally, start: float, interval: float, progress: Callable[[Tally, float], None] | None) -> None:
     loop = asyncio.get_running_loop()
-    while progress is not None:
-        await asyncio.sleep(interval)
-        progress(tally, loop.time() - start)
+    while progress is not None:  # a first line at once: the set-up is ready and sending has begun
+        progress(tally, max(0.0, loop.time() - start))
         tally.window = []
+        await asyncio.sleep(interval)

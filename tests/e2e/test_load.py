@@ -4,7 +4,10 @@ is not running, or has no device, is one line."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import os
+import signal
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +18,7 @@ from genie.app import run_stack
 from genie.load.run import SEND_FAILED, TIMEOUT
 from hub.security import Credentials
 from tests.brokers import amqtt_broker
-from tests.cli import genie
+from tests.cli import GENIE, genie
 from tests.conftest import wait_for
 
 pytestmark = pytest.mark.e2e
@@ -141,4 +144,25 @@ async def test_a_self_contained_set_up_that_cannot_start_is_one_line(tmp_path: P
     assert (code, out) == (2, "")
     assert err.startswith("genie: error: the self-contained homes (genie up) was not ready within 3.1 s: ")
     assert err.count("\n") == 1, err
+    assert _running_under(tmp_path) == []
+
+
+async def test_a_signal_stops_the_run_and_everything_it_started(tmp_path: Path) -> None:
+    proc = await asyncio.create_subprocess_exec(
+        *GENIE, "load", "--homes", "1", "--devices", "2", "--rate", "5", "--duration", "60",
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env={**os.environ, "TMPDIR": str(tmp_path)})
+    try:
+        assert proc.stderr is not None
+        async with asyncio.timeout(30):
+            first = await proc.stderr.readline()  # the first progress line: set up, and sending
+        assert first.startswith(b"genie load:") and b"sent " in first, first
+        proc.send_signal(signal.SIGTERM)
+        async with asyncio.timeout(30):
+            out, err = await proc.communicate()
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+    assert proc.returncode == 2 and out == b""
+    assert err.decode().strip().splitlines()[-1] == "genie load: stopped before the end (a signal); no report"
     assert _running_under(tmp_path) == []
