@@ -23,6 +23,7 @@ import argparse
 import asyncio
 import contextlib
 import math
+import random
 import resource
 import statistics
 import time
@@ -31,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import _harness as h
-from bench._scale_load import load, load_plan
+from bench._scale_load import directories_complete, load, load_plan, requester
 from hub.protocol import DeviceStatus, ProtocolError, decode
 from hub.protocol.mqtt import BrokerURL, MqttConnection
 
@@ -86,7 +87,8 @@ async def _mosquitto() -> tuple[BrokerURL, h.Proc]:
     port = h.free_port()
     conf = export_mosquitto(h.scratch("mosquitto"), None, [], port=port)[0]
     with conf.open("a") as file:
-        file.write("log_dest stderr\nlog_type notice\nlog_type information\nmax_connections -1\nmax_queued_messages 0\n")
+        file.write("log_dest stderr\nlog_type notice\nlog_type information\nmax_connections -1\n"
+                   "max_queued_messages 0\n")
     proc, _ = await h.start("mosquitto", h.MOSQUITTO, "-c", str(conf), ready=b" running")
     return BrokerURL("127.0.0.1", port), proc
 
@@ -180,56 +182,64 @@ async def home_hubs(urls: list[BrokerURL], homes: list[Any]) -> list[h.Proc]:
 
     folder = h.scratch("homes")
 
-    async def one(k: int, home: Any) -> h.Proc:
+    async def one(home: Any) -> h.Proc:
         path = folder / f"{home.id}.yaml"
         path.write_text(yaml.safe_dump(home.model_dump(mode="json", exclude_defaults=True), allow_unicode=True),
                         encoding="utf-8")
-        url = urls[(k - 1) % len(urls)]
+        url = urls[(int(home.id[1:]) - 1) % len(urls)]
         proc, _ = await h.start(f"hub {home.id}", *h.GENIE, "hub", "--home", str(path), "--db",
                                 str(folder / f"{home.id}.db"), "--broker", f"mqtt://{url.host}:{url.port}",
                                 ready=b"hub connected")
         return proc
 
-    return list(await asyncio.gather(*(one(k, home) for k, home in enumerate(homes, start=1))))
+    return list(await asyncio.gather(*(one(home) for home in homes)))
 
 
-async def directories_complete(urls: list[BrokerURL], homes: list[Any], limit: float) -> float:
-    """Seconds until every home's hub lists all its devices online (each asked in turn, again until then)."""
-    from hub.client import list_devices
+async def shards(urls: list[BrokerURL], homes: int, count: int) -> list[h.Proc]:
+    """``count`` `genie shard` processes (at least one per broker: a shard has one session): shard j on broker
+    j mod B, sharing the homes of that broker (home k on broker (k - 1) mod B) and one data directory."""
+    from devices.registry.fleet import home_id
 
-    started = time.perf_counter()
-    waiting = {k: home for k, home in enumerate(homes, start=1)}
-    while waiting:
-        for k, home in list(waiting.items()):
-            listed = await list_devices(urls[(k - 1) % len(urls)], timeout=30, home=home.id)
-            if sum(1 for d in listed if d.online) >= len(home.devices):
-                del waiting[k]
-        if waiting and time.perf_counter() - started > limit:
-            raise h.BenchError(f"{len(waiting)} homes' hubs did not list all their devices online within {limit:g} s")
-    return time.perf_counter() - started
+    folder, data = h.scratch("shards"), h.scratch("shard-data")
+    lists = []
+    for b in range(len(urls)):
+        path = folder / f"homes-{b}.txt"
+        path.write_text("".join(f"{home_id(k)}\n" for k in range(b + 1, homes + 1, len(urls))), encoding="utf-8")
+        lists.append(path)
+    started = []
+    for j in range(max(count, len(urls))):
+        url = urls[j % len(urls)]
+        proc, _ = await h.start(f"shard s{j + 1}", *h.GENIE, "shard", "--broker", f"mqtt://{url.host}:{url.port}",
+                                "--id", f"s{j + 1}", "--homes", str(lists[j % len(urls)]), "--data-dir", str(data),
+                                "--json", ready=b'"connected"')
+        started.append(proc)
+    return started
 
 
 # -- one run -------------------------------------------------------------------------------------------------
 
-async def one(kind: str, devices: int, homes: int, *, hubs: bool, rate: float, duration: float, seed: int,
-              bound: float) -> dict[str, Any]:
+async def one(kind: str, devices: int, homes: int, *, hubs: str, shard_count: int, rate: float, duration: float,
+              seed: int, bound: float) -> dict[str, Any]:
     """One fleet of ``devices`` in ``homes`` homes on ``kind``: the figures of issue 19 item 4."""
     from devices.registry import load_registry
-    from devices.registry.fleet import many_homes
+    from devices.registry.fleet import home_id, many_homes
 
     per_home = max(1, devices // homes)
     devices = per_home * homes
     limit = open_files()
     count, processes = sizes(devices, limit)
-    made = many_homes(load_registry(), homes, per_home, seed=seed) if hubs or kind == "rabbitmq" else []
+    registry = load_registry()
+    made = many_homes(registry, homes, per_home, seed=seed) if hubs == "per-home" or kind == "rabbitmq" else []
     logins = {str(home.id): [d.id for d in home.devices] for home in made} if kind == "rabbitmq" else {}
     result: dict[str, Any] = {"broker": kind, "devices": devices, "homes": homes, "per_home": per_home,
-                              "open_files_limit": limit, "fleet_processes": processes}
+                              "hubs": hubs, "open_files_limit": limit, "fleet_processes": processes}
     async with brokers(kind, 1 if kind != "mosquitto" else count, logins) as started:
         urls = [u for u, _ in started]
         result["brokers"] = len({id(p) for _, p in started}) if kind != "rabbitmq" else 2
         watched = [_observer(urls[0], kind)] if kind == "rabbitmq" else [_observer(u, kind) for u in urls]
-        hub_procs = await home_hubs(urls, made) if hubs else []
+        hub_procs = await home_hubs(urls, made) if hubs == "per-home" else \
+            await shards(urls, homes, shard_count) if hubs == "shards" else []
+        result["hub_processes"] = len(hub_procs)
         async with counting(watched, devices) as counter:
             spawned, said_online = await fleet(urls, homes, per_home, processes, seed, timeout=bound)
             try:
@@ -237,18 +247,25 @@ async def one(kind: str, devices: int, homes: int, *, hubs: bool, rate: float, d
                     await counter.complete.wait()
                 result["online_s"] = round(counter.seconds or 0.0, 2)
                 result["spawn_said_online_s"] = round(said_online, 2)
-                if hubs:
-                    result["directories_after_s"] = round(await directories_complete(urls, made, 120), 2)
-                await asyncio.sleep(5)  # memory once settled, not mid-announcement
-                result["rss_mb"] = rss(spawned, hub_procs, [p for _, p in started], kind)
+                if hub_procs:
+                    async with requester(urls) as asker:
+                        every = {k: (home_id(k), per_home) for k in range(1, homes + 1)}
+                        result["directories_after_s"] = round(await directories_complete(asker, every, bound), 2)
+                        await asyncio.sleep(5)  # memory once settled, not mid-announcement
+                        result["rss_mb"] = rss(spawned, hub_procs, [p for _, p in started], kind)
+                        sample = made or many_homes(registry, homes, per_home, seed=seed, indices=sorted(
+                            random.Random(seed).sample(range(1, homes + 1), min(homes, 300))))
+                        plan = load_plan(sample, rate, duration, seed)
+                        # The same commands twice: the first reaches most homes for the first time (a hub reads
+                        # its home's names on its first sentence), the second the homes once in use.
+                        result["load_first"] = await load(asker, plan, rate)
+                        result["load"] = await load(asker, plan, rate)
+                else:
+                    await asyncio.sleep(5)
+                    result["rss_mb"] = rss(spawned, hub_procs, [p for _, p in started], kind)
                 result["kb_per_device"] = round(result["rss_mb"]["fleet"] * 1024 / devices, 1)
-                if hubs:
-                    result["hub_mb_per_home"] = round(result["rss_mb"]["hubs"] / homes, 1)
-                    plan = load_plan(made, rate, duration, seed)
-                    # The same commands twice: the first reaches most homes for the first time (a hub reads a home's
-                    # names on its first sentence), the second the homes as they are once in use.
-                    result["load_first"] = await load(urls, plan, rate)
-                    result["load"] = await load(urls, plan, rate)
+                if hub_procs:
+                    result["hub_kb_per_home"] = round(result["rss_mb"]["hubs"] * 1024 / homes, 1)
             finally:
                 await spawned.stop()
                 for proc in hub_procs:
@@ -274,8 +291,8 @@ async def find_limit(kind: str, start: int, step: int, per_home: int, bound: flo
     while True:
         try:
             async with h.deadline(bound + 120, f"{devices} devices on {kind}"):
-                figures = await one(kind, devices, max(1, devices // per_home), hubs=False, rate=0, duration=0,
-                                    seed=seed, bound=bound)
+                figures = await one(kind, devices, max(1, devices // per_home), hubs="none", shard_count=0,
+                                    rate=0, duration=0, seed=seed, bound=bound)
         except (h.BenchError, ConnectionError, TimeoutError) as exc:
             return {"broker": kind, "bound_s": bound, "held": held, "largest": held[-1]["devices"] if held else 0,
                     "broke_at": devices, "why": f"{type(exc).__name__}: {str(exc)[:600]}"}
@@ -306,8 +323,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--devices", type=int, default=100_000, help="devices in all (default 100000)")
     parser.add_argument("--homes", type=int, default=10_000, help="homes they are spread over (default 10000)")
     parser.add_argument("--broker", choices=["mosquitto", "amqtt", "rabbitmq"], default="mosquitto")
-    parser.add_argument("--hubs", action="store_true",
-                        help="one `genie hub` per home (small sizes): directory time and command latency under load")
+    parser.add_argument("--hubs", choices=["none", "shards", "per-home"], default="shards",
+                        help="the homes' hubs: `genie shard` processes (default), one `genie hub` per home (small "
+                             "sizes), or none (the devices alone)")
+    parser.add_argument("--shards", type=int, default=2, help="shard processes (at least one per broker; default 2)")
     parser.add_argument("--rate", type=float, default=50, help="load: text commands a second (default 50)")
     parser.add_argument("--duration", type=float, default=30, help="load: seconds (default 30)")
     parser.add_argument("--runs", type=int, default=1, help="runs; the figures are their median (default 1)")
@@ -320,7 +339,7 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     if not 1 <= args.homes <= args.devices:
         parser.error("--homes must be between 1 and --devices")
-    if args.hubs and args.homes > 50:
+    if args.hubs == "per-home" and args.homes > 50:
         parser.error("--hubs runs one hub process per home: at most 50 homes")
     if args.find_limit:
         report = h.run(find_limit(args.broker, args.devices, args.step, max(1, args.devices // args.homes),
@@ -332,8 +351,9 @@ def main(argv: list[str]) -> int:
         return 0
 
     async def runs() -> list[dict[str, Any]]:
-        return [await one(args.broker, args.devices, args.homes, hubs=args.hubs, rate=args.rate,
-                          duration=args.duration, seed=args.seed, bound=args.bound) for _ in range(args.runs)]
+        return [await one(args.broker, args.devices, args.homes, hubs=args.hubs, shard_count=args.shards,
+                          rate=args.rate, duration=args.duration, seed=args.seed, bound=args.bound)
+                for _ in range(args.runs)]
 
     result = median_of(h.run(runs()))
     h.emit({"scale": result}, args.json, [("figure", "value"), *((k, str(v)) for k, v in result.items())])

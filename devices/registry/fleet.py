@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from devices.categories import device_class
@@ -115,7 +116,7 @@ def home_id(index: int) -> str:
 
 
 def many_homes(registry: Registry, homes: int, per_home: int, *, seed: int = 0,
-               indices: range | None = None) -> list[Home]:
+               indices: Iterable[int] | None = None) -> list[Home]:
     """``homes`` homes of ``per_home`` devices each, a realistic mix per home (``random_fleet``), with ids
     h00001...; only those at ``indices`` (from 1) when given, so that each process of a fleet makes its own
     share. Home ``k`` is the same whatever else is made: its devices come from its own seed."""
