@@ -116,8 +116,11 @@ class _Session:
         loop = asyncio.get_running_loop()
         try:
             await self._receive(loop)
-        except ConnectionError:
+        except ConnectionError as exc:
             self.lost = True
+            for waiter in self.pending.values():  # their answers cannot come now
+                if not waiter.done():
+                    waiter.set_exception(ConnectionError(str(exc)))
 
     async def _receive(self, loop: asyncio.AbstractEventLoop) -> None:
         async for message in self.conn.messages():
@@ -158,6 +161,8 @@ class _Session:
             tally.window.append(outcome.latency_ms or 0.0)
         finally:
             self.pending.pop(key, None)
+            if waiter.done() and not waiter.cancelled():
+                waiter.exception()  # retrieved: a session lost before its publish failed is not logged as unseen
         tally.errors += not outcome.ok
 
 
@@ -195,9 +200,12 @@ async def drive(planned: Sequence[Planned], urls: dict[str | None, BrokerURL], *
             sessions.setdefault(home, []).append(_Session(urls[home], home, index))
         every = [s for group in sessions.values() for s in group]
         try:
-            await asyncio.gather(*(s.open(stack) for s in every))
-        except ConnectionError as exc:
-            raise SessionsLost(f"{str(exc).rstrip('.')}{hint(len(every), len(sessions))}") from None
+            async with asyncio.TaskGroup() as opening:  # one fails: the others are cancelled, none left behind
+                for session in every:
+                    opening.create_task(session.open(stack))
+        except* ConnectionError as failed:
+            first = str(failed.exceptions[0]).rstrip(".")
+            raise SessionsLost(f"{first}{hint(len(every), len(sessions))}") from None
         warmed = [Outcome(p) for p in warmup]
         for outcome in warmed:
             home = outcome.planned.target.home

