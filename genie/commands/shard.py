@@ -19,6 +19,8 @@ from genie.commands.common import EXIT_OK, broker_arg, json_text, stop_on_signal
 from hub.errors import GenieError
 
 HOME_FILE_SUFFIXES = (".yaml", ".yml")
+KEEPALIVE = 15
+"""The shard session's MQTT keepalive, seconds."""
 
 
 class HomesListError(GenieError):
@@ -47,6 +49,8 @@ def register(sub: Any) -> None:
                         help="without a heartbeat before a shard is taken for dead (default 3)")
     timing.add_argument("--grace", type=_seconds, default=1.0,
                         help="before taking a home another live shard is letting go (default 1)")
+    timing.add_argument("--start-rate", type=_rate, default=100.0, metavar="N",
+                        help="hubs started per second at most when taking many homes (default 100)")
     shard.set_defaults(handler=cmd_shard)
 
 
@@ -58,6 +62,16 @@ def _seconds(value: str) -> float:
     if not 0 < seconds <= 60:
         raise argparse.ArgumentTypeError(f"{value!r}: give seconds between 0 and 60")
     return seconds
+
+
+def _rate(value: str) -> float:
+    try:
+        rate = float(value)
+    except ValueError:
+        rate = 0.0
+    if not 1 <= rate <= 100_000:
+        raise argparse.ArgumentTypeError(f"{value!r}: give a number of hubs per second, 1-100000")
+    return rate
 
 
 def _entries(path: Path) -> list[tuple[int, str]]:
@@ -162,8 +176,11 @@ async def cmd_shard(args: argparse.Namespace) -> int:
     credentials = resolve_credentials(embedded=False, insecure=False, config=None)
     directory = args.data_dir or data_dir() / "homes"
     progress = Progress(args.json)
-    shard = Shard(shard_id, connector(url, credentials, keepalive=max(2, int(args.expiry))), homes, directory,
-                  interval=args.interval, expiry=args.expiry, grace=args.grace, on_event=progress)
+    # A long keepalive: the other shards find a silent one by its beats (--expiry); a killed one by its will, which
+    # the broker sends when the connection closes. A shard busy with a discovery storm must not be cut for it.
+    shard = Shard(shard_id, connector(url, credentials, keepalive=KEEPALIVE), homes, directory,
+                  interval=args.interval, expiry=args.expiry, grace=args.grace, start_rate=args.start_rate,
+                  on_event=progress)
     progress.shard = shard
     if not args.json:
         print(f"shard {shard_id}: {len(homes)} homes listed, broker {url}, data {directory}. Stop with Ctrl-C.",

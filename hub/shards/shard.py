@@ -8,9 +8,13 @@ The rules, each shard applying them to its own view of the members:
 - a home it no longer owns (a newcomer wins it) is let go at once: its hub says offline, its database is closed
   and its lock released;
 - a home it now owns is taken at once when its previous owner is gone (a will, or beats stopped), after
-  ``grace`` seconds when that owner is alive and letting go; and never before its lock is free;
-- a shard whose own beats stop coming back (cut off from the broker) lets every home go and starts over, as it
-  does when its session drops: by then the others have taken its homes.
+  ``grace`` seconds when that owner is alive and letting go; and never before its lock is free; at most
+  ``start_rate`` hubs start per second (thousands of homes are taken in waves: each hub's discovery makes every
+  device of its home answer, three messages each, all on the shard's one session);
+- a shard whose beat the broker does not acknowledge within twice ``expiry`` (cut off) lets every home go and
+  starts over, as it does when its session drops: by then the others have taken its homes;
+- silence is counted on the shard's own inbound timeline (``membership``): a shard that hears everything late
+  does not take the others for dead.
 """
 
 from __future__ import annotations
@@ -44,6 +48,8 @@ DEFAULT_INTERVAL = 1.0
 DEFAULT_GRACE = 1.0
 TICK = 0.1
 """Seconds between two looks at pending homes (a lock still held, a grace not over)."""
+START_RATE = 100.0
+"""Hubs started per second, at most (a burst of as many): 100 homes of 10 devices is ~3,000 answers a second."""
 RETRY_FAILED = 5.0
 """Seconds before a home whose hub could not start (its database unusable) is tried again."""
 
@@ -72,7 +78,8 @@ class Shard:
     def __init__(self, shard_id: str, connect: Connector, homes: Mapping[str, Automations | None],
                  data_dir: Path, *, topics: Topics | None = None, interval: float = DEFAULT_INTERVAL,
                  expiry: float = DEFAULT_EXPIRY, grace: float = DEFAULT_GRACE, settle: float | None = None,
-                 request_timeout: float = REQUEST_TIMEOUT, on_event: Event | None = None,
+                 request_timeout: float = REQUEST_TIMEOUT, start_rate: float = START_RATE,
+                 on_event: Event | None = None,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.id = validate_shard_id(shard_id)
         self.homes = dict(homes)
@@ -81,13 +88,16 @@ class Shard:
         self.interval, self.expiry, self.grace = interval, expiry, grace
         self.settle = settle if settle is not None else 1.5 * interval
         self.request_timeout = request_timeout
+        self.start_rate = start_rate
+        self._budget = start_rate
+        self._budget_at = clock()
         self.clock = clock
         self.session = SharedSession(self.topics)
-        self.membership = Membership(self.id, expiry=expiry, clock=clock)
+        self.run_id = secrets.token_hex(8)
+        self.membership = Membership(self.id, run=self.run_id, expiry=expiry, clock=clock)
         self.served: dict[str, Served] = {}
         self.pending: dict[str, float] = {}
         """Homes this shard owns and has not taken yet: when it may take each."""
-        self.run_id = secrets.token_hex(8)
         self.digest = homes_digest(self.homes)
         self.connections = 0
         self.changed = asyncio.Event()
@@ -117,7 +127,7 @@ class Shard:
     async def _session(self, backoff: Backoff) -> None:
         will = Will(shard_topic(self.topics, self.id), self._beat(alive=False).encode(), retain=False)
         async with self._connect(shard_client_id(self.id), will) as conn:
-            self.membership = Membership(self.id, expiry=self.expiry, clock=self.clock)
+            self.membership = Membership(self.id, run=self.run_id, expiry=self.expiry, clock=self.clock)
             self._view, self._joined = None, self.clock()
             ticker: asyncio.Task[None] | None = None
             try:
@@ -161,6 +171,7 @@ class Shard:
             return
         beat = self._beat()
         self._seq += 1
+        self.membership.sent(beat.seq)
         await conn.publish(shard_topic(self.topics, self.id), beat.encode())
 
     def _on_beat(self, payload: bytes) -> None:
@@ -187,13 +198,15 @@ class Shard:
             now = self.clock()
             if now >= next_beat:
                 next_beat = now + self.interval
-                await self._send_beat()
+                try:
+                    async with asyncio.timeout(2 * self.expiry):
+                        await self._send_beat()
+                except TimeoutError:  # the broker has not taken our beat: the others have dropped us
+                    self._emit("cut_off")
+                    await conn.abort()  # the session ends: every home is let go, and the shard starts over
+                    return
             for shard in self.membership.expire():
                 self._emit("expired", shard=shard)
-            if self.membership.cut_off():
-                self._emit("cut_off")
-                await conn.abort()  # the session ends: every home is let go, and the shard starts over
-                return
             if now - self._joined >= self.settle:
                 await self._follow(now)
 
@@ -217,8 +230,16 @@ class Shard:
             if leaving:
                 await self._release(leaving)
                 self._emit("released", homes=sorted(leaving))
+        self._budget = min(self.start_rate, self._budget + (now - self._budget_at) * self.start_rate)
+        self._budget_at = now
         due = sorted(home for home, at in self.pending.items() if at <= now)
-        taken = [home for home in due if self._take(home, now)]
+        taken: list[str] = []
+        for home in due:
+            if self._budget < 1:
+                break
+            if self._take(home, now):
+                taken.append(home)
+                self._budget -= 1
         if taken:
             self._emit("took", homes=taken)
 

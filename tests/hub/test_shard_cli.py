@@ -67,5 +67,6 @@ def test_help_names_every_option(capsys: pytest.CaptureFixture[str]) -> None:
         main(["shard", "--help"])
     assert done.value.code == 0
     out = capsys.readouterr().out
-    for option in ("--broker", "--id", "--homes", "--data-dir", "--json", "--interval", "--expiry", "--grace"):
+    for option in ("--broker", "--id", "--homes", "--data-dir", "--json", "--interval", "--expiry", "--grace",
+                   "--start-rate"):
         assert option in out

@@ -31,20 +31,42 @@ def beat(shard: str, alive: bool = True, run: str = "r1") -> Beat:
     return Beat(shard=shard, alive=alive, run=run)
 
 
-def test_a_shard_is_dropped_when_its_beats_stop_for_the_expiry() -> None:
+def own(seq: int) -> Beat:
+    return Beat(shard="a", alive=True, run="me", seq=seq)
+
+
+def test_a_shard_is_dropped_when_silent_for_the_expiry_as_the_shard_s_own_beats_show_time() -> None:
     clock = Clock()
-    view = Membership("a", expiry=3.0, clock=clock)
+    view = Membership("a", run="me", expiry=3.0, clock=clock)
     assert view.heard(beat("b")) is True  # a newcomer: answered at once
     assert view.heard(beat("b")) is False
     assert view.live() == ["a", "b"]
-    clock.now += 2.9
-    assert view.expire() == []
-    view.heard(beat("b"))
-    clock.now += 2.9
-    assert view.expire() == [] and view.live() == ["a", "b"]
-    clock.now += 0.2
-    assert view.expire() == ["b"]
+    for seq in range(6):  # a's own beats, each back at once: its inbound is up to date
+        clock.now += 0.5
+        view.sent(seq)
+        view.heard(own(seq))
+        assert view.expire() == []  # silent up to 3.0 s
+    clock.now += 0.5
+    view.sent(6)
+    assert view.expire() == []  # 3.5 s by the clock, but a has not yet heard what was sent meanwhile
+    view.heard(own(6))
+    assert view.expire() == ["b"]  # silent 3.5 s on a's inbound timeline
     assert view.live() == ["a"]
+
+
+def test_a_shard_that_hears_everything_late_takes_no_one_for_dead() -> None:
+    clock = Clock()
+    view = Membership("a", run="me", expiry=3.0, clock=clock)
+    view.heard(beat("b"))
+    for seq in range(10):  # five seconds of beats sent, none heard back yet: a's inbound is behind
+        clock.now += 0.5
+        view.sent(seq)
+        assert view.expire() == []
+    assert view.lag() == pytest.approx(4.5)  # the oldest beat on its way back left 4.5 s ago
+    view.heard(beat("b"))  # what b sent meanwhile comes through, then a's own first beat
+    view.heard(own(0))
+    assert view.expire() == [] and view.live() == ["a", "b"]
+    assert view.lag() == pytest.approx(4.0)
 
 
 def test_a_will_drops_the_shard_at_once_and_a_restart_is_a_newcomer() -> None:
@@ -56,16 +78,15 @@ def test_a_will_drops_the_shard_at_once_and_a_restart_is_a_newcomer() -> None:
     assert view.heard(beat("b", run="r2")) is True  # the same id, started again
 
 
-def test_a_shard_whose_own_beats_stop_coming_back_is_cut_off() -> None:
+def test_an_own_beat_of_another_run_or_a_will_of_an_earlier_one_tells_nothing() -> None:
     clock = Clock()
-    view = Membership("a", expiry=3.0, clock=clock)
-    clock.now += 2.0
-    assert not view.cut_off()
-    view.heard(beat("a"))
-    clock.now += 2.5
-    assert not view.cut_off()
-    clock.now += 1.0
-    assert view.cut_off()
+    view = Membership("a", run="me", expiry=3.0, clock=clock)
+    view.sent(0)
+    view.heard(Beat(shard="a", alive=True, run="old", seq=0))
+    view.heard(Beat(shard="a", alive=False, run="me", seq=0))
+    assert view.inbound is None
+    view.heard(own(0))
+    assert view.inbound == clock.now
 
 
 # --------------------------------------------------------------------------- on the in-memory bus
