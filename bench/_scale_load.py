@@ -74,7 +74,7 @@ async def requester(urls: list[BrokerURL]) -> AsyncIterator[Requester]:
 async def directories_complete(asker: Requester, homes: dict[int, tuple[str, int]], limit: float,
                                parallel: int = 64) -> float:
     """Seconds until the hub of every home (number: (id, devices)) lists all its devices online; each home is
-    asked (``parallel`` at a time) until it does."""
+    asked (``parallel`` at a time; a hub not serving yet is given 1 s) until it does."""
     started = time.perf_counter()
     waiting = dict(homes)
     gate = asyncio.Semaphore(parallel)
@@ -82,7 +82,7 @@ async def directories_complete(asker: Requester, homes: dict[int, tuple[str, int
     async def check(k: int, home_id: str, expected: int) -> None:
         async with gate:
             try:
-                reply = decode(await asker.ask(k, home_id, "ListDevices", timeout=30), ListDevicesResponse)
+                reply = decode(await asker.ask(k, home_id, "ListDevices", timeout=1.0), ListDevicesResponse)
             except TimeoutError:
                 return
         if sum(1 for d in reply.payload.devices if d.online) >= expected:

@@ -219,7 +219,7 @@ async def shards(urls: list[BrokerURL], homes: int, count: int) -> list[h.Proc]:
 # -- one run -------------------------------------------------------------------------------------------------
 
 async def one(kind: str, devices: int, homes: int, *, hubs: str, shard_count: int, rate: float, duration: float,
-              seed: int, bound: float) -> dict[str, Any]:
+              seed: int, bound: float, hubs_first: bool = False, broker_count: int = 0) -> dict[str, Any]:
     """One fleet of ``devices`` in ``homes`` homes on ``kind``: the figures of issue 19 item 4."""
     from devices.registry import load_registry
     from devices.registry.fleet import home_id, many_homes
@@ -228,6 +228,7 @@ async def one(kind: str, devices: int, homes: int, *, hubs: str, shard_count: in
     devices = per_home * homes
     limit = open_files()
     count, processes = sizes(devices, limit)
+    count = max(count, broker_count)
     registry = load_registry()
     made = many_homes(registry, homes, per_home, seed=seed) if hubs == "per-home" or kind == "rabbitmq" else []
     logins = {str(home.id): [d.id for d in home.devices] for home in made} if kind == "rabbitmq" else {}
@@ -237,9 +238,14 @@ async def one(kind: str, devices: int, homes: int, *, hubs: str, shard_count: in
         urls = [u for u, _ in started]
         result["brokers"] = len({id(p) for _, p in started}) if kind != "rabbitmq" else 2
         watched = [_observer(urls[0], kind)] if kind == "rabbitmq" else [_observer(u, kind) for u in urls]
-        hub_procs = await home_hubs(urls, made) if hubs == "per-home" else \
-            await shards(urls, homes, shard_count) if hubs == "shards" else []
-        result["hub_processes"] = len(hub_procs)
+        hub_procs: list[h.Proc] = []
+
+        async def start_hubs() -> None:
+            hub_procs.extend(await home_hubs(urls, made) if hubs == "per-home" else
+                             await shards(urls, homes, shard_count) if hubs == "shards" else [])
+
+        if hubs_first:
+            await start_hubs()
         async with counting(watched, devices) as counter:
             spawned, said_online = await fleet(urls, homes, per_home, processes, seed, timeout=bound)
             try:
@@ -247,10 +253,16 @@ async def one(kind: str, devices: int, homes: int, *, hubs: str, shard_count: in
                     await counter.complete.wait()
                 result["online_s"] = round(counter.seconds or 0.0, 2)
                 result["spawn_said_online_s"] = round(said_online, 2)
+                hubs_started = time.perf_counter()
+                if not hubs_first:
+                    await start_hubs()
+                result["hub_processes"] = len(hub_procs)
                 if hub_procs:
                     async with requester(urls) as asker:
                         every = {k: (home_id(k), per_home) for k in range(1, homes + 1)}
+                        result["hubs_started"] = "before the fleet" if hubs_first else "once the fleet was online"
                         result["directories_after_s"] = round(await directories_complete(asker, every, bound), 2)
+                        result["directories_from_hubs_start_s"] = round(time.perf_counter() - hubs_started, 2)
                         await asyncio.sleep(5)  # memory once settled, not mid-announcement
                         result["rss_mb"] = rss(spawned, hub_procs, [p for _, p in started], kind)
                         sample = made or many_homes(registry, homes, per_home, seed=seed, indices=sorted(
@@ -326,6 +338,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--hubs", choices=["none", "shards", "per-home"], default="shards",
                         help="the homes' hubs: `genie shard` processes (default), one `genie hub` per home (small "
                              "sizes), or none (the devices alone)")
+    parser.add_argument("--hubs-first", action="store_true",
+                        help="start the hubs before the fleet (default: once it is online, so that they do not "
+                             "share the CPU with its connections)")
+    parser.add_argument("--brokers", type=int, default=0, help="Mosquitto processes (default: as open files need)")
     parser.add_argument("--shards", type=int, default=2, help="shard processes (at least one per broker; default 2)")
     parser.add_argument("--rate", type=float, default=50, help="load: text commands a second (default 50)")
     parser.add_argument("--duration", type=float, default=30, help="load: seconds (default 30)")
@@ -352,7 +368,8 @@ def main(argv: list[str]) -> int:
 
     async def runs() -> list[dict[str, Any]]:
         return [await one(args.broker, args.devices, args.homes, hubs=args.hubs, shard_count=args.shards,
-                          rate=args.rate, duration=args.duration, seed=args.seed, bound=args.bound)
+                          rate=args.rate, duration=args.duration, seed=args.seed, bound=args.bound,
+                          hubs_first=args.hubs_first, broker_count=args.brokers)
                 for _ in range(args.runs)]
 
     result = median_of(h.run(runs()))
