@@ -68,7 +68,7 @@ def plan(targets: Sequence[Target], rate: float, duration: float, langs: Sequenc
 
 
 def warmup(planned: Sequence[Planned]) -> list[Planned]:
-    """The first planned command of each home and language, to send once before the run is timed."""
+    """The first planned command of each home and language, to send before the run is timed."""
     first: dict[tuple[str | None, str], Planned] = {}
     for item in planned:
         first.setdefault((item.target.home, item.sentence.lang), item)
