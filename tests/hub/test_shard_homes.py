@@ -14,7 +14,7 @@ from typing import Any
 from devices.categories import device_class
 from devices.home import parse_home
 from devices.runner import DeviceRunner
-from hub.protocol import HubRequest, TextCommandResponse, Topics, decode, encode
+from hub.protocol import HubRequest, HubStatus, TextCommandResponse, Topics, decode, encode
 from hub.shards.assign import owner
 from hub.shards.shard import Shard
 from tests.conftest import wait_for
@@ -154,3 +154,67 @@ async def test_a_dead_shard_s_homes_are_taken_over_and_answer_again(tmp_path: Pa
         states = {r.topics.prefix: r.device.state["powerstate"] for r in g.runners}
         assert all(states[Topics().home(h).prefix] == "off" for h in b_homes)
     assert g.overlaps == []
+
+
+async def test_a_shard_stopped_cleanly_hands_its_homes_over_at_once(tmp_path: Path) -> None:
+    async with group(tmp_path) as g, running(g.shard("a")), running(g.shard("b")) as b_task:
+        await g.settled(["a", "b"])
+        b_homes = sorted(g.shards["b"].served)
+        loop = asyncio.get_running_loop()
+        stopped = loop.time()
+        b_task.cancel()  # Ctrl-C: its hubs say offline, it says it is gone, then it disconnects
+        await asyncio.gather(b_task, return_exceptions=True)
+        del g.shards["b"]
+        await g.settled(["a"])
+        assert loop.time() - stopped < g.shards["a"].expiry  # told, not found out by silence
+        statuses = {t: decode(p, HubStatus).online for s, t, p in g.bus.log  # each home's last word from b
+                    if s == "genie-shard-b" and t.endswith("/hub/status")}
+        assert sorted(statuses) == sorted(Topics().home(h).hub_status for h in b_homes)
+        assert not any(statuses.values())
+        for home in b_homes:
+            assert (await g.say(home, "turn on the lamp")).payload.ok
+    assert g.overlaps == []
+
+
+class Deaf:
+    """A connector whose shard sessions stop getting their beats acknowledged once ``mute`` is set."""
+
+    def __init__(self, bus: MemoryBroker) -> None:
+        self.bus = bus
+        self.mute = asyncio.Event()
+
+    def __call__(self, client_id: str, will: Any) -> Any:
+        conn = self.bus.connect(client_id, will)
+        publish = conn.publish
+        mute = self.mute
+
+        async def held(topic: str, payload: bytes, *, qos: int = 1, retain: bool = False) -> None:
+            if mute.is_set() and "/shards/" in topic:
+                await asyncio.Event().wait()  # the broker never takes it
+            await publish(topic, payload, qos=qos, retain=retain)
+
+        conn.publish = held  # type: ignore[method-assign]
+        return conn
+
+
+async def test_a_shard_whose_beats_are_not_acknowledged_lets_every_home_go_and_starts_over(tmp_path: Path) -> None:
+    async with group(tmp_path) as g:
+        deaf = Deaf(g.bus)
+        shard = Shard("a", deaf, dict.fromkeys(HOMES), g.data, interval=0.1, expiry=0.3, grace=0.1,
+                      on_event=g.on_event)
+        g.shards["a"] = shard
+        async with running(shard):
+            await g.settled(["a"])
+            deaf.mute.set()
+            await g.events.until(lambda e: e["event"] == "cut_off")
+            await g.events.until(lambda e: e["event"] == "lost")
+            assert shard.served == {}  # let go, databases closed, locks released
+            locks = [shard.places.try_lock(home) for home in HOMES]
+            assert all(lock is not None for lock in locks)
+            for lock in locks:
+                assert lock is not None
+                lock.release()
+            deaf.mute.clear()
+            g.events.seen.clear()
+            await g.events.until(lambda e: e["event"] == "connected")  # and starts over, as a newcomer
+            await g.settled(["a"])
