@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from genie.commands.common import EXIT_OK, broker_arg, json_text, stop_on_signals, text
+from genie.commands.common import EXIT_FAILED, EXIT_OK, broker_arg, json_text, stop_on_signals, text
 from hub.errors import GenieError
 
 HOME_FILE_SUFFIXES = (".yaml", ".yml")
@@ -33,12 +33,15 @@ def register(sub: Any) -> None:
         "shard", help="run one hub shard: a share of many homes' hubs (several shards share the homes)",
         description="Run one hub shard until Ctrl-C: it serves its share of the homes in --homes (rendezvous "
                     "hashing over the live shards) on one MQTT session, takes over the homes of a shard that "
-                    "dies, and hands homes to a shard that joins (docs/shards.md).")
+                    "dies, and hands homes to a shard that joins (docs/shards.md). `genie shard status` listens "
+                    "to the shards' heartbeats and says who is alive and who owns which home.")
+    shard.add_argument("action", nargs="?", choices=["status"],
+                       help="status: list the live shards (and, with --homes, each home's owner), then exit")
     broker_arg(shard)
-    shard.add_argument("--id", dest="shard_id", metavar="S", required=True,
-                       help="this shard's id (a-z, 0-9, '_', '-'; its login is genie-shard-S)")
-    shard.add_argument("--homes", type=Path, metavar="FILE", required=True,
-                       help="the homes the shards share: one home id or home file path per line")
+    shard.add_argument("--id", dest="shard_id", metavar="S",
+                       help="this shard's id (a-z, 0-9, '_', '-'; its login is genie-shard-S); required to run")
+    shard.add_argument("--homes", type=Path, metavar="FILE",
+                       help="the homes the shards share: one home id or home file path per line; required to run")
     shard.add_argument("--data-dir", type=Path, metavar="DIR",
                        help="where each home's hub database lives, shared by the shards (default: the data "
                             "directory's homes/)")
@@ -51,6 +54,11 @@ def register(sub: Any) -> None:
                         help="before taking a home another live shard is letting go (default 1)")
     timing.add_argument("--start-rate", type=_rate, default=100.0, metavar="N",
                         help="hubs started per second at most when taking many homes (default 100)")
+    status = shard.add_argument_group("status")
+    status.add_argument("--as", dest="as_id", default="status", metavar="S",
+                        help="the shard login status listens as, one no running shard uses (default: status, "
+                             "i.e. genie-shard-status); it never beats, so it is never a member")
+    status.add_argument("--listen", type=_seconds, default=2.5, help="seconds to listen for beats (default 2.5)")
     shard.set_defaults(handler=cmd_shard)
 
 
@@ -166,7 +174,11 @@ async def cmd_shard(args: argparse.Namespace) -> int:
     from hub.shards.shard import Shard
     from hub.shards.wire import validate_shard_id
 
+    if args.action == "status":
+        return await _status(args)
     stop_on_signals()
+    if args.shard_id is None or args.homes is None:
+        raise GenieError("genie shard needs --id S and --homes FILE (or `genie shard status`)")
     try:
         shard_id = validate_shard_id(args.shard_id)
     except ValueError as exc:
@@ -192,3 +204,50 @@ async def cmd_shard(args: argparse.Namespace) -> int:
     finally:
         sys.stdout.flush()
     return EXIT_OK
+
+
+async def _status(args: argparse.Namespace) -> int:
+    """Listen to the shards' beats for ``--listen`` seconds; print the members (and each listed home's owner)."""
+    import contextlib
+
+    from genie.app import connector, resolve_credentials
+    from hub.protocol import ProtocolError, Topics
+    from hub.protocol.mqtt import BrokerURL
+    from hub.shards.assign import owner
+    from hub.shards.shard import shard_client_id
+    from hub.shards.wire import Beat, decode_beat, shards_filter
+
+    homes = load_homes(args.homes) if args.homes is not None else {}
+    try:
+        login = shard_client_id(args.as_id)
+    except ValueError as exc:
+        raise GenieError(str(exc)) from None
+    url = BrokerURL.from_env(args.broker)
+    beats: dict[str, Beat] = {}
+    async with connector(url, resolve_credentials(embedded=False, insecure=False, config=None))(login, None) as conn:
+        await conn.subscribe(shards_filter(Topics()))
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(args.listen):
+                async for message in conn.messages():
+                    try:
+                        beat = decode_beat(message.payload)
+                    except ProtocolError:
+                        continue
+                    if beat.alive:
+                        beats[beat.shard] = beat
+                    else:
+                        beats.pop(beat.shard, None)
+    members = sorted(beats)
+    owners = {home: owner(home, members) for home in homes}
+    if args.json:
+        print(json_text({"members": [beats[m].model_dump(include={"shard", "owned", "homes", "digest", "interval"})
+                                     for m in members], "owners": owners}))
+    elif not members:
+        print(f"no shard heard on {url} within {args.listen:g} s")
+    else:
+        for member in members:
+            beat = beats[member]
+            print(text(f"shard {member}: serving {beat.owned} of {beat.homes} homes listed (list {beat.digest})"))
+        for home, shard in owners.items():
+            print(text(f"  {home:24} {shard}"))
+    return EXIT_OK if members else EXIT_FAILED

@@ -23,6 +23,7 @@ import pytest
 
 from genie.app import connector, run_stack
 from hub.client import say
+from hub.paths import credentials_path
 from hub.protocol import Topics
 from hub.protocol.mqtt import BrokerURL, ConnectionFailed, Inbound, MqttConnection
 from hub.security import CLIENT_USER, HUB_USER, Credentials, home_login
@@ -30,6 +31,7 @@ from hub.shards.assign import owner
 from hub.shards.shard import Shard
 from hub.shards.wire import Beat, shard_topic
 from tests.brokers import BrokerUnderTest, amqtt_broker, mosquitto_broker
+from tests.cli import genie
 from tests.conftest import wait_for
 from tests.e2e.test_shards_rabbitmq import lamp_home
 
@@ -265,3 +267,24 @@ async def test_a_shard_s_login_opens_only_with_its_own_password(kind: str, tmp_p
                 with pytest.raises(ConnectionFailed):
                     async with MqttConnection(g.login(None, login), "genie-shard-b"):
                         pass  # another login under a shard's client id: refused
+
+
+async def test_shard_status_lists_the_live_shards_and_each_home_s_owner(tmp_path: Path) -> None:
+    async with group("amqtt", tmp_path) as g:
+        g.credentials.save(credentials_path())  # the status process logs in with the data directory's credentials
+        listing = tmp_path / "homes.txt"
+        listing.write_text("".join(f"{h}\n" for h in HOMES))
+        status = ["shard", "status", "--broker", str(g.broker.url), "--listen", "1"]
+        code, out, err = await genie(*status)
+        assert code == 1 and "no shard heard" in out, (out, err)
+        g.start("a"), g.start("b")
+        await g.settled(["a", "b"])
+        code, out, err = await genie(*status, "--json", "--homes", str(listing))
+        assert code == 0, err
+        report = json.loads(out)
+        assert [m["shard"] for m in report["members"]] == ["a", "b"]
+        assert report["owners"] == {h: owner(h, ["a", "b"]) for h in HOMES} == g.served()
+        assert sum(m["owned"] for m in report["members"]) == len(HOMES)
+        code, out, _ = await genie(*status)
+        assert code == 0 and out.startswith("shard a: serving") and "shard b: serving" in out
+        assert g.shards["a"].membership.live() == ["a", "b"]  # listening made it no member

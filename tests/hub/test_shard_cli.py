@@ -56,6 +56,8 @@ def test_a_bad_shard_id_or_broker_is_one_line(tmp_path: Path, capsys: pytest.Cap
     listing.write_text("alpha\n")
     assert main(["shard", "--id", "S 1", "--homes", str(listing)]) == 2
     assert "invalid shard id 'S 1'" in capsys.readouterr().err
+    assert main(["shard", "--homes", str(listing)]) == 2
+    assert "genie shard needs --id S and --homes FILE" in capsys.readouterr().err
     # nothing listens on port 1 of loopback: the first connection fails, said once
     assert main(["shard", "--id", "s1", "--homes", str(listing), "--broker", "mqtt://127.0.0.1:1"]) == 2
     err = capsys.readouterr().err
@@ -68,5 +70,5 @@ def test_help_names_every_option(capsys: pytest.CaptureFixture[str]) -> None:
     assert done.value.code == 0
     out = capsys.readouterr().out
     for option in ("--broker", "--id", "--homes", "--data-dir", "--json", "--interval", "--expiry", "--grace",
-                   "--start-rate"):
+                   "--start-rate", "status", "--as", "--listen"):
         assert option in out
