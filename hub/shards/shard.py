@@ -139,6 +139,7 @@ class Shard:
                 backoff.reset()
                 self._emit("connected", members=self.membership.live())
                 ticker = asyncio.get_running_loop().create_task(self._tick(conn), name=f"shard[{self.id}].tick")
+                ticker.add_done_callback(functools.partial(self._tick_ended, conn))
                 async for message in conn.messages():
                     if shard_of(self.topics, message.topic) is not None:
                         self._on_beat(message.payload)
@@ -209,6 +210,15 @@ class Shard:
                 self._emit("expired", shard=shard)
             if now - self._joined >= self.settle:
                 await self._follow(now)
+
+    def _tick_ended(self, conn: Connection, task: asyncio.Task[None]) -> None:
+        """The beats stopped on an error (a publish refused, a bug): end the session, so that no home is served
+        by a shard the others no longer hear; it starts over."""
+        if task.cancelled() or task.exception() is None:
+            return
+        _LOGGER.warning("shard %s: heartbeats stopped (%s); starting over", self.id, task.exception())
+        ending = asyncio.get_running_loop().create_task(conn.abort())
+        ending.add_done_callback(lambda t: t.cancelled() or t.exception())
 
     # ------------------------------------------------------------------ homes
     async def _follow(self, now: float) -> None:

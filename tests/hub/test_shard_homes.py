@@ -11,6 +11,8 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from devices.categories import device_class
 from devices.home import parse_home
 from devices.runner import DeviceRunner
@@ -177,19 +179,23 @@ async def test_a_shard_stopped_cleanly_hands_its_homes_over_at_once(tmp_path: Pa
 
 
 class Deaf:
-    """A connector whose shard sessions stop getting their beats acknowledged once ``mute`` is set."""
+    """A connector whose shard sessions stop getting their beats acknowledged once ``mute`` is set (or, with
+    ``refuse``, have them refused)."""
 
-    def __init__(self, bus: MemoryBroker) -> None:
+    def __init__(self, bus: MemoryBroker, refuse: bool = False) -> None:
         self.bus = bus
+        self.refuse = refuse
         self.mute = asyncio.Event()
 
     def __call__(self, client_id: str, will: Any) -> Any:
         conn = self.bus.connect(client_id, will)
         publish = conn.publish
-        mute = self.mute
+        mute, refuse = self.mute, self.refuse
 
         async def held(topic: str, payload: bytes, *, qos: int = 1, retain: bool = False) -> None:
             if mute.is_set() and "/shards/" in topic:
+                if refuse:
+                    raise ConnectionError("publish refused")
                 await asyncio.Event().wait()  # the broker never takes it
             await publish(topic, payload, qos=qos, retain=retain)
 
@@ -197,16 +203,19 @@ class Deaf:
         return conn
 
 
-async def test_a_shard_whose_beats_are_not_acknowledged_lets_every_home_go_and_starts_over(tmp_path: Path) -> None:
+@pytest.mark.parametrize("refuse", [False, True], ids=["unacknowledged", "refused"])
+async def test_a_shard_whose_beats_are_not_acknowledged_lets_every_home_go_and_starts_over(tmp_path: Path,
+                                                                                          refuse: bool) -> None:
     async with group(tmp_path) as g:
-        deaf = Deaf(g.bus)
+        deaf = Deaf(g.bus, refuse)
         shard = Shard("a", deaf, dict.fromkeys(HOMES), g.data, interval=0.1, expiry=0.3, grace=0.1,
                       on_event=g.on_event)
         g.shards["a"] = shard
         async with running(shard):
             await g.settled(["a"])
             deaf.mute.set()
-            await g.events.until(lambda e: e["event"] == "cut_off")
+            if not refuse:
+                await g.events.until(lambda e: e["event"] == "cut_off")
             await g.events.until(lambda e: e["event"] == "lost")
             assert shard.served == {}  # let go, databases closed, locks released
             locks = [shard.places.try_lock(home) for home in HOMES]
