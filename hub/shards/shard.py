@@ -120,8 +120,11 @@ class Shard:
             except ConnectionError as exc:
                 if self.connections == 0:
                     raise
-                self._emit("lost", reason=str(exc))
-                _LOGGER.warning("shard %s: %s; reconnecting", self.id, exc)
+                if backoff.attempt == 0:  # the session dropped (said once, not at every failed retry)
+                    self._emit("lost", reason=str(exc))
+                    _LOGGER.warning("shard %s: %s; reconnecting", self.id, exc)
+                else:
+                    _LOGGER.debug("shard %s: %s; reconnecting", self.id, exc)
             await asyncio.sleep(backoff.next())
 
     async def _session(self, backoff: Backoff) -> None:
