@@ -26,6 +26,7 @@ from typing import Any
 from bench import _harness as h
 from bench import _stats as s
 from bench import floor
+from bench.fleet import directory_complete
 from hub.client import list_devices
 from hub.protocol import Topics
 from hub.protocol.mqtt import BrokerURL, MqttConnection
@@ -98,6 +99,7 @@ async def run(brokers: list[str], sizes: list[int], quick: bool, profile: Path |
                 for size in sizes:
                     fleet, _online = await h.fleet(url, size, processes=1 if size <= 1000 else 2, seed=size)
                     try:
+                        await directory_complete(url, size, limit=120)  # the hub has taken in the whole fleet
                         name = await light_name(url)
                         pids = {"hub": hub.pid, "broker": broker.pid, "fleet": fleet.pid}
                         async with floor.probe(url) as probe, session(url) as ask:

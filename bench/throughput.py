@@ -165,6 +165,7 @@ async def run(kind: str, quick: bool, runs: int = 5, processes: int = 2, seconds
         try:
             fleet, _ = await h.fleet(url, 10, seed=3)
             try:
+                await directory_complete(url, 10, limit=60)  # the hub has taken in the whole fleet
                 name = await light_name(url)
                 pids = {"hub": hub.pid, "broker": broker.pid, "fleet": fleet.pid}
                 each: dict[int, list[dict[str, Any]]] = {c: [] for c in clients}
