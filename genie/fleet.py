@@ -134,6 +134,24 @@ def raise_open_files(devices: int, processes: int) -> int:
     return soft
 
 
+PORT_RANGE = Path("/proc/sys/net/ipv4/ip_local_port_range")
+
+
+def check_ports(devices: int) -> None:
+    """GenieError when ``devices`` connections cannot all get a local port: the MQTT client (paho) binds each
+    socket to a port of its own before connecting, so every device run from this machine, whatever the broker,
+    takes one of the system's ephemeral ports (and keeps it a minute after closing, in TIME_WAIT)."""
+    try:
+        low, high = (int(n) for n in PORT_RANGE.read_text().split())
+    except (OSError, ValueError):
+        return  # not Linux, or not readable: nothing to check against
+    ports = high - low + 1
+    if devices + FILES_SPARE > ports:
+        raise GenieError(f"{devices} devices need {devices} local ports, but this machine has {ports} "
+                         f"(net.ipv4.ip_local_port_range {low}-{high}); run at most {ports - FILES_SPARE} devices "
+                         "per machine, or widen the range")
+
+
 class Child:
     """A child process running one shard; ``online`` resolves when all its devices are."""
 

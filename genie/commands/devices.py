@@ -89,7 +89,7 @@ def _register_spawn(dsub: Any) -> None:
 async def cmd_spawn(args: argparse.Namespace) -> int:
     """Run the fleet (in --processes processes) until Ctrl-C or SIGTERM, or print it with --print."""
     from genie.app import run_stack
-    from genie.fleet import Progress, fleet_home, raise_open_files, shards, spawn_child, with_faults
+    from genie.fleet import Progress, check_ports, fleet_home, raise_open_files, shards, spawn_child, with_faults
     from genie.homes_fleet import check_args
 
     if args.category is not None and args.brand is None:
@@ -106,6 +106,7 @@ async def cmd_spawn(args: argparse.Namespace) -> int:
         document = home.model_dump(mode="json", exclude_defaults=True)
         print(yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=120), end="")
         return EXIT_OK
+    check_ports(len(home.devices))
     raise_open_files(len(home.devices), args.processes)
     stop_on_signals()
     parts = shards(home, args.processes)
@@ -135,7 +136,7 @@ async def cmd_spawn(args: argparse.Namespace) -> int:
 async def _spawn_homes(args: argparse.Namespace) -> int:
     """--homes N --per-home M: this process's share of the homes, and child processes for the others (or,
     in a child, its --part); until Ctrl-C or SIGTERM."""
-    from genie.fleet import Progress, raise_open_files, start_child
+    from genie.fleet import Progress, check_ports, raise_open_files, start_child
     from genie.homes_fleet import broker_urls, child_args, make_homes, parse_part, parts, run_homes
 
     urls = broker_urls(args.broker)
@@ -147,6 +148,8 @@ async def _spawn_homes(args: argparse.Namespace) -> int:
     else:
         shares = parts(args.homes, args.processes)
         mine = shares[0]
+    if args.part is None:
+        check_ports(args.homes * per_home)
     raise_open_files(args.homes * per_home, len(shares))
     stop_on_signals()
     total = (args.homes if args.part is None else len(mine)) * per_home

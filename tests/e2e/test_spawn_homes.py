@@ -160,3 +160,17 @@ async def test_devices_checked_less_often_still_keep_their_connection_alive(secu
             with pytest.raises(TimeoutError):  # a window of five keepalives, over which none may drop
                 await asyncio.wait_for(offline(), timeout=5.0)
             assert len(statuses) == 3, statuses  # the three retained 'online' statuses, nothing after them
+
+
+@pytest.mark.skipif(not Path("/proc/sys/net/ipv4/ip_local_port_range").exists(), reason="Linux's port range")
+def test_a_fleet_larger_than_the_machine_s_local_ports_is_refused_in_one_line(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """paho binds each client socket to a local port of its own: 100,000 devices never fit one machine's
+    ephemeral range (at most 65,535 ports), whatever the number of processes or brokers."""
+    low, high = (int(n) for n in Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split())
+    code = main(["devices", "spawn", "--homes", "10000", "--per-home", "10", "--processes", "8",
+                 "--broker", "mqtt://127.0.0.1:1,mqtt://127.0.0.1:2"])
+    out, err = capsys.readouterr()
+    assert (code, out) == (2, "") and err.count("\n") == 1
+    assert (f"100000 devices need 100000 local ports, but this machine has {high - low + 1} "
+            f"(net.ipv4.ip_local_port_range {low}-{high})") in err
