@@ -163,7 +163,8 @@ class Proc:
 
     def tail(self) -> str:
         """The last lines the process wrote (for error messages), its own error lines first."""
-        return "\n".join([*self.said, b"".join(self.output).decode(errors="replace")[-2000:]])
+        last = b"".join(self.output).decode(errors="replace")[-2000:]
+        return "\n".join([*(line for line in self.said if line not in last), last])
 
     async def stop(self) -> None:
         """SIGTERM, then SIGKILL after STOP_TIMEOUT; stop reading its output. Safe to call twice."""
@@ -273,23 +274,45 @@ def run(main: Coroutine[Any, Any, T]) -> T:
 
 @contextlib.asynccontextmanager
 async def broker(kind: str) -> AsyncIterator[tuple[BrokerURL, Proc]]:
-    """An anonymous loopback broker of ``kind`` (amqtt or mosquitto) in its own process."""
-    port = free_port()
-    if kind == "amqtt":
-        proc, _ = await start("amqtt", *GENIE, "broker", "--insecure", "--port", str(port), ready=b"listening")
-    elif kind == "mosquitto":
-        if MOSQUITTO is None:
-            raise BenchError("mosquitto is not installed: apt-get install -y mosquitto")
-        conf = export_mosquitto(scratch("mosquitto"), None, [], port=port)[0]
-        with conf.open("a") as file:
-            file.write("log_dest stderr\nlog_type notice\nlog_type information\nmax_connections -1\n")
-        proc, _ = await start("mosquitto", MOSQUITTO, "-c", str(conf), ready=b" running")
-    else:
+    """An anonymous loopback broker of ``kind`` (amqtt or mosquitto) in its own process.
+
+    The port is one the OS just said was free; another process can take it before the broker binds it (a
+    large fleet elsewhere on the machine uses ephemeral ports by the thousand), so a broker that exits before
+    it is ready is started again on a new port, three times at most.
+    """
+    if kind not in ("amqtt", "mosquitto"):
         raise ValueError(f"unknown broker {kind!r}")
+    if kind == "mosquitto" and MOSQUITTO is None:
+        raise BenchError("mosquitto is not installed: apt-get install -y mosquitto")
+    for attempt in range(1, BROKER_ATTEMPTS + 1):
+        port = free_port()
+        try:
+            proc = await _start_broker(kind, port)
+            break
+        except BenchError as exc:
+            if attempt == BROKER_ATTEMPTS or "before it was ready" not in str(exc):
+                raise
+            print(f"[bench] {kind} on port {port} did not start ({str(exc).splitlines()[0]}); another port",
+                  file=sys.stderr, flush=True)
     try:
         yield BrokerURL("127.0.0.1", port), proc
     finally:
         await proc.stop()
+
+
+BROKER_ATTEMPTS = 3
+
+
+async def _start_broker(kind: str, port: int) -> Proc:
+    if kind == "amqtt":
+        proc, _ = await start("amqtt", *GENIE, "broker", "--insecure", "--port", str(port), ready=b"listening")
+        return proc
+    assert MOSQUITTO is not None
+    conf = export_mosquitto(scratch("mosquitto"), None, [], port=port)[0]
+    with conf.open("a") as file:
+        file.write("log_dest stderr\nlog_type notice\nlog_type information\nmax_connections -1\n")
+    proc, _ = await start("mosquitto", MOSQUITTO, "-c", str(conf), ready=b" running")
+    return proc
 
 
 async def hub(url: BrokerURL, *, profile: Path | None = None) -> Proc:

@@ -260,3 +260,34 @@ async def test_a_child_that_exits_before_ready_is_reported_by_its_own_error_line
     message = str(raised.value)
     assert "fleet exited with status 2" in message
     assert message.index("genie: error: only 980 of 1000 devices came up") < message.index("Task was destroyed")
+
+
+async def test_a_broker_whose_port_was_taken_meanwhile_starts_on_another(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The port the OS called free is taken before the broker binds it (a large fleet elsewhere takes ephemeral
+    ports by the thousand): the benchmark starts the broker again on a new port instead of failing the step."""
+    import socket
+
+    from bench import _harness as h
+    from hub.protocol.mqtt import MqttConnection
+
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    busy = int(taken.getsockname()[1])
+    given: list[int] = []
+    real_free_port = h.free_port
+
+    def racing_free_port() -> int:  # the first port handed out is taken by the time the broker binds it
+        given.append(busy if not given else real_free_port())
+        return given[-1]
+
+    monkeypatch.setattr(h, "free_port", racing_free_port)
+    try:
+        async with h.broker("amqtt") as (url, proc):
+            assert given[0] == busy and url.port == given[-1] != busy and len(given) == 2
+            async with MqttConnection(url, "bench-probe") as conn:  # it serves
+                await conn.subscribe("bench/x")
+            assert proc.proc.returncode is None
+    finally:
+        taken.close()
+        await h.stop_all()
