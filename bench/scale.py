@@ -279,6 +279,8 @@ async def one(kind: str, devices: int, homes: int, *, hubs: str, shard_count: in
                 if hub_procs:
                     result["hub_kb_per_home"] = round(result["rss_mb"]["hubs"] * 1024 / homes, 1)
             finally:
+                if spawned.proc.returncode is not None:  # it should run until stopped: say how it ended
+                    result["fleet_exited"] = f"status {spawned.proc.returncode}: {spawned.tail()[-1500:]}"
                 await spawned.stop()
                 for proc in hub_procs:
                     await proc.stop()
