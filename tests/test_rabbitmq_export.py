@@ -32,3 +32,22 @@ async def test_the_export_confines_each_homes_logins_to_its_tree(tmp_path: Path)
     assert rules["flat-2.genie-hub"]["write"] == rules["flat-2.genie-hub"]["read"] == r"^genie\.home\.flat\-2\."
     assert rules["flat-2.lamp"]["read"].startswith(r"^(genie\.home\.flat\-2\.dev\.lamp\.request")
     assert all("flat" not in rules[u]["read"] for u in users if u.startswith("demo."))
+
+
+async def test_the_export_gives_each_named_hub_shard_its_login(tmp_path: Path) -> None:
+    """`--shard ID` (again for each shard, and `status` for `genie shard status`) adds the shards' logins to both
+    exports; an invalid shard id is one line, exit 2."""
+    env = {"GENIE_DATA_DIR": str(tmp_path / "data")}
+    out = tmp_path / "rabbit"
+    code, _printed, err = await genie("broker", "--export", "rabbitmq", str(out), "--shard", "s1", "--shard", "status",
+                                      env=env)
+    assert code == 0, err
+    users = {u["name"] for u in json.loads((out / "definitions.json").read_text(encoding="utf-8"))["users"]}
+    assert {"genie-shard-s1", "genie-shard-status"} <= users
+    out = tmp_path / "mosq"
+    code, _printed, err = await genie("broker", "--export", "mosquitto", str(out), "--shard", "s1", env=env)
+    assert code == 0, err
+    assert "user genie-shard-s1" in (out / "acl").read_text(encoding="utf-8")
+    assert "genie-shard-s1:" in (out / "passwd").read_text(encoding="utf-8")
+    code, _printed, err = await genie("broker", "--export", "mosquitto", str(out), "--shard", "Bad Id", env=env)
+    assert code == 2 and err.count("\n") == 1 and "shard" in err, err

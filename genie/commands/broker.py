@@ -31,6 +31,9 @@ def register(sub: Any) -> None:
                         help="with --export: the home whose devices get passwords (default: the demo home); "
                              "again for each home of the broker: a file with an `id` gets its own logins, "
                              "confined to its own topics")
+    broker.add_argument("--shard", metavar="ID", action="append", default=[],
+                        help="with --export: a hub shard's login (genie-shard-ID), again for each `genie shard --id`; "
+                             "add `--shard status` for `genie shard status` (docs/shards.md)")
     broker.set_defaults(handler=cmd_broker)
 
 
@@ -70,6 +73,12 @@ def _export(args: argparse.Namespace, config: dict[str, Any], credentials: Any) 
         raise GenieError(f"--export: unknown broker kind {kind!r}; known: mosquitto, rabbitmq")
     if kind == "rabbitmq" and credentials is None:
         raise GenieError("--export rabbitmq: RabbitMQ's MQTT plugin has no anonymous mode here; drop --insecure")
+    from hub.shards.wire import validate_shard_id
+
+    try:
+        shards = [validate_shard_id(shard) for shard in dict.fromkeys(args.shard)]
+    except ValueError as exc:
+        raise GenieError(f"--shard: {exc}") from None
     host, _, port = config["listeners"]["default"]["bind"].rpartition(":")
     paths = args.home or [None]
     homes = [load_home(path) for path in paths]
@@ -79,11 +88,11 @@ def _export(args: argparse.Namespace, config: dict[str, Any], credentials: Any) 
     owned = {home.id: [d.id for d in home.devices] for home in homes if home.id is not None}
     if kind == "rabbitmq":
         files = export_rabbitmq(Path(directory), credentials, default, host=host.strip("[]"), port=int(port),
-                                homes=owned)
+                                homes=owned, shards=shards)
         run = f"RABBITMQ_CONFIG_FILE={files[0]} rabbitmq-server (with rabbitmq_mqtt enabled)"
     else:
         files = export_mosquitto(Path(directory), credentials, default, host=host.strip("[]"), port=int(port),
-                                 homes=owned)
+                                 homes=owned, shards=shards)
         run = f"mosquitto -c {files[0]}"
     for file in files:
         print(file)
