@@ -137,7 +137,7 @@ def raise_open_files(devices: int, processes: int) -> int:
 PORT_RANGE = Path("/proc/sys/net/ipv4/ip_local_port_range")
 
 
-def check_ports(devices: int) -> None:
+def check_ports(devices: int, sources: int = 1) -> None:
     """GenieError when ``devices`` connections cannot all get a local port: the MQTT client (paho) binds each
     socket to a port of its own before connecting, so every device run from this machine, whatever the broker,
     takes one of the system's ephemeral ports (and keeps it a minute after closing, in TIME_WAIT)."""
@@ -146,10 +146,12 @@ def check_ports(devices: int) -> None:
     except (OSError, ValueError):
         return  # not Linux, or not readable: nothing to check against
     ports = high - low + 1
-    if devices + FILES_SPARE > ports:
-        raise GenieError(f"{devices} devices need {devices} local ports, but this machine has {ports} "
-                         f"(net.ipv4.ip_local_port_range {low}-{high}); run at most {ports - FILES_SPARE} devices "
-                         "per machine, or widen the range")
+    each = -(-devices // sources)  # the devices leaving from one source address (each has the whole range)
+    if each + FILES_SPARE > ports:
+        raise GenieError(f"{devices} devices need {each} local ports of each of {sources} source address(es), but "
+                         f"this machine has {ports} (net.ipv4.ip_local_port_range {low}-{high}); run at most "
+                         f"{ports - FILES_SPARE} devices per source address (--source-addresses N on a loopback "
+                         "broker), or widen the range")
 
 
 class Child:

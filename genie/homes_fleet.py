@@ -21,6 +21,8 @@ from genie.fleet import with_faults
 from hub.errors import GenieError
 from hub.protocol.mqtt import BrokerURL
 
+MAX_SOURCES = 254
+"""Most loopback source addresses a fleet is spread over (127.0.0.1-127.0.0.254)."""
 MISC_EVERY = 15.0
 """At most this many seconds between a device's keepalive checks (a quarter of its keepalive when shorter)."""
 ONLINE_SECONDS_PER_DEVICE = 0.05
@@ -60,6 +62,8 @@ def check_args(args: argparse.Namespace) -> None:
             raise GenieError("--part goes with --homes")
         if args.broker and "," in args.broker:
             raise GenieError("several brokers (--broker URL,URL) go with --homes")
+        if getattr(args, "source_addresses", None) is not None:
+            raise GenieError("--source-addresses goes with --homes")
         return
     from devices.registry.fleet import MAX_HOMES, MAX_PER_HOME
 
@@ -73,6 +77,20 @@ def check_args(args: argparse.Namespace) -> None:
         raise GenieError("--print writes one home file; it does not go with --homes")
     if args.prefix is not None:
         raise GenieError("--prefix does not go with --homes (every home has its own topics)")
+    if getattr(args, "source_addresses", None) is not None:
+        if not 1 <= args.source_addresses <= MAX_SOURCES:
+            raise GenieError(f"--source-addresses must be between 1 and {MAX_SOURCES}, got {args.source_addresses}")
+        if any(not url.host.startswith("127.") for url in broker_urls(args.broker)):
+            raise GenieError("--source-addresses spreads devices over 127.0.0.1-127.0.0.N: it needs a broker on a "
+                             "loopback address (127.x.x.x)")
+
+
+def sources(args: argparse.Namespace) -> list[str]:
+    """The local addresses the devices leave from, home k from ``sources[(k - 1) % len]``: 127.0.0.1 ... 127.0.0.N
+    with --source-addresses N (each has the machine's whole ephemeral port range), else any (the system's
+    choice)."""
+    count = getattr(args, "source_addresses", None)
+    return [f"127.0.0.{i}" for i in range(1, count + 1)] if count else [""]
 
 
 def make_homes(args: argparse.Namespace, indices: range) -> list[Any]:
@@ -90,12 +108,15 @@ def child_args(args: argparse.Namespace, part: int, count: int) -> list[str]:
                "--part", f"{part}/{count}", "--keepalive", str(args.keepalive)]
     if args.broker:
         command += ["--broker", args.broker]
+    if getattr(args, "source_addresses", None):
+        command += ["--source-addresses", str(args.source_addresses)]
     flags = {"--slow": args.slow, "--flaky": args.flaky, "--offline-after": args.offline_after}
     command += [item for flag, value in flags.items() if value is not None for item in (flag, str(value))]
     return command + [flag for flag, on in (("--jammed", args.jammed), ("--no-latency", args.no_latency)) if on]
 
 
-def fleet_connector(url: BrokerURL, credentials: Any, keepalive: int, home: str | None) -> Any:
+def fleet_connector(url: BrokerURL, credentials: Any, keepalive: int, home: str | None,
+                    bind_address: str = "") -> Any:
     """``genie.app.connector``'s connections, whose keepalive check runs every ``keepalive / 4`` seconds (at
     most MISC_EVERY) instead of every second: aiomqtt wakes each client once a second to see whether a ping is
     due, ~15-20 us of CPU per device per second, which is 1.5-2 of this machine's 2 cores for 100,000 idle
@@ -104,7 +125,7 @@ def fleet_connector(url: BrokerURL, credentials: Any, keepalive: int, home: str 
     change, the connection keeps aiomqtt's own loop."""
     from genie.app import connector
 
-    make = connector(url, credentials, keepalive, home)
+    make = connector(url, credentials, keepalive, home, bind_address)
     every = min(MISC_EVERY, keepalive / 4)
 
     def connect(client_id: str, will: Any) -> Any:
@@ -128,7 +149,7 @@ async def _keepalive_checks(paho: Any, every: float) -> None:
 
 @contextlib.asynccontextmanager
 async def run_homes(homes: list[Any], first: int, urls: list[BrokerURL], *, keepalive: int,
-                    progress: Callable[[int], None]) -> AsyncIterator[list[Any]]:
+                    progress: Callable[[int], None], addresses: list[str] | None = None) -> AsyncIterator[list[Any]]:
     """Run the devices of ``homes`` (home ``first`` and the ones after it) in this event loop, each home on its
     own topics and logins and on broker ``(k - 1) mod len(urls)``, until the body ends; ``progress(online)``
     as they come online. Yields the runners once all are online; TimeoutError saying how many are if not."""
@@ -140,7 +161,8 @@ async def run_homes(homes: list[Any], first: int, urls: list[BrokerURL], *, keep
     credentials = resolve_credentials(embedded=False, insecure=False, config=None)
     runners: list[DeviceRunner] = []
     for k, home in enumerate(homes, start=first):
-        connect = fleet_connector(urls[(k - 1) % len(urls)], credentials, keepalive, home.id)
+        leave = (addresses or [""])[(k - 1) % len(addresses or [""])]
+        connect = fleet_connector(urls[(k - 1) % len(urls)], credentials, keepalive, home.id, leave)
         topics = Topics().home(home.id)
         runners.extend(DeviceRunner(device_class(c.category)(c), connect, topics) for c in home.device_configs())
     homes.clear()  # the runners hold what they need: the home models need not stay in memory

@@ -82,6 +82,9 @@ def _register_spawn(dsub: Any) -> None:
                                     "brokers (--broker URL,URL): home k on broker (k-1) mod their number")
     many.add_argument("--homes", type=int, metavar="N", help="how many homes (1-100000)")
     many.add_argument("--per-home", type=int, metavar="M", help="devices in each home (default 10)")
+    many.add_argument("--source-addresses", type=int, metavar="N",
+                      help="spread the devices over the local addresses 127.0.0.1-127.0.0.N (a loopback broker): "
+                           "each has its own ephemeral ports, so one machine runs more than ~28,000 devices")
     many.add_argument("--part", help=argparse.SUPPRESS)
     spawn.set_defaults(handler=cmd_spawn)
 
@@ -137,7 +140,7 @@ async def _spawn_homes(args: argparse.Namespace) -> int:
     """--homes N --per-home M: this process's share of the homes, and child processes for the others (or,
     in a child, its --part); until Ctrl-C or SIGTERM."""
     from genie.fleet import Progress, check_ports, raise_open_files, start_child
-    from genie.homes_fleet import broker_urls, child_args, make_homes, parse_part, parts, run_homes
+    from genie.homes_fleet import broker_urls, child_args, make_homes, parse_part, parts, run_homes, sources
 
     urls = broker_urls(args.broker)
     per_home = args.per_home or 10
@@ -149,7 +152,7 @@ async def _spawn_homes(args: argparse.Namespace) -> int:
         shares = parts(args.homes, args.processes)
         mine = shares[0]
     if args.part is None:
-        check_ports(args.homes * per_home)
+        check_ports(args.homes * per_home, len(sources(args)))
     raise_open_files(args.homes * per_home, len(shares))
     stop_on_signals()
     total = (args.homes if args.part is None else len(mine)) * per_home
@@ -159,14 +162,15 @@ async def _spawn_homes(args: argparse.Namespace) -> int:
         for i, share in enumerate(shares[1:], start=1)]
     try:
         async with run_homes(make_homes(args, mine), mine.start, urls, keepalive=args.keepalive,
-                             progress=lambda online: progress.update(0, online)):
+                             progress=lambda online: progress.update(0, online), addresses=sources(args)):
             for child in children:
                 await child.online
             progress.done()
             if not args.machine_progress:
                 where = ", ".join(f"mqtt://{u.host}:{u.port}" for u in urls)
                 print(f"{total} devices online in {args.homes} homes on {where}"
-                      f"{f' in {len(shares)} processes' if len(shares) > 1 else ''} "
+                      f"{f' in {len(shares)} processes' if len(shares) > 1 else ''}"
+                      f"{f' from {args.source_addresses} source addresses' if args.source_addresses else ''} "
                       f"({progress.elapsed():.1f} s). Stop with Ctrl-C.", flush=True)
             await until_stopped()
     except asyncio.CancelledError:

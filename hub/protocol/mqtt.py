@@ -235,6 +235,7 @@ class MqttConnection:
         will: Will | None = None,
         keepalive: int = 30,
         timeout: float = 5.0,
+        bind_address: str = "",
     ) -> None:
         self.client_id = client_id
         self.url = url
@@ -250,6 +251,7 @@ class MqttConnection:
             keepalive=keepalive,
             timeout=timeout,
             socket_options=_NODELAY,
+            bind_address=bind_address,  # the local address to leave from ("": any); each has its own ports
         )
         # The two per-packet savings use aiomqtt's and paho's internals (aiomqtt 2.5, paho 2.x, pinned in
         # pyproject.toml); should they change, the connection falls back to the stock behaviour.
@@ -341,6 +343,13 @@ class MqttConnection:
                 yield Inbound(topic, bytes(payload), bool(message.retain))
         except aiomqtt.MqttError as exc:
             raise ConnectionFailed(f"{self.client_id}: connection to {self.url} lost: {exc}") from None
+
+    def socket(self) -> socket.socket | None:
+        """The connection's TCP socket while it is open (its local and peer addresses), else None."""
+        sock = self._paho.socket() if self._paho is not None else None
+        if isinstance(sock, _BufferedSocket):
+            sock = sock.raw
+        return sock if isinstance(sock, socket.socket) else None
 
     async def abort(self) -> None:
         """Drop the connection without DISCONNECT, as a power cut would (the will fires)."""

@@ -172,5 +172,58 @@ def test_a_fleet_larger_than_the_machine_s_local_ports_is_refused_in_one_line(
                  "--broker", "mqtt://127.0.0.1:1,mqtt://127.0.0.1:2"])
     out, err = capsys.readouterr()
     assert (code, out) == (2, "") and err.count("\n") == 1
-    assert (f"100000 devices need 100000 local ports, but this machine has {high - low + 1} "
-            f"(net.ipv4.ip_local_port_range {low}-{high})") in err
+    assert (f"100000 devices need 100000 local ports of each of 1 source address(es), but this machine has "
+            f"{high - low + 1} (net.ipv4.ip_local_port_range {low}-{high})") in err
+
+
+async def test_a_connection_can_leave_from_another_loopback_address(secured: BrokerUnderTest) -> None:
+    """Each source address has its own ephemeral ports: a connection bound to 127.0.0.2 reaches the broker on
+    127.0.0.1 and leaves from 127.0.0.2 (what --source-addresses spreads a fleet over)."""
+    url, client_id = secured.observer()
+    async with MqttConnection(url, client_id, bind_address="127.0.0.2") as conn:
+        sock = conn.socket()
+        assert sock is not None and sock.getsockname()[0] == "127.0.0.2"
+        await conn.subscribe("genie/hub/status")  # the session works
+
+
+async def test_a_fleet_spread_over_three_source_addresses_comes_online(secured: BrokerUnderTest) -> None:
+    url = f"mqtt://{secured.url.host}:{secured.url.port}"
+    async with spawned("--homes", "3", "--per-home", "2", "--seed", "5", "--source-addresses", "3",
+                       "--broker", url) as line:
+        assert line.startswith(b"6 devices online in 3 homes") and b"from 3 source addresses" in line
+        found = await online_by_home(secured, 6)
+    assert sorted(found) == ["h00001", "h00002", "h00003"]
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--homes", "2", "--source-addresses", "2", "--broker", "mqtt://broker.example:1883"],
+     "--source-addresses spreads devices over 127.0.0.1-127.0.0.N: it needs a broker on a loopback address"),
+    (["--homes", "2", "--source-addresses", "0"], "--source-addresses must be between 1 and 254, got 0"),
+    (["--random", "3", "--source-addresses", "2"], "--source-addresses goes with --homes"),
+])
+def test_bad_source_addresses_get_one_line(args: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["devices", "spawn", *args])
+    out, err = capsys.readouterr()
+    assert (code, out) == (2, "") and err.count("\n") == 1 and message in err, err
+
+
+@pytest.mark.skipif(not Path("/proc/sys/net/ipv4/ip_local_port_range").exists(), reason="Linux's port range")
+def test_enough_source_addresses_make_room_for_a_fleet_larger_than_one_address_s_ports() -> None:
+    """Each source address has the whole ephemeral range: 100,000 devices over 8 addresses need 12,500 of each."""
+    from genie.fleet import check_ports
+    from hub.errors import GenieError
+
+    low, high = (int(n) for n in Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split())
+    devices = 100_000  # more than any machine's range (at most 65,535 ports)
+    check_ports(devices, sources=devices // ((high - low + 1) // 2) + 1)  # each address at most half full
+    with pytest.raises(GenieError, match="local ports"):
+        check_ports(devices, sources=1)
+
+
+def test_homes_leave_from_the_source_addresses_in_turn() -> None:
+    import argparse
+
+    from genie.homes_fleet import sources
+
+    assert sources(argparse.Namespace(source_addresses=3)) == ["127.0.0.1", "127.0.0.2", "127.0.0.3"]
+    assert sources(argparse.Namespace(source_addresses=None)) == [""]  # the system's choice
