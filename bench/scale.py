@@ -172,8 +172,14 @@ async def fleet(urls: list[BrokerURL], homes: int, per_home: int, processes: int
     brokers = ",".join(f"mqtt://{u.host}:{u.port}" for u in urls)
     proc, _ = await h.start("fleet", *h.GENIE, "devices", "spawn", "--homes", str(homes), "--per-home", str(per_home),
                             "--seed", str(seed), "--processes", str(processes), "--no-latency", "--keepalive", "120",
-                            "--broker", brokers, ready=b"devices online", timeout=timeout)
+                            "--broker", brokers, *_sources(homes * per_home), ready=b"devices online", timeout=timeout)
     return proc, time.perf_counter() - started
+
+
+def _sources(devices: int) -> list[str]:
+    """Loopback source addresses for a fleet past one address's ephemeral ports (at most 20,000 devices each)."""
+    count = -(-devices // 20_000)
+    return ["--source-addresses", str(count)] if count > 1 else []
 
 
 async def home_hubs(urls: list[BrokerURL], homes: list[Any]) -> list[h.Proc]:
