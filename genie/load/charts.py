@@ -61,14 +61,9 @@ def _latency(plt: Any, report: dict[str, Any]) -> Any:
         if overall[key] is not None:
             ax.axhline(overall[key], color=colour, linestyle=":", linewidth=1,
                        label=f"whole run {key} {overall[key]:g} ms")
-    ax.set_xlabel("seconds since the start (by answer time)")
-    ax.set_ylabel("latency from scheduled send (ms)")
     ax.set_yscale("log")
-    ax.set_title("Command latency over time")
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=8)
-    fig.tight_layout(rect=(0, 0.03, 1, 1))
-    return fig
+    return _finish(fig, ax, "seconds since the start (by answer time)", "latency from scheduled send (ms)",
+                   "Command latency over time")
 
 
 def _throughput(plt: Any, report: dict[str, Any]) -> Any:
@@ -80,10 +75,15 @@ def _throughput(plt: Any, report: dict[str, Any]) -> Any:
     ax.plot(seconds, [r["answered"] - r["ok"] for r in rows], color=P99, marker="x", markersize=3,
             label="answered, not ok")
     ax.axhline(report["rate"]["asked"], color=ASKED, linestyle="--", linewidth=1, label="asked rate")
-    ax.set_xlabel("seconds since the start")
-    ax.set_ylabel("commands per second")
-    ax.set_title("Throughput over time")
     ax.set_ylim(bottom=0)
+    return _finish(fig, ax, "seconds since the start", "commands per second", "Throughput over time")
+
+
+def _finish(fig: Any, ax: Any, xlabel: str, ylabel: str, title: str) -> Any:
+    """A line chart's labels, title, grid and legend, laid out above the footnote line."""
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
     fig.tight_layout(rect=(0, 0.03, 1, 1))
