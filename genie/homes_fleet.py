@@ -28,6 +28,13 @@ MISC_EVERY = 15.0
 ONLINE_SECONDS_PER_DEVICE = 0.05
 """How long devices may take to come online, per device of a process (at least ONLINE_AT_LEAST)."""
 ONLINE_AT_LEAST = 30.0
+ACK_TIMEOUT = 30.0
+"""Seconds a fleet device waits for the broker's CONNACK, PUBACK or SUBACK before it drops the connection and
+tries again. A client's usual 5 s is too short for a broker taking tens of thousands of connections at once:
+devices that gave up reconnected together, and the fleet churned without ever being all online."""
+CONNECTS_AT_ONCE = 128
+"""Most devices of one process connecting at the same moment; the others wait their turn in the process, not
+on the broker's clock (the first connections of a fleet and every reconnection storm alike)."""
 
 
 def parts(homes: int, processes: int) -> list[range]:
@@ -116,16 +123,17 @@ def child_args(args: argparse.Namespace, part: int, count: int) -> list[str]:
 
 
 def fleet_connector(url: BrokerURL, credentials: Any, keepalive: int, home: str | None,
-                    bind_address: str = "") -> Any:
+                    bind_address: str = "", gate: asyncio.Semaphore | None = None) -> Any:
     """``genie.app.connector``'s connections, whose keepalive check runs every ``keepalive / 4`` seconds (at
     most MISC_EVERY) instead of every second: aiomqtt wakes each client once a second to see whether a ping is
     due, ~15-20 us of CPU per device per second, which is 1.5-2 of this machine's 2 cores for 100,000 idle
     devices (0.2 with this). A ping is then sent at most a quarter of the keepalive late, well within the
     broker's 1.5 x keepalive. It reaches into aiomqtt 2.5's client (pinned in pyproject.toml); should that
-    change, the connection keeps aiomqtt's own loop."""
+    change, the connection keeps aiomqtt's own loop. Each waits ACK_TIMEOUT for the broker's acknowledgements and,
+    given a ``gate``, connects only while it holds the gate (``Gated``)."""
     from genie.app import connector
 
-    make = connector(url, credentials, keepalive, home, bind_address)
+    make = connector(url, credentials, keepalive, home, bind_address, timeout=ACK_TIMEOUT)
     every = min(MISC_EVERY, keepalive / 4)
 
     def connect(client_id: str, will: Any) -> Any:
@@ -134,9 +142,24 @@ def fleet_connector(url: BrokerURL, credentials: Any, keepalive: int, home: str 
         paho = getattr(client, "_client", None)
         if paho is not None and callable(getattr(client, "_misc_loop", None)):
             client._misc_loop = functools.partial(_keepalive_checks, paho, every)  # type: ignore[union-attr]
-        return conn
+        return conn if gate is None else Gated(conn, gate)
 
     return connect
+
+
+class Gated:
+    """A connection that connects only while it holds ``gate`` (an ``async with`` around the inner one): at
+    most the gate's count of a process's devices wait for a CONNACK at once, the rest wait in the process."""
+
+    def __init__(self, inner: Any, gate: asyncio.Semaphore) -> None:
+        self._inner, self._gate = inner, gate
+
+    async def __aenter__(self) -> Any:
+        async with self._gate:
+            return await self._inner.__aenter__()
+
+    async def __aexit__(self, *exc: Any) -> Any:
+        return await self._inner.__aexit__(*exc)
 
 
 async def _keepalive_checks(paho: Any, every: float) -> None:
@@ -160,9 +183,10 @@ async def run_homes(homes: list[Any], first: int, urls: list[BrokerURL], *, keep
 
     credentials = resolve_credentials(embedded=False, insecure=False, config=None)
     runners: list[DeviceRunner] = []
+    gate = asyncio.Semaphore(CONNECTS_AT_ONCE)
     for k, home in enumerate(homes, start=first):
         leave = (addresses or [""])[(k - 1) % len(addresses or [""])]
-        connect = fleet_connector(urls[(k - 1) % len(urls)], credentials, keepalive, home.id, leave)
+        connect = fleet_connector(urls[(k - 1) % len(urls)], credentials, keepalive, home.id, leave, gate)
         topics = Topics().home(home.id)
         runners.extend(DeviceRunner(device_class(c.category)(c), connect, topics) for c in home.device_configs())
     homes.clear()  # the runners hold what they need: the home models need not stay in memory

@@ -239,6 +239,7 @@ class MqttConnection:
     ) -> None:
         self.client_id = client_id
         self.url = url
+        self.timeout = timeout  # seconds to wait for the broker's CONNACK, PUBACK or SUBACK
         self._filters: list[str] = []
         self._client = aiomqtt.Client(
             url.host,
