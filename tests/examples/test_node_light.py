@@ -7,125 +7,22 @@ node or the example's node_modules is missing, unless GENIE_REQUIRE_NODE=1 (then
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
-import os
-import shutil
 import signal
-import uuid
-from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from genie.app import Running, run_stack
+from hub.broker import EmbeddedBroker, load_config
 from hub.client import say
-from hub.protocol.mqtt import MqttConnection
+from hub.protocol.mqtt import BrokerURL
 from hub.security import CLIENT_USER, Credentials
-from tests.brokers import BrokerUnderTest, amqtt_broker, mosquitto_broker
+from tests.brokers import BrokerUnderTest
 from tests.conftest import wait_for
+from tests.examples.node import EXAMPLE, LIGHT, error, hub_state, node_light, observer, online_in, require_node, values
 
 pytestmark = pytest.mark.e2e
-
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "node-light"
-NODE = shutil.which("node")
-LIGHT = "node-light"
-
-
-def require_node() -> str:
-    """The node binary, once the example's dependencies are installed; else skip (or fail in CI)."""
-    missing = None
-    if NODE is None:
-        missing = "node is not installed (Node.js >= 18.3)"
-    elif not (EXAMPLE / "node_modules" / "mqtt" / "package.json").exists():
-        missing = f"the example's dependencies are not installed: npm ci --prefix {EXAMPLE}"
-    if missing is not None:
-        if os.environ.get("GENIE_REQUIRE_NODE") == "1":
-            pytest.fail(f"GENIE_REQUIRE_NODE=1 but {missing}")
-        pytest.skip(missing)
-    assert NODE is not None
-    return NODE
-
-
-@pytest.fixture(params=["amqtt", "mosquitto"])
-async def secured(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[BrokerUnderTest]:
-    """A secured broker that knows the node light's login (Mosquitto needs it in its password file)."""
-    require_node()
-    credentials = Credentials.generate()
-    if request.param == "amqtt":
-        async with amqtt_broker(credentials) as running:
-            yield running
-    else:
-        async with mosquitto_broker(tmp_path / "mosquitto", credentials, [LIGHT]) as running:
-            yield running
-
-
-@pytest.fixture
-async def hub(secured: BrokerUnderTest, tmp_path: Path) -> AsyncIterator[Running]:
-    """The hub alone (no simulated devices) on that broker."""
-    async with run_stack(home=None, broker_url=str(secured.url), credentials=secured.credentials,
-                         db=tmp_path / "hub.db", ready_timeout=20) as running:
-        yield running
-
-
-class NodeLight:
-    """The node light as a running process, its stderr kept for the failure messages."""
-
-    def __init__(self, proc: asyncio.subprocess.Process) -> None:
-        self.proc = proc
-        self.lines: list[str] = []
-        self.online = asyncio.Event()
-
-    async def drain(self) -> None:
-        assert self.proc.stderr is not None
-        while line := await self.proc.stderr.readline():
-            text = line.decode(errors="replace").rstrip()
-            self.lines.append(text)
-            if ": online as " in text:
-                self.online.set()
-
-    def log(self) -> str:
-        return "\n".join(self.lines[-30:])
-
-
-@contextlib.asynccontextmanager
-async def node_light(broker: BrokerUnderTest, *args: str, password: str | None = None) -> AsyncIterator[NodeLight]:
-    """``node light.js`` logged in as the device ``node-light``; killed and awaited on the way out."""
-    node = require_node()
-    assert broker.credentials is not None
-    env = {**os.environ, "GENIE_BROKER": f"mqtt://{broker.url.host}:{broker.url.port}", "GENIE_DEVICE_ID": LIGHT,
-           "GENIE_PASSWORD": password if password is not None else broker.credentials.password_for(LIGHT)}
-    proc = await asyncio.create_subprocess_exec(node, str(EXAMPLE / "light.js"), *args, env=env,
-                                                stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.DEVNULL,
-                                                stderr=asyncio.subprocess.PIPE)
-    light = NodeLight(proc)
-    drain = asyncio.create_task(light.drain())
-    try:
-        yield light
-    finally:
-        if proc.returncode is None:
-            proc.kill()
-        async with asyncio.timeout(10):
-            await proc.wait()
-            await drain
-
-
-async def online_in(running: Running, light: NodeLight, timeout: float = 15) -> None:
-    """Await the hub's directory holding the node light online."""
-    assert running.hub is not None
-    try:
-        await wait_for(running.hub.directory, lambda d: (r := d.get(LIGHT)) is not None and r.online, timeout=timeout)
-    except TimeoutError:
-        pytest.fail(f"the node light never came online in the hub; its log:\n{light.log()}")
-
-
-def hub_state(running: Running) -> dict[str, Any]:
-    assert running.hub is not None
-    record = running.hub.directory.get(LIGHT)
-    assert record is not None
-    return dict(record.state)
-
 
 async def test_the_hub_drives_the_node_light_in_zh_en_and_fr(secured: BrokerUnderTest, hub: Running) -> None:
     client = secured.as_user(CLIENT_USER)
@@ -167,3 +64,160 @@ async def test_a_killed_node_light_is_offline_in_the_hub(secured: BrokerUnderTes
     result = await say(client, "turn on the node light", timeout=5)
     assert not result.ok
     assert [a.result for a in result.actions] == ["IOT_DEVICE_OFFLINE"]
+
+
+async def test_the_node_light_answers_each_request_and_survives_bad_ones(secured: BrokerUnderTest) -> None:
+    async with observer(secured) as hub, node_light(secured) as light:
+        registration, _ = await hub.next("register")
+        payload = registration["payload"]
+        assert payload["deviceId"] == LIGHT and payload["deviceType"] == "light"
+        specs = {s["name"] for s in payload["propertySpecs"]}
+        assert specs == {"powerstate", "brightness", "color", "colorTemperature"}
+        status, _ = await hub.next("status")
+        assert status["payload"] == {"deviceId": LIGHT, "status": "online", "reason": "connect"}
+
+        assert values(await hub.ask("TurnOn")) == {"powerstate": "on"}
+        assert values(await hub.ask("SetBrightness", 100)) == {"brightness": 100}  # boundary
+        assert values(await hub.ask("SetBrightness", " min ")) == {"brightness": 1}
+        assert values(await hub.ask("AdjustUpBrightness")) == {"brightness": 26}  # the default step, 25
+        assert values(await hub.ask("AdjustDownBrightness", "100")) == {"brightness": 1}  # clamped
+        assert values(await hub.ask("SetColor", "red")) == {"color": "#FF0000"}
+        assert values(await hub.ask("SetColorTemperature", "max")) == {"colorTemperature": 6500}
+        assert values(await hub.ask("QueryBrightness", query=True)) == {"brightness": 1}
+        snapshots = [await hub.next("state") for _ in range(8)]  # the one of the connect, one per change
+        assert [s["payload"]["properties"][1]["value"] for s, _ in snapshots] == [80, 80, 100, 1, 26, 1, 1, 1]
+        assert snapshots[-1][0]["payload"]["properties"][2:] == [
+            {"name": "color", "value": "#FF0000"}, {"name": "colorTemperature", "value": 6500}]
+        assert not any(retained for _, retained in snapshots)  # published retained, seen live
+        assert hub.inbox["state"].empty()  # a query changes nothing: no snapshot
+
+        assert error(await hub.ask("SetBrightness", 150)) == (
+            "INVALIDATE_PARAMS", "brightness must be at most 100%, got 150")
+        assert error(await hub.ask("SetBrightness", 50.5))[0] == "INVALIDATE_PARAMS"
+        assert error(await hub.ask("SetBrightness", True))[0] == "INVALIDATE_PARAMS"
+        assert error(await hub.ask("SetBrightness"))[0] == "INVALIDATE_PARAMS"
+        assert error(await hub.ask("SetColorTemperature", 2600)) == (
+            "INVALIDATE_PARAMS", "colorTemperature must be at least 2700K, got 2600")
+        assert error(await hub.ask("SetColor", "teal"))[0] == "INVALIDATE_PARAMS"
+        assert error(await hub.ask("AdjustUpBrightness", -5))[0] == "INVALIDATE_PARAMS"
+        assert error(await hub.ask("SetMode", "auto"))[0] == "DEVICE_NOT_SUPPORT_FUNCTION"
+        assert error(await hub.ask("Fly"))[0] == "DEVICE_NOT_SUPPORT_FUNCTION"
+        assert error(await hub.ask("QueryTemperature", query=True))[0] == "DEVICE_NOT_SUPPORT_FUNCTION"
+        assert error(await hub.ask("TurnOff", device_id="another-lamp"))[0] == "DEVICE_IS_NOT_EXIST"
+
+        # Not decodable: dropped, never answered, never fatal.
+        for garbage in (b"\xff\xfe", b"not json", b"[1, 2]", b'{"header": {}}', b"{" * 100_000,
+                        json.dumps({"header": {"namespace": "AliGenie.Iot.Device.Control", "name": "TurnOff",
+                                               "messageId": "m", "payLoadVersion": 2},
+                                    "payload": {"deviceId": LIGHT}}).encode(),
+                        json.dumps({"header": {"namespace": "AliGenie.Iot.Device.Control", "name": "TurnOff",
+                                               "messageId": "m"},
+                                    "payload": {"deviceId": LIGHT, "value": [1]}}).encode(),
+                        b"x" * 300_000):
+            await hub.send(garbage)
+        # Nothing changed by any of them, and the light still answers (the replies are in order: no stray one).
+        assert values(await hub.ask("Query", query=True)) == {
+            "powerstate": "on", "brightness": 1, "color": "#FF0000", "colorTemperature": 6500}
+        assert hub.inbox["reply"].empty() and hub.inbox["state"].empty() and hub.inbox["report"].empty()
+        assert values(await hub.ask("Reset")) == {
+            "powerstate": "off", "brightness": 80, "color": "#FFFFFF", "colorTemperature": 4000}
+        assert light.proc.returncode is None, light.log()
+        assert any("dropped a message" in line and "newer than this peer" in line for line in light.lines), light.log()
+
+
+async def test_a_button_press_is_reported_and_the_hub_follows(secured: BrokerUnderTest, hub: Running) -> None:
+    async with observer(secured) as watcher, node_light(secured) as light:
+        await online_in(hub, light)
+        # The hub's retained Online, received on subscribing, is no reason to announce again: one registration
+        # before the answer to a later query (the light answers in order).
+        assert values(await watcher.ask("QueryPowerState", query=True)) == {"powerstate": "off"}
+        assert watcher.inbox["register"].qsize() == 1
+        assert hub_state(hub)["powerstate"] == "off"
+        light.proc.send_signal(signal.SIGUSR2)
+        report, retained = await watcher.next("report")
+        assert report["payload"] == {"deviceId": LIGHT, "properties": [{"name": "powerstate", "value": "on"}],
+                                     "cause": "physical"}
+        assert not retained
+        await wait_for(hub.hub.directory, lambda d: d.get(LIGHT).state.get("powerstate") == "on")  # type: ignore[union-attr]
+
+
+async def test_the_node_light_reannounces_for_a_restarted_hub(
+        secured: BrokerUnderTest, tmp_path: Path) -> None:
+    client = secured.as_user(CLIENT_USER)
+    async with observer(secured) as watcher, node_light(secured) as light:
+        async with run_stack(home=None, broker_url=str(secured.url), credentials=secured.credentials,
+                             db=tmp_path / "first.db", ready_timeout=20) as first:
+            await online_in(first, light)
+            assert (await say(client, "turn on the node light", timeout=5)).ok
+        watcher.forget()
+        async with run_stack(home=None, broker_url=str(secured.url), credentials=secured.credentials,
+                             db=tmp_path / "second.db", ready_timeout=20) as second:
+            # The new hub's Online and discovery reach the light live: it registers again (not retained).
+            registration, retained = await watcher.next("register")
+            assert not retained and registration["payload"]["deviceId"] == LIGHT
+            status, _ = await watcher.next("status")
+            assert status["payload"]["status"] == "online"
+            await online_in(second, light)
+            await wait_for(second.hub.directory,  # type: ignore[union-attr]
+                           lambda d: d.get(LIGHT).state.get("powerstate") == "on")  # type: ignore[union-attr]
+            assert (await say(client, "éteins la lampe node", timeout=5)).ok
+            assert hub_state(second)["powerstate"] == "off"
+
+
+async def test_the_node_light_comes_back_after_the_broker_restarts(tmp_path: Path) -> None:
+    require_node()
+    credentials = Credentials.generate()
+    broker = EmbeddedBroker(load_config(None, host="127.0.0.1", port=0), credentials=credentials)
+    await broker.start()
+    port = broker.port
+    try:
+        under_test = BrokerUnderTest("amqtt", BrokerURL("127.0.0.1", port), credentials)
+        async with node_light(under_test) as light, run_stack(
+                home=None, broker_url=str(under_test.url), credentials=credentials, db=tmp_path / "hub.db",
+                ready_timeout=20) as running:
+            await online_in(running, light)
+            async with asyncio.timeout(10):
+                await light.online.wait()
+            light.online.clear()
+            await broker.stop()
+            broker = EmbeddedBroker(load_config(None, host="127.0.0.1", port=port), credentials=credentials)
+            await broker.start()
+            try:  # the light says "online as" once connected and subscribed again
+                async with asyncio.timeout(30):
+                    await light.online.wait()
+            except TimeoutError:
+                pytest.fail(f"the node light did not come back; its log:\n{light.log()}")
+            hub = running.hub
+            assert hub is not None
+            async with asyncio.timeout(30), hub.connection_changed:  # the hub is back too
+                await hub.connection_changed.wait_for(lambda: hub.connections >= 2 and hub.connected)
+            await online_in(running, light, timeout=30)
+            result = await say(under_test.as_user(CLIENT_USER), "把节点灯调到百分之四十", timeout=5)
+            assert result.ok, result.reply
+            assert hub_state(running)["brightness"] == 40
+            assert any("reconnecting in" in line for line in light.lines), light.log()
+    finally:
+        await broker.stop()
+
+
+async def test_a_wrong_password_is_one_line_and_exit_status_2(secured: BrokerUnderTest) -> None:
+    async with node_light(secured, password="not-the-password") as light:
+        async with asyncio.timeout(15):
+            assert await light.proc.wait() == 2
+    assert any("refused the login" in line for line in light.lines), light.log()
+
+
+async def test_bad_options_are_one_line_and_exit_status_2() -> None:
+    node = require_node()
+    for args in (["--id", "Bad Id"], ["--broker", "http://x"], ["--keepalive", "0"], ["--colour", "red"]):
+        proc = await asyncio.create_subprocess_exec(node, str(EXAMPLE / "light.js"), *args,
+                                                    stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        async with asyncio.timeout(10):
+            out, err = await proc.communicate()
+        assert proc.returncode == 2, (args, err)
+        assert len(err.decode().strip().splitlines()) == 1 and err.startswith(b"node-light: "), (args, err)
+    proc = await asyncio.create_subprocess_exec(node, str(EXAMPLE / "light.js"), "--help",
+                                                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    async with asyncio.timeout(10):
+        out, _ = await proc.communicate()
+    assert proc.returncode == 0 and b"--broker URL" in out

@@ -82,6 +82,14 @@ function decode(data) {
   return { message };
 }
 
+/** The nearest whole number, halves to the even one (12.5 -> 12, 13.5 -> 14), as the built-in devices round. */
+function roundHalfEven(number) {
+  const floor = Math.floor(number);
+  const rest = number - floor;
+  if (rest !== 0.5) return Math.round(number);
+  return floor % 2 === 0 ? floor : floor + 1;
+}
+
 function isObject(value) {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
@@ -185,7 +193,7 @@ class Light {
     const step = adjustStep(spec, value, defaultStep ?? spec.step ?? 1);
     const moved = this.state[spec.name] + (kind === 'up' ? step : -step);
     const clamped = Math.min(spec.max, Math.max(spec.min, moved));
-    return spec.dataType === 'int' ? Math.round(clamped) : Math.round(clamped * 100) / 100;
+    return spec.dataType === 'int' ? roundHalfEven(clamped) : Math.round(clamped * 100) / 100;
   }
 }
 
