@@ -12,13 +12,28 @@ import logging
 import os
 import sys
 
-from genie.commands import brands, broker, devices, home, hub, load, replay, say, scenes, shard, speakers, timers, up
+from genie.commands import (
+    brands,
+    broker,
+    certify,
+    devices,
+    home,
+    hub,
+    load,
+    replay,
+    say,
+    scenes,
+    shard,
+    speakers,
+    timers,
+    up,
+)
 from genie.commands.common import EXIT_BAD_INPUT, EXIT_ERROR, EXIT_OK
 from hub.errors import GenieError
 
 _GROUPS = (up.register, broker.register, hub.register, devices.register, say.register, speakers.register,
            scenes.register, timers.register, say.register_listen, replay.register, home.register, brands.register,
-           load.register, shard.register)
+           load.register, shard.register, certify.register)
 """Each adds its subcommands, in the order ``genie --help`` lists them."""
 
 

@@ -10,6 +10,7 @@ import asyncio
 import errno
 import logging
 import socket
+from collections.abc import Callable
 from typing import Any
 
 from hub.broker.config import BrokerConfigError, split_bind
@@ -28,9 +29,12 @@ class BrokerStartError(GenieError, RuntimeError):
 class EmbeddedBroker:
     """Runs the embedded broker in the current event loop: ``async with EmbeddedBroker(...) as b``."""
 
-    def __init__(self, config: dict[str, Any], *, credentials: Credentials | None = None) -> None:
+    def __init__(self, config: dict[str, Any], *, credentials: Credentials | None = None,
+                 broker_class: Callable[..., GenieBroker] = GenieBroker) -> None:
         self._config = config
         self.credentials = credentials
+        self._broker_class = broker_class
+        """Makes the broker: ``GenieBroker``, or a subclass that watches its clients (``genie certify``)."""
         self._broker: GenieBroker | None = None
         self.host, self.port = split_bind(config["listeners"]["default"]["bind"], "broker config")
 
@@ -45,7 +49,7 @@ class EmbeddedBroker:
         _check_bindable(self.host, self.port)
         amqtt_config = {k: v for k, v in self._config.items() if k != "genie"}
         try:
-            broker = GenieBroker(amqtt_config, credentials=self.credentials)
+            broker = self._broker_class(amqtt_config, credentials=self.credentials)
         except Exception as exc:  # amqtt raises dacite/plugin errors of many types for bad config
             raise BrokerConfigError(f"broker config rejected by amqtt: {exc}") from None
         amqtt_logger = logging.getLogger("amqtt")
