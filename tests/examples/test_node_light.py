@@ -221,3 +221,13 @@ async def test_bad_options_are_one_line_and_exit_status_2() -> None:
     async with asyncio.timeout(10):
         out, _ = await proc.communicate()
     assert proc.returncode == 0 and b"--broker URL" in out
+
+
+async def test_the_node_lights_own_unit_tests_pass() -> None:
+    node = require_node()
+    proc = await asyncio.create_subprocess_exec(node, "--test", cwd=EXAMPLE, stdout=asyncio.subprocess.PIPE,
+                                                stderr=asyncio.subprocess.STDOUT)
+    async with asyncio.timeout(60):
+        out, _ = await proc.communicate()
+    assert proc.returncode == 0, out.decode()
+    assert "# pass 4" in out.decode() and "# fail 0" in out.decode()

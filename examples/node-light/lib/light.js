@@ -148,7 +148,8 @@ class Light {
       return { error: `header.namespace: ${repr(header.namespace)} is not a Request` };
     }
     if (typeof payload.deviceId !== 'string') return { error: 'payload.deviceId: Field required' };
-    if ('value' in payload && !['boolean', 'number', 'string'].includes(typeof payload.value)) {
+    const value = payload.value ?? undefined;  // null: no value, as an absent field
+    if (value !== undefined && !['boolean', 'number', 'string'].includes(typeof value)) {
       return { error: 'payload.value: a JSON boolean, number or string is required' };
     }
     const fail = (code, text) => ({ reply: envelope(header.namespace, 'ErrorResponse',
@@ -174,7 +175,7 @@ class Light {
     }
     let target;
     try {
-      target = this.target(SPEC[property], kind, payload.value, defaultStep);
+      target = this.target(SPEC[property], kind, value, defaultStep);
     } catch (error) {
       if (error instanceof ValueError) return fail('INVALIDATE_PARAMS', error.message);
       throw error;
@@ -187,7 +188,7 @@ class Light {
   target(spec, kind, value, defaultStep) {
     if (kind === 'on' || kind === 'off') return kind;
     if (kind === 'set') {
-      if (value === undefined) throw new ValueError(`${spec.name} needs a value`);
+      if (value === undefined) throw new ValueError(`${spec.name}: a value is required`);
       return coerce(spec, value);
     }
     const step = adjustStep(spec, value, defaultStep ?? spec.step ?? 1);

@@ -30,6 +30,7 @@ function toNumber(spec, value) {
   if (typeof value === 'boolean' || (typeof value !== 'number' && typeof value !== 'string')) {
     throw new ValueError(`${spec.name} must be a number, got ${repr(value)}`);
   }
+  const given = value;
   if (typeof value === 'string') {
     const word = value.replace(/\s+/g, '').toLowerCase();
     if (word === 'max' || word === 'min') {
@@ -43,7 +44,7 @@ function toNumber(spec, value) {
     }
     value = /^[+-]?nan$/i.test(text) ? NaN : /inf/i.test(text) ? (text.startsWith('-') ? -Infinity : Infinity) : Number(text);
   }
-  if (!Number.isFinite(value)) throw new ValueError(`${spec.name} must be a finite number, got ${repr(value)}`);
+  if (!Number.isFinite(value)) throw new ValueError(`${spec.name} must be a finite number, got ${repr(given)}`);
   return value;
 }
 
@@ -86,19 +87,19 @@ function coerce(spec, value) {
   }
 }
 
-/** The step of an Adjust: `value` if given (a positive number), else the default. */
+/** The step of an Adjust: `value` if given (a positive number or numeric string), else the default. */
 function adjustStep(spec, value, defaultStep) {
   if (value === undefined) return defaultStep;
+  const words = typeof value === 'string' && /^(max|min)$/i.test(value.replace(/\s+/g, ''));
   let step;
   try {
-    step = toNumber({ ...spec, min: undefined, max: undefined }, value);
+    if (words) throw new ValueError('a range end is not a step');
+    step = toNumber({ name: spec.name }, value);
   } catch (error) {
-    throw new ValueError(`${spec.name} step must be a positive number, got ${repr(value)}`);
+    if (!(error instanceof ValueError)) throw error;
+    throw new ValueError(`${spec.name}: step must be a number, got ${repr(value)}`);
   }
-  if (typeof value === 'string' && /^(max|min)$/i.test(value.replace(/\s+/g, ''))) {
-    throw new ValueError(`${spec.name} step must be a positive number, got ${repr(value)}`);
-  }
-  if (!(step > 0)) throw new ValueError(`${spec.name} step must be a positive number, got ${repr(value)}`);
+  if (!(step > 0)) throw new ValueError(`${spec.name}: step must be positive, got ${repr(value)}`);
   return step;
 }
 
