@@ -157,9 +157,11 @@ class Device {
 
   closed() {
     if (this.stopping || this.timer) return;
-    // Full-jitter exponential backoff, 50 ms doubling to 10 s, as docs/reliability.md's reconnects.
+    // Exponential backoff, 50 ms doubling to 10 s (docs/reliability.md), with "equal jitter": a random
+    // delay in the upper half of each step, so devices cut off together spread out and no two attempts
+    // of one device come back to back (full jitter may draw ~0 ms twice in a row).
     const ceiling = Math.min(10_000, 50 * 2 ** Math.min(this.attempt, 20));
-    const delay = Math.random() * ceiling;
+    const delay = ceiling / 2 + Math.random() * (ceiling / 2);
     this.attempt += 1;
     this.log(`disconnected; reconnecting in ${Math.round(delay)} ms (attempt ${this.attempt})`);
     this.timer = setTimeout(() => {
