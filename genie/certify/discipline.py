@@ -29,14 +29,18 @@ quarter of the readings against that of the last quarter)."""
 
 
 def _settable(run: Run) -> Trial | None:
-    """A request that changes something and can be repeated to change nothing: a Set, else TurnOn."""
+    """A request that may change something and, repeated, changes nothing: a Set, else TurnOn, else another
+    action of the vocabulary (Lock...), else Query (which must never be followed by a report of its own)."""
     state = run.state()
-    for action in order(run.actions()):
+    declared = order(run.actions())
+    for action in declared:
         kind = ACTIONS.get(action)
         if kind is not None and kind.kind == "set":
             attribute = attribute_of(action)
             return valid(action, run.spec(attribute), state.get(attribute or ""))
-    return Trial("TurnOn", None, "ok") if "TurnOn" in run.actions() else None
+    others = [a for a in declared if a in ACTIONS and a not in ("Unlock", "Reset", "TurnOff")]
+    chosen = "TurnOn" if "TurnOn" in declared else others[0] if others else "Query" if "Query" in declared else None
+    return None if chosen is None else Trial(chosen, None, "ok")
 
 
 def _reports(seen: list[Seen]) -> list[PropertyChanged | str]:
@@ -55,7 +59,7 @@ async def reply_discipline(run: Run, case: CaseResult) -> None:
     problems: list[str] = []
     trial = _settable(run)
     if trial is None:
-        raise NotRun("it declares no Set action and no TurnOn to observe")
+        raise NotRun("it declares no action to observe (not even Query)")
     first = await run.ask(trial.action, trial.value)
     _note(case, first)
     if not isinstance(first.reply, Response):

@@ -3,8 +3,6 @@ a dropped connection, a broker restart, and the topics it publishes on (docs/pro
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import time
 
 from genie.certify.model import CaseResult
@@ -12,7 +10,6 @@ from genie.certify.probe import Seen, describe
 from genie.certify.suite import Failed, NotRun, Run
 from genie.certify.values import attribute_of, misfit
 from hub.protocol import DeviceStatus, DeviceTopic, ProtocolError, StateSnapshot, decode
-from hub.protocol.mqtt import MqttConnection
 from hub.protocol.vocabulary import ACTIONS, DEVICE_TYPES, QUERY_ACTIONS
 
 ANNOUNCE_WAIT = 3.0
@@ -74,21 +71,18 @@ async def registration(run: Run, case: CaseResult) -> None:
 
 async def status_online(run: Run, case: CaseResult) -> None:
     """Registration, status Online and state, all three retained: a newcomer reads them at once."""
+    kinds = (DeviceTopic.REGISTER, DeviceTopic.STATUS, DeviceTopic.STATE)
+    since = time.monotonic()
+    await run.probe.subscribe_again(*kinds)
     found: dict[str, Seen] = {}
-    kinds = {run.probe.topic(k): k.value for k in (DeviceTopic.REGISTER, DeviceTopic.STATUS, DeviceTopic.STATE)}
-    conn = MqttConnection(run.probe.url, f"{run.probe.client_id}-retained", timeout=5.0)
-    async with conn:
-        await conn.subscribe(*kinds)
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(ANNOUNCE_WAIT):
-                async for message in conn.messages():
-                    if message.retain:
-                        found[kinds[message.topic]] = Seen(time.monotonic(), message.topic, message.payload, True)
-                    if len(found) == len(kinds):
-                        break
+    for kind in kinds:
+        seen = await run.probe.wait_for(lambda s, k=kind.value: s.retain and s.kind == k,  # type: ignore[misc]
+                                        ANNOUNCE_WAIT, since=since)
+        if seen is not None:
+            found[kind.value] = seen
     for seen in found.values():
         case.note(seen.text())
-    missing = [k for k in kinds.values() if k not in found]
+    missing = [k.value for k in kinds if k.value not in found]
     if missing:
         raise Failed(f"nothing retained on its {', '.join(missing)} topic{'s' if len(missing) > 1 else ''}")
     try:

@@ -197,6 +197,14 @@ class Probe:
             raise ConnectionError("certify's own session is closed")
         await self._conn.publish(topic, payload, qos=1, retain=retain)
 
+    async def subscribe_again(self, *kinds: DeviceTopic) -> None:
+        """Subscribe again to the device's ``kinds``: the broker sends what it retains there anew (MQTT 3.1.1 §3.8.4),
+        with the retain flag, on this same session (another session would take this one's id on a broker that
+        makes every client id its login's name)."""
+        if self._conn is None:
+            raise ConnectionError("certify's own session is closed")
+        await self._conn.subscribe(*(self.topic(k) for k in kinds))
+
     async def hub_online(self, retain: bool) -> None:
         """Say the hub is online on ``genie/hub/status``."""
         await self.publish(self.topics.hub_status, encode(HubStatus.create("genie-hub", True, "connect")),
