@@ -231,3 +231,17 @@ async def test_the_node_lights_own_unit_tests_pass() -> None:
         out, _ = await proc.communicate()
     assert proc.returncode == 0, out.decode()
     assert "# pass 4" in out.decode() and "# fail 0" in out.decode()
+
+
+def test_missing_node_modules_skip_or_fail_under_genie_require_node(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.examples import node
+
+    monkeypatch.setattr(node, "NODE", "node")
+    monkeypatch.setattr(node, "EXAMPLE", tmp_path)  # no node_modules there
+    monkeypatch.delenv("GENIE_REQUIRE_NODE", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="npm ci --prefix"):
+        node.require_node()
+    monkeypatch.setenv("GENIE_REQUIRE_NODE", "1")
+    with pytest.raises(pytest.fail.Exception, match="GENIE_REQUIRE_NODE=1 but"):
+        node.require_node()

@@ -23,3 +23,4 @@ def test_a_reason_quotes_the_value_and_the_bound_as_the_page_says(value: object,
     with pytest.raises(ValueError, match=re.escape(reason)):
         spec.coerce(value)
     assert "`2700K`" in PAGE.read_text(encoding="utf-8")
+
