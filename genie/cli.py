@@ -1,4 +1,4 @@
-"""The ``genie`` command: up, broker, hub, devices, say, scenes, timers, listen, replay, home, brands.
+"""The ``genie`` command: up, broker, hub, devices, say, scenes, timers, listen, replay, home, brands, coverage.
 
 Thin: the parser is assembled from one module per command group (``genie.commands``), the handler that
 parsing picked runs in one ``asyncio.run``, and every error the user can act on is one line here.
@@ -16,6 +16,7 @@ from genie.commands import (
     brands,
     broker,
     certify,
+    coverage,
     devices,
     home,
     hub,
@@ -33,7 +34,7 @@ from hub.errors import GenieError
 
 _GROUPS = (up.register, broker.register, hub.register, devices.register, say.register, speakers.register,
            scenes.register, timers.register, say.register_listen, replay.register, home.register, brands.register,
-           load.register, shard.register, certify.register)
+           load.register, shard.register, certify.register, coverage.register)
 """Each adds its subcommands, in the order ``genie --help`` lists them."""
 
 
