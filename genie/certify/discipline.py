@@ -20,7 +20,7 @@ QUIET = 1.0
 """Seconds certify listens for a report that must not come (after a request that changed nothing)."""
 SOAK_PACE = 0.1
 """Seconds between two soak requests."""
-RSS_EVERY = 2.0
+RSS_EVERY = 1.0
 """Seconds between two readings of the device's memory (--pid)."""
 RSS_BOUND_MIB = 16.0
 RSS_BOUND_SHARE = 0.25
@@ -246,7 +246,8 @@ def _soak_verdict(case: CaseResult, sent: int, times: list[float], missed: list[
         problems.append(growth)
     if problems:
         raise Failed("; ".join(problems))
-    case.reason = f"{sent} requests, none missed, reply time stable" + (", memory stable" if rss else "")
+    memory = "" if not rss else ", memory stable" if len(rss) >= 4 else ", too few memory readings to judge"
+    case.reason = f"{sent} requests, none missed, reply time stable{memory}"
 
 
 def _rss_growth(case: CaseResult, rss: list[float]) -> str | None:

@@ -72,14 +72,20 @@ async def registration(run: Run, case: CaseResult) -> None:
 async def status_online(run: Run, case: CaseResult) -> None:
     """Registration, status Online and state, all three retained: a newcomer reads them at once."""
     kinds = (DeviceTopic.REGISTER, DeviceTopic.STATUS, DeviceTopic.STATE)
-    since = time.monotonic()
-    await run.probe.subscribe_again(*kinds)
     found: dict[str, Seen] = {}
-    for kind in kinds:
-        seen = await run.probe.wait_for(lambda s, k=kind.value: s.retain and s.kind == k,  # type: ignore[misc]
-                                        ANNOUNCE_WAIT, since=since)
-        if seen is not None:
-            found[kind.value] = seen
+    for attempt in range(2):  # a device just connected may not have published all three yet: then once more
+        since = time.monotonic()
+        await run.probe.subscribe_again(*kinds)
+        deadline = since + (1.0 if attempt == 0 else ANNOUNCE_WAIT)
+        for kind in kinds:
+            seen = await run.probe.wait_for(lambda s, k=kind.value: s.retain and s.kind == k,  # type: ignore[misc]
+                                            max(0.0, deadline - time.monotonic()), since=since)
+            if seen is not None:
+                found[kind.value] = seen
+        if len(found) == len(kinds):
+            break
+        await run.probe.wait_for(lambda s: s.kind in {k.value for k in kinds} - set(found), ANNOUNCE_WAIT,
+                                 since=since)  # what is missing may still come, live
     for seen in found.values():
         case.note(seen.text())
     missing = [k.value for k in kinds if k.value not in found]

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from genie.commands.common import EXIT_FAILED, EXIT_OK, json_text
-from hub.errors import GenieError
+from hub.errors import BadInput, GenieError
 
 STOP_TIMEOUT = 5.0
 """Seconds a device started with --exec has to exit after SIGTERM before it is killed."""
@@ -57,30 +57,30 @@ def register(sub: Any) -> None:
 def _check(args: argparse.Namespace) -> None:
     if args.self_test:
         if args.device or args.broker or args.command or args.soak:
-            raise GenieError("--self-test runs its own devices: it takes no --device, --broker, --exec or --soak")
+            raise BadInput("--self-test runs its own devices: it takes no --device, --broker, --exec or --soak")
         return
     if not args.device:
-        raise GenieError("give --device ID (the device under test), or --self-test")
+        raise BadInput("give --device ID (the device under test), or --self-test")
     from hub.protocol import validate_device_id
 
     try:
         validate_device_id(args.device)
     except ValueError as exc:
-        raise GenieError(f"--device: {exc}") from None
+        raise BadInput(f"--device: {exc}") from None
     if args.broker and (args.port or args.password or args.command):
-        raise GenieError("--port, --password and --exec are for certify's own broker: not with --broker")
+        raise BadInput("--port, --password and --exec are for certify's own broker: not with --broker")
     if not 0 <= args.port <= 65535:
-        raise GenieError(f"--port must be 0-65535, got {args.port}")
+        raise BadInput(f"--port must be 0-65535, got {args.port}")
     if not 0 < args.wait <= 3600:
-        raise GenieError(f"--wait must be between 0 and 3600 seconds, got {args.wait:g}")
+        raise BadInput(f"--wait must be between 0 and 3600 seconds, got {args.wait:g}")
     if args.soak is not None and not 0 < args.soak <= 24 * 60:
-        raise GenieError(f"--soak must be between 0 and 1440 minutes, got {args.soak:g}")
+        raise BadInput(f"--soak must be between 0 and 1440 minutes, got {args.soak:g}")
     if args.pid is not None and not Path(f"/proc/{args.pid}").exists():
-        raise GenieError(f"--pid {args.pid}: no such process")
+        raise BadInput(f"--pid {args.pid}: no such process")
     if args.command is not None and not shlex.split(args.command):
-        raise GenieError("--exec needs a command")
+        raise BadInput("--exec needs a command")
     if args.report is not None and not args.report.parent.is_dir():
-        raise GenieError(f"--report: no directory {args.report.parent}")
+        raise BadInput(f"--report: no directory {args.report.parent}")
 
 
 def _say(line: str) -> None:
@@ -156,7 +156,7 @@ async def _self_test(args: argparse.Namespace) -> int:
     only = set(args.only) if args.only else None
     unknown = sorted((only or set()) - set(names()))
     if unknown:
-        raise GenieError(f"--only: unknown {', '.join(unknown)}; known: {', '.join(names())}")
+        raise BadInput(f"--only: unknown {', '.join(unknown)}; known: {', '.join(names())}")
     outcome = await self_test(progress=_say, only=only)
     if args.json:
         print(json_text(outcome.to_json(), indent=2))
