@@ -67,21 +67,23 @@ async def reply_discipline(run: Run, case: CaseResult) -> None:
     said = {p.name: p.value for p in first.reply.payload.properties}
     await run.probe.wait_for(lambda s: False, QUIET, since=time.monotonic())  # the reports of that change, if any
     for report in _reports(run.probe.heard(first.sent, "report")):
-        if isinstance(report, str):
-            problems.append(report)
-        elif report.payload.cause == "command" and all(said.get(p.name) == p.value for p in report.payload.properties):
+        repeated = isinstance(report, PropertyChanged) and report.payload.cause == "command" and \
+            all(said.get(p.name) == p.value for p in report.payload.properties)
+        if isinstance(report, PropertyChanged) and repeated:
             problems.append(f"a report repeats what the {trial.action} reply already said "
                             f"({', '.join(f'{p.name}={p.value!r}' for p in report.payload.properties)})")
     again = await run.ask(trial.action, trial.value)
     _note(case, again)
     await run.probe.wait_for(lambda s: s.kind == "report", QUIET, since=again.sent)
     for report in _reports(run.probe.heard(again.sent, "report")):
-        if isinstance(report, str):
-            problems.append(report)
-        elif report.payload.cause == "command":
+        if isinstance(report, PropertyChanged) and report.payload.cause == "command":
             problems.append(f"{trial.action} again with the same value changed nothing, yet it reported "
                             f"{', '.join(f'{p.name}={p.value!r}' for p in report.payload.properties)}")
-    for report in _reports(run.probe.heard(0.0, "report")):
+    every = _reports(run.probe.heard(0.0, "report"))
+    invalid = [r for r in every if isinstance(r, str)]
+    if invalid:
+        problems.insert(0, f"{len(invalid)} of {len(every)} reports: {invalid[0]}")
+    for report in every:
         if isinstance(report, PropertyChanged):
             for prop in report.payload.properties:
                 spec = run.spec(prop.name)

@@ -71,6 +71,10 @@ class Run:
         """Send ``action`` (with ``value``) and wait for its reply, bounded."""
         device_type = self.info.device_type if self.info is not None else ""
         request = control(device_id or self.device_id, action, value, device_type)
+        if not self.online():  # gone mid-case: every further request would only wait for nothing
+            exchange = Exchange(request, time.monotonic(), problem="not sent: the device is not connected")
+            self.probe.exchanges.append(exchange)
+            return exchange
         return await self.probe.send(request, self.wait)
 
     def registration(self, since: float = 0.0) -> tuple[Registration | None, str]:

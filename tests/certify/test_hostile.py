@@ -1,0 +1,80 @@
+"""certify against devices that misbehave on purpose: one that floods certify with garbage, one that dies in the
+middle of the suite. certify reports each, in bounded time, and never hangs or crashes."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from devices.categories.light import Light
+from devices.config import DeviceConfig
+from devices.runner import Connector, DeviceRunner
+from genie.certify.runner import CASES, certify
+from hub.protocol import DeviceTopic, Request
+from hub.protocol.mqtt import Connection
+from tests.certify.devices import devices
+
+FLOOD = 1000
+
+
+class Flooder(DeviceRunner):
+    """Announces itself properly, then sends a burst of garbage on its report and reply topics."""
+
+    async def announce(self) -> None:
+        await super().announce()
+        assert self._conn is not None
+        for n in range(FLOOD):
+            kind = DeviceTopic.REPORT if n % 2 else DeviceTopic.REPLY
+            await self._conn.publish(self._topic(kind), b"\x00\xffgarbage " + str(n).encode(), qos=0)
+
+
+class Quitter(DeviceRunner):
+    """Dies for good (no DISCONNECT, no reconnection) when its ``after``-th request arrives."""
+
+    def __init__(self, device: Light, connect: Connector, after: int) -> None:
+        super().__init__(device, connect)
+        self.after, self.seen = after, 0
+
+    async def _answer(self, conn: Connection, request: Request) -> None:
+        self.seen += 1
+        if self.seen == self.after:
+            await self.crash()
+            return
+        await super()._answer(conn, request)
+
+
+def _light(device_id: str) -> Light:
+    return Light(DeviceConfig(id=device_id, category="light"))
+
+
+async def test_a_flood_of_garbage_is_reported_not_fatal() -> None:
+    started_at = time.monotonic()
+    async with devices() as started, asyncio.timeout(180):
+        result = await certify("flooder", wait=20, ready=started.ready(lambda c: Flooder(_light("flooder"), c)))
+    outcomes = {c.id: c for c in result.cases}
+    assert [c.id for c in result.cases] == [c.id for c in CASES]
+    assert outcomes["registration"].outcome == "pass"
+    discipline = outcomes["reply-discipline"]
+    assert discipline.outcome == "fail", discipline
+    assert "not a valid PropertyChanged" in discipline.reason, discipline.reason
+    assert "with a messageId no request had" in " ".join(discipline.evidence), discipline.evidence
+    assert len(discipline.evidence) <= 17  # trimmed, however much came
+    assert not result.passed
+    assert time.monotonic() - started_at < 180
+
+
+async def test_a_device_that_dies_mid_suite_fails_the_rest_quickly() -> None:
+    started_at = time.monotonic()
+    async with devices() as started, asyncio.timeout(120):
+        result = await certify("quitter", wait=20,
+                               ready=started.ready(lambda c: Quitter(_light("quitter"), c, after=6)))
+    outcomes = {c.id: c for c in result.cases}
+    assert [c.id for c in result.cases] == [c.id for c in CASES]
+    assert outcomes["registration"].outcome == "pass"
+    valid = outcomes["actions-valid"]
+    assert valid.outcome == "fail" and "no reply within" in valid.reason, valid.reason
+    assert "not sent: the device is not connected" in " ".join(valid.evidence)
+    later = [outcomes[i] for i in ("actions-boundary", "unknown-action", "malformed-input", "reconnect")]
+    assert all(c.outcome == "fail" and "the device is not connected" in c.reason for c in later), later
+    assert not result.passed
+    assert time.monotonic() - started_at < 60  # one reply timeout and one wait for its return, not one per request
