@@ -338,7 +338,7 @@ class SimulatedDevice:
             raise DeviceError(ErrorCode.INVALIDATE_PARAMS, f"{attr}: step must be a number, got {step!r}") from None
         if not math.isfinite(amount) or amount <= 0:
             raise DeviceError(ErrorCode.INVALIDATE_PARAMS, f"{attr}: step must be positive, got {step!r}")
-        current = float(self.state.get(attr, spec.min or 0))  # type: ignore[arg-type]
+        current = self.level(attr, spec)
         target = current + amount if up else current - amount
         if spec.min is not None:
             target = max(spec.min, target)
@@ -348,6 +348,14 @@ class SimulatedDevice:
         side_effects = self.before_set(attr, value) or []
         self.apply({attr: value})
         return [attr, *side_effects]
+
+    def level(self, attr: str, spec: PropertySpec) -> float:
+        """Where a step of numeric ``attr`` starts: its value, or — while it holds a word such as a fan speed's
+        ``auto`` — the level it runs at (here the category's default, as a remote leaves auto for it)."""
+        value = self.state.get(attr, spec.min or 0)
+        if isinstance(value, str):
+            value = fit_default(spec, self.defaults.get(attr, spec.min or 0))
+        return float(value) if isinstance(value, int | float) else float(spec.min or 0)
 
     async def on_TurnOn(self, value: Any) -> list[str]:
         """Power on."""

@@ -18,10 +18,10 @@ def power_spec() -> PropertySpec:
 
 
 def int_spec(name: str, lo: float, hi: float, unit: str | None = None, *, step: float = 1,
-             writable: bool = True) -> PropertySpec:
-    """A whole-number property from ``lo`` to ``hi``."""
+             writable: bool = True, words: tuple[str, ...] = ()) -> PropertySpec:
+    """A whole-number property from ``lo`` to ``hi``; ``words``: values it also takes (a fan speed's ``auto``)."""
     return PropertySpec(name=name, data_type="int", min=lo, max=hi, step=step, unit=unit,
-                        access_mode="rw" if writable else "r")
+                        access_mode="rw" if writable else "r", enum_values=list(words))
 
 
 def float_spec(name: str, lo: float, hi: float, unit: str | None = None, *, writable: bool = False) -> PropertySpec:
@@ -56,8 +56,8 @@ def check_model_specs(category: str, own_specs: tuple[PropertySpec, ...], option
         if spec.data_type != base.data_type or spec.access_mode != base.access_mode:
             raise ValueError(f"{where}{spec.name}: a {category} has it as {base.data_type} "
                              f"({base.access_mode}), not {spec.data_type} ({spec.access_mode})")
-        if spec.data_type == "enum" and not set(spec.enum_values) <= set(base.enum_values):
-            raise ValueError(f"{where}{spec.name}: values must be among {', '.join(base.enum_values)}")
+        if not set(spec.enum_values) <= set(base.enum_values):
+            raise ValueError(f"{where}{spec.name}: values must be among {', '.join(base.enum_values) or 'numbers'}")
     missing = [name for name in own if name not in seen and name not in optional]
     if missing:
         raise ValueError(f"{where}a {category} needs the property {missing[0]!r}")

@@ -19,7 +19,7 @@ def _fits(info: DeviceInfo, prop: Property) -> bool:
     if spec is None:
         return True
     try:
-        if spec.data_type in ("int", "float") and isinstance(prop.value, str):
+        if spec.data_type in ("int", "float") and isinstance(prop.value, str) and prop.value not in spec.enum_values:
             raise ValueError(f"{prop.name} must be a number, got {prop.value!r}")
         spec.coerce(prop.value)
     except ValueError as exc:

@@ -31,7 +31,7 @@ class AirCondition(PeriodicDevice):
         power_spec(),
         int_spec("temperature", 16, 30, "°C"),
         enum_spec("mode", ["cold", "heat", "auto", "airsupply", "dehumidification"]),
-        int_spec("windspeed", 1, 3),
+        int_spec("windspeed", 1, 3, words=("auto",)),  # a level, or auto: every split unit's fan has both
         float_spec("currentTemperature", -20, 60, "°C"),
     )
     optional = frozenset({"windspeed"})  # some controllers leave the fan to the unit

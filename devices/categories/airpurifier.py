@@ -14,6 +14,8 @@ FILTERED_SHARE: dict[int, float] = {1: 0.1, 2: 0.2, 3: 0.35}
 """Share of the excess over ``CLEAN`` removed per 30 s at each wind speed: more air, faster cleaning."""
 LEAK_SHARE = 0.05
 """Share of the gap to ambient that outdoor air brings back per 30 s while off."""
+AUTO = "auto"
+"""The wind speed of auto mode: the purifier picks the level from its reading (``auto_speed``)."""
 
 
 def auto_speed(pm25: int) -> int:
@@ -26,21 +28,22 @@ def auto_speed(pm25: int) -> int:
 class AirPurifier(PeriodicDevice):
     """``pm2.5`` falls toward 10 µg/m³ while on and creeps back to ambient (its initial value) while off.
 
-    ``auto`` chooses the wind speed from the reading, ``sleep`` runs at speed 1, and choosing a speed
-    by hand switches to ``manual``, as on the real panel. Reported every 30 s (cause ``sensor``).
+    The wind speed is a level or ``auto``, which is auto mode (Xiaomi, Levoit, IKEA panels alike): the level
+    then follows the reading. ``sleep`` runs at speed 1, and choosing a level by hand switches to ``manual``, as
+    on the real panel. Reported every 30 s (cause ``sensor``).
     """
 
     category = "airpurifier"
     specs: ClassVar[tuple[PropertySpec, ...]] = (
         power_spec(),
         enum_spec("mode", ["auto", "sleep", "manual"]),
-        int_spec("windspeed", 1, 3),
+        int_spec("windspeed", 1, 3, words=(AUTO,)),
         int_spec("pm2.5", 0, 999, "µg/m³", writable=False),
     )
     defaults: ClassVar[dict[str, PropertyValue]] = {
         "powerstate": "off",
         "mode": "auto",
-        "windspeed": 2,
+        "windspeed": AUTO,
         "pm2.5": 75,
     }
     default_names = Names(zh=["空气净化器", "净化器"], en=["air purifier", "purifier"],
@@ -49,37 +52,56 @@ class AirPurifier(PeriodicDevice):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.ambient = int(self.initial_state["pm2.5"])
+        if (self.state["windspeed"] == AUTO) != (self.state["mode"] == "auto"):  # a home file said one of them
+            if "mode" in self.config.initial:
+                mode = self.state["mode"]
+                self.state["windspeed"] = AUTO if mode == "auto" else 1 if mode == "sleep" else 2
+            else:
+                self.state["mode"] = "auto" if self.state["windspeed"] == AUTO else "manual"
+            self.initial_state = dict(self.state)
+
+    def level(self, attr: str, spec: PropertySpec) -> float:
+        """The level the fan runs at, also in auto (the one the reading picks)."""
+        if attr == "windspeed":
+            return float(self.running_speed())
+        return super().level(attr, spec)
+
+    def running_speed(self) -> int:
+        """The fan's level now: the one set, or in auto the one the reading picks."""
+        speed = self.state["windspeed"]
+        return auto_speed(int(self.state["pm2.5"])) if speed == AUTO else int(speed)
 
     async def on_SetMode(self, value: Any) -> list[str]:
-        """Set the mode; auto picks the wind speed from the PM2.5 reading, sleep runs at speed 1."""
+        """Set the mode; auto lets the reading pick the wind speed, sleep runs at speed 1, manual keeps the
+        level the fan runs at."""
         mode = self.checked("mode", value)
-        self.before_set("mode", mode)
+        changed = self.before_set("mode", mode) or []
         changes: dict[str, PropertyValue] = {"mode": mode}
         if mode == "auto":
-            changes["windspeed"] = auto_speed(int(self.state["pm2.5"]))
+            changes["windspeed"] = AUTO
         elif mode == "sleep":
             changes["windspeed"] = 1
+        else:
+            changes["windspeed"] = self.running_speed()
         self.apply(changes)
-        return ["mode", "windspeed"]
+        return ["mode", "windspeed", *changed]
 
     def before_set(self, attr: str, value: PropertyValue) -> list[str] | None:
-        """Setting the wind speed by hand leaves auto or sleep mode for manual."""
+        """A level set by hand leaves auto or sleep for manual; ``auto`` is auto mode."""
         changed = super().before_set(attr, value) or []
-        if attr == "windspeed" and self.state["mode"] != "manual":
-            self.apply({"mode": "manual"})
-            changed.append("mode")
+        if attr == "windspeed":
+            mode = "auto" if value == AUTO else "manual"
+            if self.state["mode"] != mode:
+                self.apply({"mode": mode})
+                changed.append("mode")
         return changed
 
     def tick(self) -> None:
         """Filter the air toward clean (on) or let it drift back to the outdoor level (off)."""
         pm = int(self.state["pm2.5"])
-        on = self.state["powerstate"] == "on"
-        if on:
-            goal, share = CLEAN, FILTERED_SHARE[int(self.state["windspeed"])]
+        if self.state["powerstate"] == "on":
+            goal, share = CLEAN, FILTERED_SHARE[self.running_speed()]
         else:
             goal, share = self.ambient, LEAK_SHARE
         new = int(approach(pm, goal, max(1, round(abs(pm - goal) * share))))
-        changes: dict[str, PropertyValue] = {"pm2.5": new}
-        if on and self.state["mode"] == "auto":
-            changes["windspeed"] = auto_speed(new)
-        self.apply(changes, cause="sensor")
+        self.apply({"pm2.5": new}, cause="sensor")

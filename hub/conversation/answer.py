@@ -8,7 +8,7 @@ from hub.conversation.model import (
     Outcome,
     Step,
 )
-from hub.conversation.phrases import format_value, property_name, target_phrase
+from hub.conversation.phrases import format_value, property_name, said_as_word, target_phrase
 from hub.directory import Directory
 from hub.nlu import Lexicon, speech
 from hub.protocol import (
@@ -50,8 +50,9 @@ def answer(lex: Lexicon, step: Step, directory: Directory) -> str:
     if attribute not in state:
         return lex.replies["cannot"].format(**named, property=property_name(lex, attribute))
     prop = property_name(lex, attribute)
-    return said["value"].format(**named, property=prop, the_property=speech.the_place(lex, prop),
-                                value=format_value(lex, attribute, state[attribute]))
+    value = format_value(lex, attribute, state[attribute], step.device.info.spec(attribute))
+    key = "value_word" if said_as_word(value) and "value_word" in said else "value"  # "est de 26 %", "est : élevée"
+    return said[key].format(**named, property=prop, the_property=speech.the_place(lex, prop), value=value)
 
 
 def _settings(lex: Lexicon, named: dict[str, str], setpoint: str, category: str, state: dict[str, PropertyValue],

@@ -1,6 +1,8 @@
 """How the replies name things: devices and places, properties and their values, in the reply's language."""
 
 
+import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from hub.conversation.model import (
@@ -11,12 +13,16 @@ from hub.directory import DeviceRecord, Directory
 from hub.nlu import Lexicon, speech
 from hub.protocol import (
     COLORS,
+    PropertySpec,
     PropertyValue,
     Response,
 )
 from hub.protocol.vocabulary import DEFAULT_STEPS
 
 # ---------------------------------------------------------------------- replies
+
+_HEX = re.compile(r"#[0-9A-F]{6}")
+_NUMBER_FIRST = re.compile(r"[-+]?\d")
 
 
 @dataclass(frozen=True)
@@ -72,18 +78,21 @@ def target_phrase(lex: Lexicon, records: list[DeviceRecord], directory: Director
                  speech.agreement(lex, names))
 
 
-def format_value(lex: Lexicon, attribute: str | None, value: PropertyValue | None) -> str:
-    """A property value as spoken: 26 -> "26度" / "26 degrees", cold -> "制冷", #FF0000 -> "红色"."""
+def format_value(lex: Lexicon, attribute: str | None, value: PropertyValue | None,
+                 spec: PropertySpec | None = None) -> str:
+    """A property value as spoken: 26 -> "26度" / "26 degrees", cold -> "制冷", #FF0000 -> "红色", a fan speed
+    of 3 -> "高档" / "high" (``spec``: the device's, which says whether its levels are the words' three)."""
     if value is None:
         return ""
     units = lex.replies["units"]
     if attribute == "mode":
         return lex.display(lex.modes, str(value))
     if attribute == "color":
-        for name, rgb in COLORS.items():
-            if str(value).upper() == rgb:
-                return lex.display(lex.colors, name)
-        return str(value)
+        return lex.display(lex.colors, color_name(str(value), lex.colors))
+    if attribute == "windspeed":
+        said = speed_word(lex, value, spec)
+        if said is not None:
+            return said
     if isinstance(value, str):
         return str(lex.replies["property_values"].get(value, value))
     if isinstance(value, bool):
@@ -91,6 +100,40 @@ def format_value(lex: Lexicon, attribute: str | None, value: PropertyValue | Non
     unit = VALUE_UNITS.get(attribute or "", "")
     number = int(value) if isinstance(value, float) and value == int(value) else value
     return f"{number}{units.get(unit, unit)}"
+
+
+def color_name(rgb: str, said: Collection[str]) -> str:
+    """The name of the colour ``rgb`` is (CSS's name, ``COLORS``), or of the nearest one among those with words in
+    ``said``: a lamp set to #00A000 is said to be green, as a person would say it."""
+    text = rgb.strip().upper()
+    named = next((name for name, known in COLORS.items() if known == text and name in said), None)
+    if named is not None or not _HEX.fullmatch(text) or not said:
+        return named or rgb
+    red, green, blue = (int(text[i:i + 2], 16) for i in (1, 3, 5))
+
+    def distance(known: str) -> int:
+        return sum((a - int(known[i:i + 2], 16)) ** 2 for a, i in ((red, 1), (green, 3), (blue, 5)))
+
+    return min((name for name in COLORS if name in said), key=lambda name: distance(COLORS[name]))
+
+
+def speed_word(lex: Lexicon, value: PropertyValue, spec: PropertySpec | None) -> str | None:
+    """A fan speed as a word (``replies.speeds``): a level where the device's levels are exactly the words'
+    (1 to 3: low, medium, high), a word it takes (auto) always; None to say it as a number."""
+    words = {str(key): str(word) for key, word in lex.replies.get("speeds", {}).items()}
+    said = words.get(str(value))
+    if said is None or isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        return said
+    levels = sorted(int(key) for key in words if key.isdigit())
+    fits = spec is None or (spec.min, spec.max) == (levels[0], levels[-1])
+    return said if fits else None
+
+
+def said_as_word(text: str) -> bool:
+    """Whether a value was said as a word ("élevée", "vert"), not as a number ("26 degrés")."""
+    return not _NUMBER_FIRST.match(text)
 
 
 def property_name(lex: Lexicon, attribute: str | None) -> str:

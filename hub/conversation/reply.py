@@ -17,6 +17,7 @@ from hub.conversation.phrases import (
     property_name,
     result_value,
     room_name,
+    said_as_word,
     target_phrase,
 )
 from hub.directory import DeviceRecord, Directory
@@ -58,11 +59,14 @@ def _params(step: Step) -> dict[str, PropertyValue]:
 def _done(lex: Lexicon, steps: list[Step], directory: Directory) -> str:
     first = steps[0]
     values = {str(result_value(s)) for s in steps}
-    key = f"{first.kind}_some" if len(values) > 1 and f"{first.kind}_some" in lex.replies["done"] else first.kind
+    done = lex.replies["done"]
+    key = f"{first.kind}_some" if len(values) > 1 and f"{first.kind}_some" in done else first.kind
     prop = property_name(lex, first.attribute)
-    return lex.replies["done"][key].format(**target_phrase(lex, [s.device for s in steps], directory).args(lex),
-                                           property=prop, pagr=speech.agreement(lex, [prop]),
-                                           value=format_value(lex, first.attribute, result_value(first)))
+    value = format_value(lex, first.attribute, result_value(first), first.device.info.spec(first.attribute or ""))
+    if said_as_word(value) and f"{key}_word" in done:  # "réglée sur élevée", not "à"
+        key = f"{key}_word"
+    return done[key].format(**target_phrase(lex, [s.device for s in steps], directory).args(lex),
+                            property=prop, pagr=speech.agreement(lex, [prop]), value=value)
 
 
 

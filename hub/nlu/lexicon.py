@@ -85,6 +85,12 @@ def _compound(entry: dict[str, Any]) -> Compound:
                     value=entry.get("value"), implicit=bool(entry.get("implicit", False)))
 
 
+def _level(meaning: Any) -> int | str:
+    """A level's meaning: its number (1, 2, 3), or the word it is (``auto``)."""
+    text = str(meaning)
+    return int(text) if text.isdigit() else text
+
+
 def _numbers(data: dict[str, Any]) -> NumberWords:
     return NumberWords(
         words={normalize(k): float(v) for k, v in data.get("words", {}).items()},
@@ -135,7 +141,7 @@ def load_lexicon(lang: str) -> Lexicon:
     for kind, table in tables:
         for meaning, words in table.items():
             for word in words:
-                lex.add(kind, str(meaning) if kind != "level" else int(meaning), word)
+                lex.add(kind, _level(meaning) if kind == "level" else str(meaning), word)
     lists = [("splitter", "splitters"), ("conjunction", "conjunctions"), ("all", "all_words"),
              ("home", "home_words"), ("here", "here_words"), ("negation", "negations"), ("again", "again_words"),
              ("code", "code_words"), ("media", "media_words"), ("room_word", "room_words"),

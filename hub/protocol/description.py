@@ -24,15 +24,24 @@ COLORS: dict[str, str] = {
     "Red": "#FF0000",
     "Orange": "#FFA500",
     "Yellow": "#FFFF00",
-    "Green": "#00FF00",
+    "Green": "#008000",
+    "Lime": "#00FF00",
     "Cyan": "#00FFFF",
     "Blue": "#0000FF",
     "Purple": "#800080",
     "Pink": "#FFC0CB",
     "White": "#FFFFFF",
+    "Magenta": "#FF00FF",
+    "Brown": "#A52A2A",
+    "Gold": "#FFD700",
+    "Navy": "#000080",
+    "Teal": "#008080",
+    "Turquoise": "#40E0D0",
+    "Indigo": "#4B0082",
     "Warm": "#FFB46B",
 }
-"""AliGenie SetColor names and the RGB each is shown as in state."""
+"""AliGenie SetColor names and the RGB each is shown as in state: CSS's colour of that name (CSS green is
+#008000, its lime #00FF00), and the warm white of a bulb."""
 
 _HEX_COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
@@ -60,6 +69,7 @@ class PropertySpec(WireModel):
     unit: str | None = None
     access_mode: Literal["r", "rw"] = "rw"
     enum_values: list[str] = Field(default_factory=list)
+    """An enum's values; for a number, the words it also takes beside its range (a fan speed's ``auto``)."""
 
     @model_validator(mode="after")
     def _check(self) -> Self:
@@ -81,17 +91,20 @@ class PropertySpec(WireModel):
         """
         name = self.name
         if self.data_type in ("int", "float"):
+            named = _named(self.enum_values, value)
+            if named is not None:  # a level that is a word: a fan speed of "auto"
+                return named
             if isinstance(value, str) and value.strip().lower() in ("max", "min"):
                 end = self.max if value.strip().lower() == "max" else self.min
                 if end is None:
                     raise ValueError(f"{name} has no {value.strip().lower()}imum")
                 value = end
             if isinstance(value, bool):
-                raise ValueError(f"{name} must be a number, got {value!r}")
+                raise ValueError(f"{name} must be {_number_or(self.enum_values)}, got {value!r}")
             try:
                 number = float(value)
             except (TypeError, ValueError):
-                raise ValueError(f"{name} must be a number, got {value!r}") from None
+                raise ValueError(f"{name} must be {_number_or(self.enum_values)}, got {value!r}") from None
             if number != number or number in (float("inf"), float("-inf")):
                 raise ValueError(f"{name} must be a finite number, got {value!r}")
             if self.min is not None and number < self.min:
@@ -129,6 +142,19 @@ class PropertySpec(WireModel):
         if not isinstance(value, str | int | float) or isinstance(value, bool):
             raise ValueError(f"{name} must be text, got {value!r}")
         return str(value)
+
+
+def _named(names: list[str], value: Any) -> str | None:
+    """The one of ``names`` that ``value`` spells (in any case), or None."""
+    if not names or not isinstance(value, str):
+        return None
+    text = value.strip().lower()
+    return next((known for known in names if known.lower() == text), None)
+
+
+def _number_or(names: list[str]) -> str:
+    """"a number", or "a number or auto" for a number that also takes words."""
+    return " or ".join(["a number", *names])
 
 
 def _fmt(number: float) -> str:

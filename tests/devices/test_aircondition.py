@@ -108,3 +108,19 @@ async def test_reset_restores_and_keeps_a_single_ticker(sim):
     await ac.start()  # a second start must not add another
     await sim.advance(60)
     assert ac.state["currentTemperature"] == 27.0
+
+
+async def test_auto_fan_speed_as_on_every_split_unit(sim):
+    """An AC's fan runs at a level or "auto" (Zigbee AC controllers' fan_mode low/medium/high/auto, every remote's
+    AUTO key): the spec says so, the state holds "auto", and a step leaves auto from the middle level."""
+    ac = await sim.make(AirCondition, powerstate="on")
+    spec = ac.spec("windspeed")
+    assert spec is not None and (spec.min, spec.max, spec.enum_values) == (1, 3, ["auto"])
+    assert sim.ok(await sim.control(ac, "SetWindSpeed", "Auto")) == {"windspeed": "auto"}
+    assert sim.ok(await sim.query(ac, "QueryWindSpeed")) == {"windspeed": "auto"}
+    assert sim.ok(await sim.control(ac, "AdjustUpWindSpeed")) == {"windspeed": 3}
+    assert sim.ok(await sim.control(ac, "SetWindSpeed", "auto")) == {"windspeed": "auto"}
+    assert sim.ok(await sim.control(ac, "AdjustDownWindSpeed")) == {"windspeed": 1}
+    for wrong in ("turbo", "", "automatic"):
+        assert sim.error(await sim.control(ac, "SetWindSpeed", wrong)) == ErrorCode.INVALIDATE_PARAMS, wrong
+    assert ac.state["windspeed"] == 1

@@ -45,3 +45,12 @@ async def test_unsupported_actions(sim):
     fan = await sim.make(Fan)
     assert sim.error(await sim.control(fan, "SetTemperature", 20)) == ErrorCode.DEVICE_NOT_SUPPORT_FUNCTION
     assert sim.error(await sim.control(fan, "Pause")) == ErrorCode.DEVICE_NOT_SUPPORT_FUNCTION
+
+
+async def test_a_fan_has_no_auto_speed(sim):
+    """No source gives a fan an automatic speed (its modes are wind patterns): none is invented."""
+    fan = await sim.make(Fan)
+    spec = fan.spec("windspeed")
+    assert spec is not None and spec.enum_values == []
+    assert sim.error(await sim.control(fan, "SetWindSpeed", "auto")) == ErrorCode.INVALIDATE_PARAMS
+    assert fan.state == fan.initial_state

@@ -1,0 +1,92 @@
+"""Values said as people say them (issue 18): fan speeds as words (高档 / high / élevée) and "auto" where the
+device has it, colours by their CSS names both ways (green is #008000, lime #00FF00) — in zh, en and fr."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.hub.conftest import DemoHome, until
+
+
+@pytest.mark.parametrize(("text", "device", "reply"), [
+    ("把客厅空调的风速调到自动", "living-ac", "好的，客厅空调的风速已调到自动。"),
+    ("set the living room air conditioner fan speed to auto", "living-ac",
+     "OK, living room air conditioner speed set to auto."),
+    ("règle la vitesse du climatiseur du salon sur auto", "living-ac",
+     "D'accord, climatiseur du salon : vitesse de ventilation réglée sur auto."),
+    ("空气净化器风速调到自动", "air-purifier", "好的，空气净化器的风速已调到自动。"),
+    ("set the air purifier fan speed to automatic", "air-purifier", "OK, air purifier speed set to auto."),
+    ("mets le purificateur d'air en vitesse automatique", "air-purifier",
+     "D'accord, purificateur d'air : vitesse de ventilation réglée sur auto."),
+])
+async def test_auto_fan_speed_where_the_device_has_it(home: DemoHome, text: str, device: str, reply: str) -> None:
+    if device == "air-purifier":  # from a level set by hand
+        assert (await home.hub.handle_text("set the air purifier speed to 1")).ok
+    result = await home.hub.handle_text(text)
+    assert (result.reply, result.ok) == (reply, True)
+    assert home.state(device)["windspeed"] == "auto"
+    record = home.hub.directory.get(device)
+    assert record is not None
+    await until(home.hub.directory, lambda: record.state.get("windspeed") == "auto")  # the hub keeps it too
+
+
+async def test_a_fan_without_auto_says_so_and_keeps_its_speed(home: DemoHome) -> None:
+    before = home.state("study-fan")
+    result = await home.hub.handle_text("set the fan to auto speed")
+    assert (result.reply, result.ok) == ("The fan can't take that value (the range is 1 to 3).", False)
+    assert home.state("study-fan") == before
+
+
+@pytest.mark.parametrize(("order", "level", "question", "answer"), [
+    ("把风扇调到高档", 3, "风扇的风速是多少", "风扇的风速是高档。"),
+    ("风扇风速调到低档", 1, "风扇现在是什么档位", "风扇的风速是低档。"),
+    ("set the fan to high", 3, "what's the fan speed", "The speed of the fan is high."),
+    ("set the fan to low", 1, "what speed is the fan on", "The speed of the fan is low."),
+    ("mets le ventilateur en vitesse élevée", 3, "quelle est la vitesse du ventilateur",
+     "La vitesse de ventilation du ventilateur : élevée."),
+    ("mets le ventilateur en vitesse basse", 1, "quelle est la vitesse du ventilateur",
+     "La vitesse de ventilation du ventilateur : basse."),
+])
+async def test_fan_speeds_are_said_as_words(home: DemoHome, order: str, level: int, question: str,
+                                            answer: str) -> None:
+    result = await home.hub.handle_text(order)
+    assert result.ok, result.reply
+    assert home.state("study-fan")["windspeed"] == level
+    word = {"高档": 3, "低档": 1, "high": 3, "low": 1, "élevée": 3, "basse": 1}
+    said = [w for w in word if w in result.reply]
+    assert said and word[said[0]] == level and str(level) not in result.reply, result.reply
+    asked = await home.hub.handle_text(question)
+    assert (asked.reply, asked.ok) == (answer, True)
+    assert home.state("study-fan")["windspeed"] == level  # a question never acts
+
+
+@pytest.mark.parametrize(("text", "reply"), [
+    ("fan faster", "OK, fan speed raised to high."),
+    ("风扇风速调高一点", "好的，风扇的风速已调高到高档。"),
+    ("augmente la vitesse du ventilateur", "D'accord, ventilateur : vitesse de ventilation augmentée à élevée."),
+])
+async def test_a_step_says_the_speed_it_reached(home: DemoHome, text: str, reply: str) -> None:
+    assert home.state("study-fan")["windspeed"] == 2
+    result = await home.hub.handle_text(text)
+    assert (result.reply, result.ok) == (reply, True)
+    assert home.state("study-fan")["windspeed"] == 3
+
+
+@pytest.mark.parametrize(("text", "rgb", "question", "answer"), [
+    ("make the desk lamp green", "#008000", "what color is the desk lamp", "The color of the desk lamp is green."),
+    ("make the desk lamp lime", "#00FF00", "what color is the desk lamp", "The color of the desk lamp is lime."),
+    ("把台灯调成绿色", "#008000", "台灯是什么颜色", "台灯的颜色是绿色。"),
+    ("把台灯调成青柠色", "#00FF00", "台灯是什么颜色", "台灯的颜色是青柠色。"),
+    ("mets la lampe de bureau en vert", "#008000", "de quelle couleur est la lampe de bureau",
+     "La couleur de la lampe de bureau : vert."),
+    ("mets la lampe de bureau en vert citron", "#00FF00", "de quelle couleur est la lampe de bureau",
+     "La couleur de la lampe de bureau : vert citron."),
+])
+async def test_colours_follow_css_both_ways(home: DemoHome, text: str, rgb: str, question: str,
+                                           answer: str) -> None:
+    result = await home.hub.handle_text(text)
+    assert result.ok, result.reply
+    assert home.state("desk-lamp")["color"] == rgb
+    assert "#" not in result.reply
+    asked = await home.hub.handle_text(question)
+    assert (asked.reply, asked.ok) == (answer, True)

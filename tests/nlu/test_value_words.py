@@ -1,0 +1,29 @@
+"""The words for values agree with the protocol: every CSS colour of ``COLORS`` is said in every language, every
+colour word names one, and every language says the same fan speeds."""
+
+from __future__ import annotations
+
+import pytest
+
+from hub.language import LANGUAGES
+from hub.nlu import load_lexicon
+from hub.protocol import COLORS
+
+NOT_A_COLOUR_WORD = {"Warm"}
+"""AliGenie's warm white is a colour temperature to say ("warm white", "暖光"), not a colour word."""
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_css_colour_has_words_and_every_word_a_colour(lang: str) -> None:
+    lex = load_lexicon(lang)
+    assert set(lex.colors) == set(COLORS) - NOT_A_COLOUR_WORD
+    assert all(lex.colors[name] for name in lex.colors)
+
+
+def test_css_green_is_green_and_lime_is_lime() -> None:
+    assert (COLORS["Green"], COLORS["Lime"]) == ("#008000", "#00FF00")
+
+
+def test_every_language_says_the_same_speeds() -> None:
+    keys = {lang: {str(k) for k in load_lexicon(lang).replies["speeds"]} for lang in LANGUAGES}
+    assert all(found == {"1", "2", "3", "auto"} for found in keys.values()), keys
