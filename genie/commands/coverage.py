@@ -79,11 +79,18 @@ async def cmd_coverage(args: argparse.Namespace) -> int:
 
         _write(args.html, render(report))
     print(text if args.json else summary(report))
-    if args.floor is not None and report["totals"]["percent"] < args.floor:
-        if not args.json:
-            print(f"below the floor: {report['totals']['percent']:.2f} % < {args.floor:g} %")
-        return EXIT_FAILED
-    return EXIT_OK
+    status = floor_status(report, args.floor)
+    if status != EXIT_OK and not args.json:
+        print(f"below the floor: {report['totals']['percent']:.2f} % of the cells pass, under {args.floor:g} %")
+    return status
+
+
+def floor_status(report: dict[str, Any], floor: float | None) -> int:
+    """EXIT_FAILED when fewer than ``floor`` percent of the report's cells pass (or it has no cell), else EXIT_OK."""
+    if floor is None:
+        return EXIT_OK
+    totals = report["totals"]
+    return EXIT_FAILED if not totals["cells"] or totals["percent"] < floor else EXIT_OK
 
 
 def _write(path: Path, text: str, quiet: bool = False) -> None:

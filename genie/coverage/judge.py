@@ -36,21 +36,35 @@ def reply_language(text: str) -> str:
     return "fr" if fr > en else "en"
 
 
+def _pattern(form: str) -> str:
+    if _CJK.search(form):
+        return re.escape(form)
+    if re.fullmatch(r"[\d.,]+", form):
+        return rf"(?<![\d.,]){re.escape(form)}(?![\d]|[.,]\d)"
+    return rf"(?<!\w){re.escape(form.lower())}(?!\w)"
+
+
 def says(reply: str, form: str) -> bool:
     """True if ``reply`` carries ``form``: Chinese as a substring, a number not inside a longer one, a word
     as a whole word (any case)."""
-    if _CJK.search(form):
-        return form in reply
-    if re.fullmatch(r"[\d.,]+", form):
-        return re.search(rf"(?<![\d.,]){re.escape(form)}(?![\d]|[.,]\d)", reply) is not None
-    return re.search(rf"(?<!\w){re.escape(form.lower())}(?!\w)", reply.lower()) is not None
+    return re.search(_pattern(form), reply.lower()) is not None
 
 
-def _without(reply: str, forms: tuple[str, ...]) -> str:
-    out = reply.lower()
-    for form in sorted(forms, key=len, reverse=True):
-        out = out.replace(form.lower(), " ")
-    return out
+def which_state(reply: str, ours: tuple[str, ...], theirs: tuple[str, ...]) -> tuple[bool, str | None]:
+    """Read a two-state reply longest phrase first ("没有上锁" before "上锁", "not muted" before "muted"): whether
+    it says one of ``ours``, and the first of ``theirs`` it says."""
+    text = reply.lower()
+    heard, wrong = False, None
+    for form, mine in sorted([(f, True) for f in ours] + [(f, False) for f in theirs], key=lambda p: -len(p[0])):
+        found = re.search(_pattern(form), text)
+        if found is None:
+            continue
+        text = text[:found.start()] + " | " + text[found.end():]
+        if mine:
+            heard = True
+        elif wrong is None:
+            wrong = form
+    return heard, wrong
 
 
 @dataclass(frozen=True)
@@ -88,11 +102,9 @@ def judge(probe: Probe, before: dict[str, PropertyValue], after: dict[str, Prope
         moved = numbers and (new > old if way == "up" else new < old)  # type: ignore[operator]
         if not moved:
             return Verdict(False, f"{key} went {old!r} -> {new!r}, expected {way}")
-    if expect.heard and not any(says(reply, form) for form in expect.heard):
+    heard, wrong = which_state(reply, expect.heard, expect.not_heard)
+    if wrong is not None:
+        return Verdict(False, f"the reply says {wrong!r}, the other state")
+    if expect.heard and not heard:
         return Verdict(False, f"the reply does not say {expect.heard[0]!r} (or {', '.join(expect.heard[1:3]) or '-'})")
-    if expect.not_heard:
-        rest = _without(reply, expect.heard)
-        wrong = next((f for f in expect.not_heard if says(rest, f)), None)
-        if wrong is not None:
-            return Verdict(False, f"the reply says {wrong!r}, the other state")
     return Verdict(True)
