@@ -35,6 +35,7 @@ def register(sub: Any) -> None:
     cov.add_argument("--json", action="store_true", help="print the whole report as JSON")
     cov.add_argument("--out", type=Path, metavar="FILE", help="also write the JSON report to FILE")
     cov.add_argument("--html", type=Path, metavar="FILE", help="also write the HTML report to FILE")
+    cov.add_argument("--md", type=Path, metavar="FILE", help="also write the failing cells as a Markdown table to FILE")
     cov.add_argument("--floor", type=float, metavar="PCT", help="exit 1 when fewer than PCT %% of the cells pass")
     cov.set_defaults(handler=cmd_coverage)
 
@@ -78,6 +79,10 @@ async def cmd_coverage(args: argparse.Namespace) -> int:
         from genie.coverage.page import render
 
         _write(args.html, render(report))
+    if args.md is not None:
+        from genie.coverage.report import failing_cells
+
+        _write(args.md, failing_cells(report))
     print(text if args.json else summary(report))
     status = floor_status(report, args.floor)
     if status != EXIT_OK and not args.json:

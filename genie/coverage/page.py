@@ -7,6 +7,8 @@ from collections import defaultdict
 from html import escape
 from typing import Any
 
+from genie.coverage.report import EXAMPLES
+
 MAX_FAILURES = 1500
 """Failing sentences listed on the page (the JSON has them all)."""
 
@@ -86,20 +88,28 @@ def _failures(report: dict[str, Any]) -> str:
     by_brand: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for failure in failures[:MAX_FAILURES]:
         by_brand[failure["brand"]].append(failure)
-    parts = []
-    if len(failures) > MAX_FAILURES:
-        parts.append(f"<p>The first {MAX_FAILURES:,} of {len(failures):,} failing sentences (all are in the "
-                     "JSON report).</p>")
-    for brand, rows in by_brand.items():
-        models = sorted({r["model"] for r in rows})
+    products: dict[str, dict[str, int]] = report.get("failing_products", {})
+    parts = [f"<p>{report.get('failures_total', len(failures)):,} failing sentences in {len(products):,} brands; "
+             f"up to {EXAMPLES} example sentences per cell are shown with their brand, every failing product is "
+             "listed.</p>"]
+    for brand in products:
+        rows = by_brand.get(brand, [])
+        models = sorted(products[brand])
+        if not rows:
+            listed = ", ".join(f"{escape(m)} ({products[brand][m]})" for m in models[:12])
+            parts.append(f"<details><summary>{escape(brand)} — {sum(products[brand].values())} failing sentences"
+                         f"</summary><p>{listed}{'…' if len(models) > 12 else ''}: as the examples of their "
+                         "specification's cells.</p></details>")
+            continue
         body = "".join(
             f"<tr><td>{escape(r['model'])}<br><small>{escape(r['category'])}</small></td>"
             f"<td>{escape(r['capability'])}</td><td>{escape(r['lang'])}</td><td>{escape(r['text'])}</td>"
             f"<td>{escape(r['expected'])}</td><td><small>{escape(_state(r['state']))}</small></td>"
             f"<td>{escape(r['reply']) or '<i>none</i>'}</td><td class=\"reason\">{escape(r['reason'])}</td></tr>"
             for r in rows)
+        total = sum(products[brand].values())
         parts.append(
-            f"<details><summary>{escape(brand)} — {len(rows)} failing sentence{'s' if len(rows) != 1 else ''} "
+            f"<details><summary>{escape(brand)} — {total} failing sentence{'s' if total != 1 else ''} "
             f"({', '.join(escape(m) for m in models[:4])}{'…' if len(models) > 4 else ''})</summary>"
             "<table class=\"fail\"><tr><th>model</th><th>capability</th><th>lang</th><th>sentence</th>"
             "<th>expected</th><th>state after</th><th>reply</th><th>reason</th></tr>" + body + "</table></details>")

@@ -10,6 +10,9 @@ from genie.coverage.run import Result
 from genie.coverage.specs import SpecGroup
 
 FORMAT = 1
+EXAMPLES = 5
+"""Failing sentences kept per cell (the count of all of them is kept too): a cell fails the same way for
+every product of its specification, and an --all run would otherwise carry tens of thousands."""
 
 
 def build(results: list[Result], groups: list[SpecGroup], tested: dict[str, int],
@@ -40,8 +43,18 @@ def build(results: list[Result], groups: list[SpecGroup], tested: dict[str, int]
         slot["probes_passed"] += row["passed"]
     total_cells = len(cell_rows)
     passed_cells = sum(r["ok"] for r in cell_rows)
-    failures = sorted((r.to_json() for r in results if not r.passed),
-                      key=lambda f: (str(f["brand"]).lower(), str(f["model"]), str(f["capability"]), str(f["lang"])))
+    failing = [r for r in results if not r.passed]
+    kept: dict[tuple[str, str, str], int] = defaultdict(int)
+    examples = []
+    products: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for r in failing:
+        products[r.brand][r.model] += 1
+        key = (r.spec, r.capability, r.lang)
+        if kept[key] < EXAMPLES:
+            kept[key] += 1
+            examples.append(r.to_json())
+    failures = sorted(examples, key=lambda f: (str(f["brand"]).lower(), str(f["model"]), str(f["capability"]),
+                                               str(f["lang"])))
     return {
         "format": FORMAT,
         **meta,
@@ -59,7 +72,30 @@ def build(results: list[Result], groups: list[SpecGroup], tested: dict[str, int]
         "matrix": {c: {cap: dict(langs) for cap, langs in caps.items()} for c, caps in sorted(matrix.items())},
         "cells": sorted(cell_rows, key=lambda r: (r["category"], r["spec"], r["capability"], r["lang"])),
         "failures": failures,
+        "failures_total": len(failing),
+        "failing_products": {brand: dict(models) for brand, models in sorted(products.items(),
+                                                                             key=lambda item: item[0].lower())},
     }
+
+
+def failing_cells(report: dict[str, Any]) -> str:
+    """Markdown: every failing cell with its products failing and the first reason and sentence."""
+    first: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for f in report["failures"]:
+        first.setdefault((f["spec"], f["capability"], f["lang"]), f)
+    lines = [f"# Failing cells of `genie coverage` ({report['mode']}, seed {report['seed']}, {report['generated']})",
+             "", f"{report['totals']['cells_passed']:,} of {report['totals']['cells']:,} cells pass "
+             f"({report['totals']['percent']:.2f} %). Each failing cell: products failing / tried, then the first "
+             "failing sentence, the reason and the reply. Generated; see docs/coverage/coverage.html.", "",
+             "| spec | capability | lang | failing | sentence | reason | reply |", "|---|---|---|---|---|---|---|"]
+    for cell in report["cells"]:
+        if cell["ok"]:
+            continue
+        f = first.get((cell["spec"], cell["capability"], cell["lang"]), {})
+        cols = [cell["spec"], cell["capability"], cell["lang"], f"{cell['failed_products']}/{cell['products']}",
+                f.get("text", ""), f.get("reason", ""), f.get("reply", "")]
+        lines.append("| " + " | ".join(str(c).replace("|", "\\|").replace("\n", " ") for c in cols) + " |")
+    return "\n".join(lines) + "\n"
 
 
 def _by_lang(rows: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
