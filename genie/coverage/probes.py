@@ -95,9 +95,10 @@ def capabilities(category: str, specs: tuple[PropertySpec, ...],
     return found
 
 
-def generate(category: str, specs: tuple[PropertySpec, ...], actions: tuple[str, ...], lang: str, seed: int,
+def generate(category: str, specs: tuple[PropertySpec, ...], actions: tuple[str, ...], lang: str, seed: int | str,
              phrasings: int = 2, code: str = "135790") -> list[Probe]:
-    """``phrasings`` sentences per capability of the model in ``lang``, chosen by ``seed``."""
+    """``phrasings`` sentences per capability of the model in ``lang``, chosen by ``seed`` (a run seeds each
+    product with its own name too, so the products of one specification hear different sentences)."""
     by_name = {s.name: s for s in specs}
     probes = []
     for prop, kind in capabilities(category, specs, actions):

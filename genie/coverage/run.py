@@ -156,7 +156,8 @@ class Session:
             async with asyncio.timeout(10):
                 await runner.online.wait()
             for lang in langs:
-                for probe in generate(product.category, product.specs, product.actions, lang, seed, phrasings, CODE):
+                own = f"{seed}:{job.brand}:{product.model}"  # each product its own phrasings and values
+                for probe in generate(product.category, product.specs, product.actions, lang, own, phrasings, CODE):
                     results.append(await self.say(job, device, clock, probe, number))
         finally:
             runner.stop()
