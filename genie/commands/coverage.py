@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,8 @@ from genie.commands.common import EXIT_FAILED, EXIT_OK
 from hub.errors import BadInput
 from hub.language import LANGUAGES
 
-LATEST = Path("/tmp/cov/latest.json")
+LATEST_ENV = "GENIE_COVERAGE_LATEST"
+"""When set, every run also writes its JSON report to that file (for whoever follows the runs as they come)."""
 
 
 def register(sub: Any) -> None:
@@ -72,7 +74,9 @@ async def cmd_coverage(args: argparse.Namespace) -> int:
     options = options_from(args)
     report = await run_coverage(options)
     text = json.dumps(report, ensure_ascii=False, indent=1)
-    _write(LATEST, text, quiet=True)
+    latest = os.environ.get(LATEST_ENV)
+    if latest:
+        _write(Path(latest), text, quiet=True)
     if args.out is not None:
         _write(args.out, text)
     if args.html is not None:
