@@ -97,7 +97,7 @@ ASK: dict[str, T] = {
               "fr": ["de quelle couleur est {dev} ?", "quelle est la couleur {of} ?", "{dev} est de quelle couleur ?"]},
     "brightness": {"zh": ["{dev}亮度是多少", "{dev}现在多亮", "{dev}的亮度调的多少"],
                    "en": ["how bright is the {d}", "what's the {d} brightness", "what brightness is the {d} at"],
-                   "fr": ["quelle est la luminosité {of} ?", "{dev} éclaire à combien ?",
+                   "fr": ["quelle est la luminosité {of} ?", "quel est le niveau de luminosité {of} ?",
                           "la luminosité {of} est à combien ?"]},
     "volume": {"zh": ["{dev}音量多少", "{dev}的音量是多少", "{dev}声音开的多大"],
                "en": ["how loud is the {d}", "what's the {d} volume", "what volume is the {d} at"],

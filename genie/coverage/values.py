@@ -115,7 +115,10 @@ def heard_forms(spec: PropertySpec, value: PropertyValue, lang: str, family: str
         return MODES.get(value, {}).get(lang, [value])
     if isinstance(value, bool):
         return STATES["mute"][value][lang]
-    return number_forms(float(value), lang)
+    forms = number_forms(float(value), lang)
+    if name == "position" and value in (0, 100):  # fully closed or open: saying so is saying the value
+        forms += STATES["curtain"]["on" if value == 100 else "off"][lang]
+    return forms
 
 
 def opposite_forms(spec: PropertySpec, value: PropertyValue, lang: str, family: str = "") -> list[str]:
