@@ -16,6 +16,7 @@ import pytest
 from genie.app import Running, run_stack
 from hub.broker import EmbeddedBroker, load_config
 from hub.client import say
+from hub.protocol import PropertySpec
 from hub.protocol.mqtt import BrokerURL
 from hub.security import CLIENT_USER, Credentials
 from tests.brokers import BrokerUnderTest
@@ -46,6 +47,10 @@ async def test_the_hub_drives_the_node_light_in_zh_en_and_fr(secured: BrokerUnde
         assert fr.ok, fr.reply
         assert fr.lang == "fr" and "55" in fr.reply
         assert hub_state(hub)["brightness"] == 55
+
+        green = await say(client, "mets la lampe node en vert", timeout=5)
+        assert green.ok, green.reply
+        assert hub_state(hub)["color"] == "#008000"  # CSS green (docs/protocol.md §5)
 
         asked = await say(client, "is the node light on?", timeout=5)
         assert asked.ok and "on" in asked.reply.lower(), asked.reply
@@ -98,7 +103,9 @@ async def test_the_node_light_answers_each_request_and_survives_bad_ones(secured
         assert error(await hub.ask("SetBrightness"))[0] == "INVALIDATE_PARAMS"
         assert error(await hub.ask("SetColorTemperature", 2600)) == (
             "INVALIDATE_PARAMS", "colorTemperature must be at least 2700K, got 2600")
-        assert error(await hub.ask("SetColor", "teal"))[0] == "INVALIDATE_PARAMS"
+        with pytest.raises(ValueError) as python:  # the reason the product's own spec gives
+            PropertySpec(name="color", dataType="color").coerce("bluish")
+        assert error(await hub.ask("SetColor", "bluish")) == ("INVALIDATE_PARAMS", str(python.value))
         assert error(await hub.ask("AdjustUpBrightness", -5))[0] == "INVALIDATE_PARAMS"
         assert error(await hub.ask("SetMode", "auto"))[0] == "DEVICE_NOT_SUPPORT_FUNCTION"
         assert error(await hub.ask("Fly"))[0] == "DEVICE_NOT_SUPPORT_FUNCTION"

@@ -1,5 +1,5 @@
 """What docs/protocol.md added for device makers writing from the page alone (examples/node-light) holds
-for the product's own code: the form of a reason."""
+for the product's own code: the form of a reason, the colour names and their values."""
 
 from __future__ import annotations
 
@@ -24,3 +24,16 @@ def test_a_reason_quotes_the_value_and_the_bound_as_the_page_says(value: object,
         spec.coerce(value)
     assert "`2700K`" in PAGE.read_text(encoding="utf-8")
 
+
+
+def test_the_pages_colour_list_is_the_codes_in_its_order() -> None:
+    text = " ".join(PAGE.read_text(encoding="utf-8").split())
+    listed = text[text.index("The colour names, in the order a reason lists them"):]
+    listed = listed[:listed.index("Warm `#FFB46B`") + len("Warm `#FFB46B`")]
+    pairs = re.findall(r"([A-Z][a-z]+) `(#[0-9A-F]{6})`", listed)
+    spec = PropertySpec(name="color", dataType="color")
+    assert len(pairs) >= 10
+    assert {name: spec.coerce(name.lower()) for name, _ in pairs} == dict(pairs)
+    with pytest.raises(ValueError) as refused:
+        spec.coerce("bluish")
+    assert f"({', '.join(name for name, _ in pairs)})" in str(refused.value)  # every name, in this order

@@ -5,12 +5,15 @@
 
 class ValueError extends Error {}
 
-// docs/protocol.md §5 names the colours; the hex values are those the built-in light reports.
-const COLOURS = {
-  red: '#FF0000', orange: '#FFA500', yellow: '#FFFF00', green: '#00FF00', cyan: '#00FFFF',
-  blue: '#0000FF', purple: '#800080', pink: '#FFC0CB', white: '#FFFFFF', warm: '#FFB46B',
-};
-const COLOUR_NAMES = 'Red, Orange, Yellow, Green, Cyan, Blue, Purple, Pink, White, Warm';
+// docs/protocol.md §5: the colour names, in the order a reason lists them, and the state each gives.
+const COLOUR_LIST = [
+  ['Red', '#FF0000'], ['Orange', '#FFA500'], ['Yellow', '#FFFF00'], ['Green', '#008000'], ['Lime', '#00FF00'],
+  ['Cyan', '#00FFFF'], ['Blue', '#0000FF'], ['Purple', '#800080'], ['Pink', '#FFC0CB'], ['White', '#FFFFFF'],
+  ['Magenta', '#FF00FF'], ['Brown', '#A52A2A'], ['Gold', '#FFD700'], ['Navy', '#000080'], ['Teal', '#008080'],
+  ['Turquoise', '#40E0D0'], ['Indigo', '#4B0082'], ['Warm', '#FFB46B'],
+];
+const COLOURS = Object.fromEntries(COLOUR_LIST.map(([name, hex]) => [name.toLowerCase(), hex]));
+const COLOUR_NAMES = COLOUR_LIST.map(([name]) => name).join(', ');
 
 /** The value as Python's repr() would show it, as the protocol's reasons quote values. */
 function repr(value) {

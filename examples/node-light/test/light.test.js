@@ -29,7 +29,8 @@ test('values are checked with the reasons of protocol.md §5', () => {
   const colour = { name: 'color', dataType: 'color', enumValues: [] };
   assert.equal(coerce(colour, ' red '), '#FF0000');
   assert.equal(coerce(colour, '#abcdef'), '#ABCDEF');
-  assert.throws(() => coerce(colour, 'bluish'), /color must be a colour name \(Red, .*\) or #RRGGBB, got 'bluish'/);
+  assert.equal(coerce(colour, 'GREEN'), '#008000');
+  assert.throws(() => coerce(colour, 'bluish'), /color must be a colour name \(Red, .*, Warm\) or #RRGGBB, got 'bluish'/);
 });
 
 test('a reply copies the messageId and states what changed', () => {
