@@ -52,8 +52,16 @@ class Seen:
         return self.topic.rsplit("/", 1)[-1]
 
     def text(self) -> str:
-        """The message for the evidence: kind and payload, trimmed."""
-        return f"← {self.kind}{' (retained)' if self.retain else ''}: {self.payload.decode('utf-8', 'replace')}"
+        """The message for the evidence: its kind, then the header's name and messageId and the payload (the rest
+        of the header left out) if it has that shape, else the bytes as they came."""
+        value = self.json()
+        header = value.get("header") if value else None
+        where = f"← {self.kind}{' (retained)' if self.retain else ''}:"
+        if value is None or not isinstance(header, dict) or set(value) != {"header", "payload"}:
+            return f"{where} {self.payload.decode('utf-8', 'replace')}"
+        message_id = str(header.get("messageId", "?"))[:8]
+        payload = json.dumps(value["payload"], ensure_ascii=False, separators=(",", ":"))
+        return f"{where} {header.get('name', '?')} id {message_id} {payload}"
 
     def json(self) -> dict[str, Any] | None:
         """The payload as a JSON object, or None."""

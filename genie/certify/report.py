@@ -62,8 +62,10 @@ sent (→) and heard (←), trimmed.</p>
 def _row(case: CaseResult) -> str:
     colour = _COLOURS[case.outcome]
     evidence = case.to_json()["evidence"]
-    shown = (f'<details{" open" if case.outcome == "fail" else ""}><summary>evidence ({len(evidence)} lines)'
-             f'</summary><pre>{escape(chr(10).join(evidence))}</pre></details>') if evidence else ""
+    lines = f"{len(evidence)} line{'s' if len(evidence) > 1 else ''}"
+    opened = " open" if case.outcome == "fail" else ""
+    shown = (f'<details{opened}><summary>evidence ({lines})</summary><pre>{escape(chr(10).join(evidence))}</pre>'
+             '</details>') if evidence else ""
     return (f'<tr><td><span class="badge" style="background:{colour}">{_LABELS[case.outcome]}</span></td>'
             f'<td class="sev {case.severity}">{case.severity}</td>'
             f'<td><span class="id">{escape(case.id)}</span><br>{escape(case.title)}</td>'

@@ -25,7 +25,7 @@ from hub.protocol.mqtt import BrokerURL, Connection, MqttConnection, Will
 
 LOCK_CODE = "2468"
 """The unlock code of the self-test's lock (certify does not know it: Unlock must be refused politely)."""
-PARALLEL = 4
+PARALLEL = 8
 """Runs at once (each has its own broker)."""
 WAIT = 30.0
 """Seconds each run waits for its device."""

@@ -12,6 +12,7 @@ from typing import Any
 from genie.certify.broker import OwnBroker
 from genie.certify.model import CaseResult, Severity, SuiteResult
 from genie.certify.probe import REPLY_TIMEOUT, Exchange, Probe, control
+from hub.errors import GenieError
 from hub.protocol import DeviceInfo, DeviceStatus, ProtocolError, Registration, StateSnapshot, decode
 
 CASE_TIMEOUT = 90.0
@@ -22,12 +23,12 @@ REPLY_BOUND_KEY = "maxReplyMs"
 """The registration's ``extensions`` key where a device may declare its reply time (milliseconds, as text)."""
 
 
-class NotRun(Exception):
-    """The case cannot run here; the message says why."""
+class NotRun(GenieError):
+    """The case cannot run here; the message says why (the case's reason, which the user reads)."""
 
 
-class Failed(Exception):
-    """The case failed; the message is the one-line reason."""
+class Failed(GenieError):
+    """The case failed; the message is the one-line reason the user reads in the result."""
 
 
 @dataclass
@@ -163,6 +164,9 @@ async def run_cases(run: Run, cases: list[Case], result: SuiteResult, progress: 
             outcome.outcome, outcome.reason = "fail", f"the case did not finish within {budget:g} s"
         except (ConnectionError, ProtocolError, ValueError, OSError) as exc:
             outcome.outcome, outcome.reason = "fail", f"{type(exc).__name__}: {exc}"
+        except Exception as exc:  # certify's own mistake on input it did not foresee: said, and the suite goes on
+            outcome.outcome = "fail"
+            outcome.reason = f"certify could not judge this case ({type(exc).__name__}: {exc}); please report it"
         outcome.seconds = time.monotonic() - started
         progress(f"      {outcome.outcome.upper()}{f': {outcome.reason}' if outcome.reason else ''} "
                  f"({outcome.seconds:.1f} s)")

@@ -14,7 +14,7 @@ from hub.protocol import DeviceTopic, Request
 from hub.protocol.mqtt import Connection
 from tests.certify.devices import devices
 
-FLOOD = 1000
+FLOOD = 300
 
 
 class Flooder(DeviceRunner):
