@@ -19,7 +19,7 @@ from hub.client import say
 from hub.protocol import PropertySpec
 from hub.protocol.mqtt import BrokerURL
 from hub.security import CLIENT_USER, Credentials
-from tests.brokers import BrokerUnderTest
+from tests.brokers import BrokerUnderTest, amqtt_broker
 from tests.conftest import wait_for
 from tests.examples.node import EXAMPLE, LIGHT, error, hub_state, node_light, observer, online_in, require_node, values
 
@@ -252,3 +252,18 @@ def test_missing_node_modules_skip_or_fail_under_genie_require_node(tmp_path: Pa
     monkeypatch.setenv("GENIE_REQUIRE_NODE", "1")
     with pytest.raises(pytest.fail.Exception, match="GENIE_REQUIRE_NODE=1 but"):
         node.require_node()
+
+
+async def test_the_node_light_joins_a_home_with_an_id(tmp_path: Path) -> None:
+    require_node()
+    credentials = Credentials.generate()
+    async with amqtt_broker(credentials) as broker, run_stack(
+            home=None, broker_url=str(broker.url), credentials=credentials, db=tmp_path / "hub.db",
+            scope="flat-2", ready_timeout=20) as running, node_light(
+            broker, "--home", "flat-2", password=credentials.password_for("flat-2.node-light")) as light:
+        await online_in(running, light)
+        client = broker.as_user("flat-2.genie-client")
+        result = await say(client, "turn on the node light", timeout=5, home="flat-2")
+        assert result.ok, result.reply
+        assert hub_state(running)["powerstate"] == "on"
+    assert any("online as flat-2.node-light" in line for line in light.lines), light.log()
