@@ -53,3 +53,17 @@ def test_bad_arguments_are_one_line_errors() -> None:
                               timeout=60, check=False)
         assert done.returncode == 3, (args, done.stderr)
         assert words in done.stderr and len(done.stderr.strip().splitlines()) == 1, done.stderr
+
+
+def test_the_progress_line_off_a_terminal_is_a_line_per_tenth() -> None:
+    import io
+
+    from genie.coverage.campaign import Bar
+
+    out = io.StringIO()
+    bar = Bar(20, out)
+    for _ in range(20):
+        bar.add(1, [])
+    bar.close()
+    lines = out.getvalue().splitlines()
+    assert 10 <= len(lines) <= 11 and lines[-1].startswith("coverage [" + "#" * 24 + "] 20/20 products")
