@@ -27,7 +27,8 @@ from hub.security import HUB_USER, Credentials
 _CONNACK_UNAVAILABLE = bytes((0x20, 0x02, 0x00, 0x03))
 """CONNACK, return code 3: server unavailable (MQTT 3.1.1 §3.2.2.3)."""
 JOURNAL_LIMIT = 20_000
-"""Entries of each kind kept (a flooding device must not take certify's memory)."""
+TOPIC_KEPT = 300
+"""Entries of each kind kept, and characters of a topic (a flooding device must not take certify's memory)."""
 
 
 @dataclass
@@ -97,7 +98,7 @@ class WatchingBroker(GenieBroker):
         allowed = await super()._topic_filtering(session, topic, action)
         if action == AmqttAction.PUBLISH and session.username == self.journal.login:
             self.journal.add(self.journal.publishes, PublishSeen(time.monotonic(), session.client_id or "",
-                                                                 topic, allowed))
+                                                                 topic[:TOPIC_KEPT], allowed))
         return allowed
 
     def connected(self, client_id: str) -> bool:

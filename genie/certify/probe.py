@@ -8,6 +8,7 @@ matched to its reply by ``messageId`` (``Exchange``); a reply that matches no re
 from __future__ import annotations
 
 import asyncio
+import bisect
 import contextlib
 import json
 import time
@@ -32,7 +33,8 @@ from hub.protocol import (
 from hub.protocol.mqtt import BrokerURL, MqttConnection
 
 LOG_LIMIT = 50_000
-"""Messages kept; past it the oldest half is let go (a device flooding certify)."""
+LOG_BYTES = 32 * 1024 * 1024
+"""Messages, and bytes of them, kept; past either the oldest half is let go (a device flooding certify)."""
 REPLY_TIMEOUT = 3.0
 """Seconds a reply may take: the hub's own request timeout (docs/protocol.md §7)."""
 
@@ -122,6 +124,8 @@ class Probe:
     log: list[Seen] = field(default_factory=list)
     exchanges: list[Exchange] = field(default_factory=list)
     let_go: int = 0
+    """Messages let go from the front of ``log`` so far (an entry's position for good is ``let_go`` + its index)."""
+    _bytes: int = 0
     _conn: MqttConnection | None = None
     _reader: asyncio.Task[None] | None = None
     _changed: asyncio.Event = field(default_factory=asyncio.Event)
@@ -161,10 +165,12 @@ class Probe:
         try:
             async for message in conn.messages():
                 self.log.append(Seen(time.monotonic(), message.topic, message.payload, message.retain))
-                if len(self.log) > LOG_LIMIT:
-                    half = LOG_LIMIT // 2
+                self._bytes += len(message.payload)
+                if len(self.log) > LOG_LIMIT or self._bytes > LOG_BYTES:
+                    half = len(self.log) // 2
                     self.let_go += half
                     del self.log[:half]
+                    self._bytes = sum(len(s.payload) for s in self.log)
                 self._wake()
         except ConnectionError as exc:
             self.lost = str(exc)
@@ -185,13 +191,12 @@ class Probe:
     async def wait_for(self, found: Callable[[Seen], bool], timeout: float, since: float = 0.0) -> Seen | None:
         """The first message since ``since`` for which ``found`` is true, waiting up to ``timeout`` s; else None."""
         deadline = time.monotonic() + timeout
-        checked = 0
+        position = self.let_go + bisect.bisect_left(self.log, since, key=lambda s: s.at)  # for good: see let_go
         while True:
-            fresh = [s for s in self.log if s.at >= since]
-            for seen in fresh[checked:] if checked <= len(fresh) else fresh:
+            for seen in self.log[max(0, position - self.let_go):]:  # only what came since the last look
                 if found(seen):
                     return seen
-            checked = len(fresh)
+            position = self.let_go + len(self.log)
             left = deadline - time.monotonic()
             if left <= 0:
                 return None
