@@ -263,7 +263,7 @@ def _fill(templates: list[str], rng: random.Random, n: int, dev: Noun, lang: str
     prop = prop or Noun("")
     fields = {
         "dev": dev.the(lang), "of": dev.of(lang), "d": dev.text, "prop": prop.the(lang), "p": prop.text,
-        "quel": "quelle" if prop.gender == "f" else "quel", "quel_b": "quel",
+        "quel": "quelle" if prop.gender == "f" else "quel",
         "on": dev.agree("allumé"), "open": dev.agree("ouvert"), "set": dev.agree("réglé"),
         "locked": dev.agree("verrouillé"), **values,
     }
