@@ -85,15 +85,14 @@ def spoken_number(n: int, lang: str) -> str:
 
 
 def number_forms(value: float, lang: str) -> list[str]:
-    """Every way a reply may carry ``value``: digits (to 0-2 decimals, a decimal comma in French) and, for a
-    whole number, its words; rounded as a person would read a reading (27.83 -> 27.8 or 28)."""
+    """Every way a reply may carry ``value``: digits (to 0-2 decimals; in French with a decimal comma, as French
+    is written and read: 19,7 and never 19.7) and, for a whole number, its words; rounded as a person would
+    read a reading (27.83 -> 27.8 or 28)."""
     forms: list[str] = []
     for digits in (0, 1, 2):
         rounded = round(value, digits)
         text = f"{rounded:.{digits}f}"
-        forms.append(text)
-        if lang == "fr" and digits:
-            forms.append(text.replace(".", ","))
+        forms.append(text.replace(".", ",") if lang == "fr" else text)
     if value == int(value):
         forms.append(str(int(value)))
         if 0 <= value < 10_000:
