@@ -128,6 +128,10 @@ class OwnBroker:
         self.journal = Journal(device_id)
         self.port = port
         self._embedded: EmbeddedBroker | None = None
+        self.attempts: list[float] = []
+        """The connection attempts met while away, in the current (or last) restart."""
+        self.away = asyncio.Event()
+        """Set while the broker is away and the counting listener is on its port."""
 
     @property
     def broker(self) -> WatchingBroker | None:
@@ -168,6 +172,7 @@ class OwnBroker:
         start again on the same port; return the moments (monotonic) of the attempts seen while away. Each attempt
         is answered CONNACK 3 (server unavailable), so that a client learns at once that it must retry."""
         attempts: list[float] = []
+        self.attempts = attempts
 
         async def refuse(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
             attempts.append(time.monotonic())
@@ -182,9 +187,11 @@ class OwnBroker:
 
         await self.stop()
         server = await asyncio.start_server(refuse, "127.0.0.1", self.port, reuse_address=True)
+        self.away.set()
         try:
             await asyncio.sleep(down)  # the outage itself: its length is what is being measured against
         finally:
+            self.away.clear()
             server.close()
             with contextlib.suppress(OSError):
                 await server.wait_closed()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 from devices.categories import CATEGORIES
 from devices.config import DeviceConfig
@@ -39,7 +39,7 @@ class Devices:
         self.running.append((runner, asyncio.create_task(runner.run())))
         return runner
 
-    def ready(self, make: Callable[[Connector], DeviceRunner]) -> Callable[[Connect | None], object]:
+    def ready(self, make: Callable[[Connector], DeviceRunner]) -> Callable[[Connect | None], Awaitable[int | None]]:
         """A ``ready`` callback for ``certify``: starts the device with the login certify gives."""
         async def ready(connect: Connect | None) -> int | None:
             assert connect is not None
