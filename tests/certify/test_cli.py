@@ -92,3 +92,18 @@ def test_help_names_every_option() -> None:
     for option in ("--device", "--broker", "--json", "--report", "--soak", "--pid", "--wait", "--port", "--exec",
                    "--self-test"):
         assert option in shown
+
+
+async def test_self_test_through_the_command() -> None:
+    code, out, err = await genie("certify", "--self-test", "--only", "curtain", "no-last-will", "--json", timeout=120)
+    assert code == 0, err[-3000:]
+    result = json.loads(out)
+    assert result["passed"] is True
+    verdicts = {d["device"]: d for d in result["devices"]}
+    assert set(verdicts) == {"selftest-curtain", "broken-no-last-will"}
+    assert verdicts["selftest-curtain"]["ok"] and verdicts["selftest-curtain"]["failed"] == []
+    broken = verdicts["broken-no-last-will"]
+    assert broken["ok"] and broken["kind"] == "broken"
+    assert [f["id"] for f in broken["failed"]][0] == "last-will"
+    assert "the CONNECT sets no last will" in broken["failed"][0]["reason"]
+    assert "selftest-curtain [1/15] registration" in err  # progress, on stderr, per device
