@@ -176,6 +176,8 @@ class Speaker:
         intent = pending.intent
         if pending.need == "confirm":  # "yes" carries out what the slip meant; anything else is said anew
             return list(pending.orders) if understanding.talk == "yes" else None
+        if any(i.action == "query" for i in understanding.intents):
+            return None  # a question is asked anew, never taken for the answer: a question never acts
         if pending.need == "which" and pending.candidates:  # "the first one", "front-door", "玄关的"
             named = [r for d in pending.candidates if (r := self.directory.get(d)) is not None]
             picked = chosen(text, understanding, named)

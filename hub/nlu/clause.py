@@ -263,11 +263,13 @@ def _act(kinds: dict[str, list[Any]], has_value: bool, done: bool = False, wish:
     said = set(kinds.get("action", []))
     order = next((a for a in ACTION_ORDER if a in said), None)
     questions = kinds.get("question", [])
-    if wish and compounds and not explicit and not said and set(questions) <= {"plain"}:
+    if wish and compounds and not explicit and not said and set(questions) <= {"plain", "value"}:
         questions = []  # "the tv is too quiet", "la télé est trop basse": a wish, its "is" no question
     asking = questions or any(c.action == "query" for c in explicit)
     if order == "set" and asking and not has_value:
         order = "query"  # "空调设置的是多少度", "what is the AC set to"
+    if order is not None and "value" in questions and "property" in kinds and not has_value:
+        order = "query"  # "空调开的什么模式": the verb says how it runs, the question word asks for the mode
     states = kinds.get("state", [])
     if states:
         act.state = states[0]
@@ -289,6 +291,8 @@ def _act(kinds: dict[str, list[Any]], has_value: bool, done: bool = False, wish:
         if explicit:
             act.attribute = explicit[0].property
         kinds_of = [q for q in questions if q in ("which", "count", "any")]
+        if kinds_of and kinds_of[0] in ("which", "count") and "property" in kinds:
+            kinds_of = []  # "which mode is the AC on", "combien de batterie": the value, not which or how many
         act.quantifier = kinds_of[0] if kinds_of else ("all" if "all" in kinds else "plain")
     elif states:
         act.action = STATE_ORDERS[states[0]]

@@ -90,3 +90,18 @@ async def test_colours_follow_css_both_ways(home: DemoHome, text: str, rgb: str,
     assert "#" not in result.reply
     asked = await home.hub.handle_text(question)
     assert (asked.reply, asked.ok) == (answer, True)
+
+
+@pytest.mark.parametrize(("order", "question", "device"), [
+    ("set the air conditioner fan speed to high", "what's the living room air conditioner fan speed", "living-ac"),
+    ("把空调风速调到高档", "客厅空调风速是多少", "living-ac"),
+    ("mets la clim en vitesse élevée", "quelle est la vitesse du climatiseur du salon", "living-ac"),
+])
+async def test_a_question_is_no_answer_to_which_one(home: DemoHome, order: str, question: str, device: str) -> None:
+    """Asked "which one?", a question that names one of them is a question: answered, and never the order."""
+    asked = await home.hub.handle_text(order)
+    assert not asked.ok and asked.actions == [], asked.reply
+    before = home.state(device)
+    result = await home.hub.handle_text(question)
+    assert result.ok and result.actions[0].action == "Query", result.reply
+    assert home.state(device) == before
