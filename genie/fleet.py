@@ -194,7 +194,8 @@ async def start_child(spawn_args: list[str], expected: int, index: int, progress
     """Start `genie devices spawn SPAWN_ARGS` reporting its progress to ours; ``online`` resolves once its
     ``expected`` devices are online; ``path`` (a file made for it) is removed when it stops."""
     command = [sys.executable, "-m", "genie", "devices", "spawn", *spawn_args, "--machine-progress"]
-    proc = await asyncio.create_subprocess_exec(*command, stdout=asyncio.subprocess.PIPE)
+    # Its standard input is a pipe it reads to its end: when this process exits, however, the child stops too.
+    proc = await asyncio.create_subprocess_exec(*command, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE)
     online: asyncio.Future[None] = asyncio.get_running_loop().create_future()
 
     async def read() -> None:

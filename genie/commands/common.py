@@ -128,6 +128,27 @@ def stop_on_signals() -> None:
             loop.add_signal_handler(sig, task.cancel)
 
 
+def stop_with_parent() -> None:
+    """In a child process whose standard input is a pipe from its parent: when the pipe closes (the parent
+    exited, even by SIGKILL), cancel the main task as SIGTERM would. Without it a `genie devices spawn` child
+    outlived a killed parent and kept its devices connected."""
+    import sys
+    import threading
+
+    loop = asyncio.get_running_loop()
+    task = asyncio.current_task()
+    assert task is not None
+
+    def watch() -> None:
+        with contextlib.suppress(OSError, ValueError):
+            while sys.stdin.buffer.read(4096):
+                pass
+        with contextlib.suppress(RuntimeError):  # the loop has already closed: nothing left to stop
+            loop.call_soon_threadsafe(task.cancel)
+
+    threading.Thread(target=watch, name="genie.parent-watch", daemon=True).start()
+
+
 async def until_stopped() -> None:
     """Wait for Ctrl-C or SIGTERM (both cancel the main task)."""
     stop_on_signals()

@@ -16,6 +16,7 @@ from genie.commands.common import (
     json_text,
     print_result,
     stop_on_signals,
+    stop_with_parent,
     until_stopped,
     url,
 )
@@ -112,6 +113,8 @@ async def cmd_spawn(args: argparse.Namespace) -> int:
     check_ports(len(home.devices))
     raise_open_files(len(home.devices), args.processes)
     stop_on_signals()
+    if args.machine_progress:  # a child of another spawn: it stops when its parent goes, even killed
+        stop_with_parent()
     parts = shards(home, args.processes)
     progress = Progress(len(home.devices), machine=args.machine_progress)
     children = [await spawn_child(shard, i, progress, broker=args.broker, keepalive=args.keepalive)
@@ -155,6 +158,8 @@ async def _spawn_homes(args: argparse.Namespace) -> int:
         check_ports(args.homes * per_home, len(sources(args)))
     raise_open_files(args.homes * per_home, len(shares))
     stop_on_signals()
+    if args.machine_progress:  # a child of another spawn: it stops when its parent goes, even killed
+        stop_with_parent()
     total = (args.homes if args.part is None else len(mine)) * per_home
     progress = Progress(total, machine=args.machine_progress)
     children = [] if args.part is not None else [

@@ -227,3 +227,70 @@ def test_homes_leave_from_the_source_addresses_in_turn() -> None:
 
     assert sources(argparse.Namespace(source_addresses=3)) == ["127.0.0.1", "127.0.0.2", "127.0.0.3"]
     assert sources(argparse.Namespace(source_addresses=None)) == [""]  # the system's choice
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (from /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                if int(fields[1]) == pid:
+                    found.append(int(entry.name))
+    return found
+
+
+async def _gone(pid: int) -> None:
+    """Wait (bounded) until process ``pid`` has exited: its pidfd becomes readable then (Linux 5.3)."""
+    import os
+
+    try:
+        fd = os.pidfd_open(pid)
+    except ProcessLookupError:
+        return
+    exited = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    loop.add_reader(fd, exited.set)
+    try:
+        async with asyncio.timeout(BOUND):
+            await exited.wait()
+    finally:
+        loop.remove_reader(fd)
+        os.close(fd)
+
+
+def _state(pid: int) -> str:
+    with contextlib.suppress(OSError):
+        return "(" + (Path(f"/proc/{pid}") / "stat").read_text().rsplit(")", 1)[1].split()[0] + ")"
+    return "(gone)"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+async def test_a_child_process_stops_when_its_parent_is_killed(secured: BrokerUnderTest) -> None:
+    """A `bench scale` run stopped by SIGKILL left its fleet's children connected for good: a child now reads
+    its parent's pipe and stops at its end."""
+    url = f"mqtt://{secured.url.host}:{secured.url.port}"
+    proc = await asyncio.create_subprocess_exec(*GENIE, "devices", "spawn", "--homes", "2", "--per-home", "2",
+                                                "--processes", "2", "--broker", url, stdout=asyncio.subprocess.PIPE,
+                                                stderr=asyncio.subprocess.DEVNULL)
+    children: list[int] = []
+    try:
+        async with asyncio.timeout(BOUND):
+            line = await proc.stdout.readline()  # type: ignore[union-attr]
+        assert b"devices online" in line
+        children = _children(proc.pid)
+        assert len(children) == 1
+        proc.kill()
+        await proc.wait()
+        await _gone(children[0])
+        assert _state(children[0]) in ("(gone)", "(Z)")
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+        for pid in children:
+            with contextlib.suppress(ProcessLookupError):
+                import os
+
+                os.kill(pid, signal.SIGKILL)
