@@ -7,7 +7,7 @@ import statistics
 import time
 from typing import Any
 
-from genie.certify.model import CaseResult
+from genie.certify.model import CaseResult, trim
 from genie.certify.probe import Exchange, Seen
 from genie.certify.suite import Failed, NotRun, Run
 from genie.certify.values import Trial, attribute_of, boundary, misfit, order, out_of_range, valid
@@ -37,7 +37,7 @@ def judge(run: Run, exchange: Exchange, expect: str) -> str | None:
         if code in allowed:
             return None
         wanted = " or ".join("a Response" if a == "ok" else a for a in allowed)
-        return f"{said}: answered {code} ({reply.payload.message}), expected {wanted}"
+        return f"{said}: answered {code} ({trim(reply.payload.message, 120)}), expected {wanted}"
     if "ok" not in allowed:
         return f"{said}: answered {reply.header.name}, expected {' or '.join(allowed)}"
     if reply.header.name != f"{action}Response":

@@ -10,13 +10,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from genie.certify.broker import OwnBroker
-from genie.certify.model import CaseResult, Severity, SuiteResult
+from genie.certify.model import CaseResult, Severity, SuiteResult, trim
 from genie.certify.probe import REPLY_TIMEOUT, Exchange, Probe, control
 from hub.errors import GenieError
 from hub.protocol import DeviceInfo, DeviceStatus, ProtocolError, Registration, StateSnapshot, decode
 
 CASE_TIMEOUT = 90.0
 """Seconds one case may take (the soak: its own length on top); past it, it fails saying so."""
+REASON_CHARS = 600
+"""Characters of a case's reason kept (it may quote what the device said)."""
 COME_BACK = 10.0
 """Seconds a case waits for a device that is not connected before it fails for that."""
 REPLY_BOUND_KEY = "maxReplyMs"
@@ -168,5 +170,7 @@ async def run_cases(run: Run, cases: list[Case], result: SuiteResult, progress: 
             outcome.outcome = "fail"
             outcome.reason = f"certify could not judge this case ({type(exc).__name__}: {exc}); please report it"
         outcome.seconds = time.monotonic() - started
+        # the reason may quote the device: one line, nothing a terminal would act on
+        outcome.reason = trim(outcome.reason, REASON_CHARS)
         progress(f"      {outcome.outcome.upper()}{f': {outcome.reason}' if outcome.reason else ''} "
                  f"({outcome.seconds:.1f} s)")

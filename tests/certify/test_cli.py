@@ -104,6 +104,6 @@ async def test_self_test_through_the_command() -> None:
     assert verdicts["selftest-curtain"]["ok"] and verdicts["selftest-curtain"]["failed"] == []
     broken = verdicts["broken-no-last-will"]
     assert broken["ok"] and broken["kind"] == "broken"
-    assert [f["id"] for f in broken["failed"]][0] == "last-will"
+    assert broken["failed"][0]["id"] == "last-will"
     assert "the CONNECT sets no last will" in broken["failed"][0]["reason"]
     assert "selftest-curtain [1/15] registration" in err  # progress, on stderr, per device

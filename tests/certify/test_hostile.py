@@ -10,7 +10,7 @@ from devices.categories.light import Light
 from devices.config import DeviceConfig
 from devices.runner import Connector, DeviceRunner
 from genie.certify.runner import CASES, certify
-from hub.protocol import DeviceTopic, Request
+from hub.protocol import DeviceTopic, ErrorCode, ErrorResponse, Request, Response
 from hub.protocol.mqtt import Connection
 from tests.certify.devices import devices
 
@@ -78,3 +78,27 @@ async def test_a_device_that_dies_mid_suite_fails_the_rest_quickly() -> None:
     assert all(c.outcome == "fail" and "the device is not connected" in c.reason for c in later), later
     assert not result.passed
     assert time.monotonic() - started_at < 60  # one reply timeout and one wait for its return, not one per request
+
+
+class Shouter(Light):
+    """Refuses out-of-range values with the wrong code and a message full of terminal escapes and bidi overrides."""
+
+    async def handle(self, request: Request) -> Response | ErrorResponse | None:
+        reply = await super().handle(request)
+        if isinstance(reply, ErrorResponse) and reply.payload.error_code == ErrorCode.INVALIDATE_PARAMS:
+            shout = "\x1b[2J\x1b]0;owned\x07\u202eevil\n" + "x" * 5000
+            return ErrorResponse.to(request, ErrorCode.SERVICE_ERROR, shout)
+        return reply
+
+
+async def test_what_a_device_says_never_reaches_a_terminal_raw() -> None:
+    async with devices() as started, asyncio.timeout(120):
+        result = await certify("shouter", wait=20, ready=started.ready(
+            lambda c: DeviceRunner(Shouter(DeviceConfig(id="shouter", category="light")), c)))
+    case = result.case("actions-out-of-range")
+    assert case is not None and case.outcome == "fail"
+    assert "answered SERVICE_ERROR" in case.reason and "expected INVALIDATE_PARAMS" in case.reason
+    for text in [case.reason, *case.evidence]:
+        assert not any(c in text for c in "\x1b\x07\u202e\n"), text
+        assert len(text) <= 700
+    assert "\\x1b[2J" in case.reason
