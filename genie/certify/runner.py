@@ -51,8 +51,10 @@ started, if any (the soak watches its memory unless a pid was given)."""
 
 async def certify(device_id: str, *, broker: str | None = None, port: int = 0, wait: float = DEFAULT_WAIT,
                   soak_minutes: float | None = None, pid: int | None = None, password: str | None = None,
-                  progress: Progress = lambda _line: None, ready: Ready | None = None) -> SuiteResult:
-    """Run the suite against ``device_id``; ``ready`` is awaited once the device can connect (with how)."""
+                  progress: Progress = lambda _line: None, ready: Ready | None = None,
+                  finish: Callable[[], Awaitable[None]] | None = None) -> SuiteResult:
+    """Run the suite against ``device_id``; ``ready`` is awaited once the device can connect (with how), ``finish``
+    after the suite while the broker still runs (a device certify started stops cleanly, saying offline)."""
     own = None if broker else OwnBroker(device_id, port=port, password=password)
     started = time.monotonic()
     if own is not None:
@@ -77,6 +79,8 @@ async def certify(device_id: str, *, broker: str | None = None, port: int = 0, w
         return result
     finally:
         result.seconds = time.monotonic() - started
+        if finish is not None:
+            await finish()
         await probe.close()
         if own is not None:
             await own.stop()

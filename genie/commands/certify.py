@@ -110,12 +110,15 @@ async def cmd_certify(args: argparse.Namespace) -> int:
         started.append(await _start(args.command, connect, args.device))
         return started[-1].pid  # the process whose memory the soak watches, unless --pid says another
 
+    async def finish() -> None:
+        while started:
+            await _stop(started.pop())
+
     try:
         result = await certify(args.device, broker=args.broker, port=args.port, wait=args.wait, soak_minutes=args.soak,
-                               pid=args.pid, password=args.password, progress=_say, ready=ready)
+                               pid=args.pid, password=args.password, progress=_say, ready=ready, finish=finish)
     finally:
-        for process in started:
-            await _stop(process)
+        await finish()  # certify did, unless it failed before
     if args.report is not None:
         args.report.write_text(html_report(result), encoding="utf-8")
         _say(f"certify: report written to {args.report}")
