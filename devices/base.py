@@ -241,7 +241,7 @@ class SimulatedDevice:
             return ErrorResponse.to(request, ErrorCode.SERVICE_ERROR, f"{self.id}: internal fault (simulated)")
         if request.payload.device_id != self.id:
             return ErrorResponse.to(request, ErrorCode.DEVICE_IS_NOT_EXIST,
-                                    f"this is {self.id}, not {request.payload.device_id}")
+                                    f"this is {self.id}, not {request.payload.device_id}", device_id=self.id)
         try:
             if request.is_query or request.action in QUERY_ACTIONS:
                 return Response.to(request, self.query(request.action))

@@ -26,7 +26,7 @@ from hub.protocol import (
     StateSnapshot,
     encode,
 )
-from hub.protocol.mqtt import Connection, Inbound
+from hub.protocol.mqtt import Backoff, Connection, Inbound
 
 NEIGHBOUR = "certify-neighbour"
 """The device whose topic the trespassing device publishes on."""
@@ -66,6 +66,14 @@ class _FlatEnvelope(DeviceRunner):
                                  retain=True)
         await self._conn.publish(self._topic(DeviceTopic.STATE), encode(StateSnapshot.create(dev.id, dev.properties())),
                                  retain=True)
+
+
+class _Hammering(DeviceRunner):
+    """Reconnects at once, again and again, whenever its broker is away (no backoff at all)."""
+
+    async def run(self, backoff: Backoff | None = None) -> None:
+        """The real runner's loop, with every wait between attempts zero."""
+        await super().run(Backoff(initial=0.0, maximum=0.0))
 
 
 class _Trespasser(DeviceRunner):
@@ -148,6 +156,9 @@ BROKEN: tuple[Broken, ...] = (
            "last-will", "no last will", frozenset({"will-fires"})),
     Broken("foreign-topic", f"publishes on {NEIGHBOUR}'s state topic", lambda i, c: _Trespasser(_light(i), c),
            "topic-discipline", f"genie/dev/{NEIGHBOUR}/state"),
+    Broken("hammering", "retries a broker that is away at once, without backoff",
+           lambda i, c: _Hammering(_light(i), c), "reconnect", "a hammering loop, not a backoff",
+           frozenset({"topic-discipline", "soak"})),  # the cases after it may find it still hammering
     Broken("ignores-discover", "never subscribes to the discovery broadcast",
            lambda i, c: DeviceRunner(_light(i), _deaf(c)), "discovery", "after a DiscoveryDevices broadcast"),
 )

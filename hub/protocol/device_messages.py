@@ -218,9 +218,11 @@ class ErrorResponse(Message):
         )
 
     @classmethod
-    def to(cls, request: Message, code: ErrorCode, message: str = "") -> Self:
-        """The failure answer to ``request``: ``code``, and ``message`` or the code's own words."""
-        device_id = getattr(request.payload, "device_id", "") or ""
+    def to(cls, request: Message, code: ErrorCode, message: str = "", *, device_id: str | None = None) -> Self:
+        """The failure answer to ``request``: ``code``, and ``message`` or the code's own words; in the name of
+        ``device_id`` (default: the device the request names)."""
+        if device_id is None:
+            device_id = getattr(request.payload, "device_id", "") or ""
         header = Header(namespace=request.header.namespace, name="ErrorResponse",
                         message_id=request.header.message_id)
         payload = ErrorPayload(device_id=device_id, error_code=code, message=message or ERROR_MESSAGES[code])

@@ -49,7 +49,7 @@ BROKER_ENV = "GENIE_BROKER"
 
 
 class Backoff:
-    """Jittered exponential backoff ("full jitter"): wait a random time up to a doubling ceiling.
+    """Jittered exponential backoff ("equal jitter"): wait a random time between half a doubling ceiling and it.
 
     Spreads a fleet's reconnections after a broker restart instead of a thundering herd.
     """

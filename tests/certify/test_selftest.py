@@ -14,6 +14,7 @@ EXPECTED = {
     "no-last-will": ("last-will", "the CONNECT sets no last will"),
     "foreign-topic": ("topic-discipline", "outside its own topics: genie/dev/certify-neighbour/state"),
     "ignores-discover": ("discovery", "after a DiscoveryDevices broadcast, no register"),
+    "hammering": ("reconnect", "a hammering loop, not a backoff"),
 }
 """Each broken device: the case certify must fail and words of the reason it must give (independent of
 genie.certify.broken's own table, which the self-test judges by)."""

@@ -6,7 +6,7 @@ import pytest
 
 from devices.categories.aircondition import AirCondition
 from devices.categories.light import Light
-from hub.protocol import ErrorCode
+from hub.protocol import ErrorCode, Request
 
 
 async def test_reset_gets_through_error_and_offline_faults(sim):
@@ -40,4 +40,15 @@ async def test_a_silent_device_ignores_requests_but_not_reset(sim):
     light = await sim.make(Light)
     light.fault = "offline"
     assert await sim.control(light, "TurnOn") is None
+    assert light.state["powerstate"] == "off"
+
+
+async def test_a_request_naming_another_device_is_refused_in_the_devices_own_name(sim):
+    """The hub drops a reply on a device's topic that names another device (it would speak for it), so the
+    refusal must carry the device's own id to be heard at all (docs/protocol.md, ErrorResponse)."""
+    light = await sim.make(Light, "light-1", powerstate="off")
+    reply = await light.handle(Request.control("light-2", "TurnOn"))
+    assert sim.error(reply) == ErrorCode.DEVICE_IS_NOT_EXIST
+    assert reply.payload.device_id == "light-1"
+    assert "light-2" in reply.payload.message
     assert light.state["powerstate"] == "off"
