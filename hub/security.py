@@ -104,6 +104,13 @@ def owns_client_id(username: str, client_id: str | None) -> bool:
     return cid == username
 
 
+def is_device_name(name: str) -> bool:
+    """True if ``name`` can be a device's id and login: a device id's shape, and no name or prefix another role
+    uses (the hub, text clients, the listener, shards, Home Assistant, Hermes)."""
+    return bool(DEVICE_ID_RE.fullmatch(name)) and name not in RESERVED_CLIENT_IDS and name not in INTEROP_USERS \
+        and not name.startswith(_RESERVED_PREFIXES)
+
+
 def session_client_id(username: str | None, client_id: str) -> str:
     """The client id the broker gives a connection: the interop users' is their user name, whatever they
     asked for (as Mosquitto's ``use_username_as_clientid``), so a Home Assistant with a random client id

@@ -24,7 +24,7 @@ from hub.errors import GenieError
 
 
 def register(sub: Any) -> None:
-    """Add ``genie devices spawn|list|remove``."""
+    """Add ``genie devices spawn|list|remove|login``."""
     devices = sub.add_parser("devices", help="spawn simulated devices; list or remove those the hub knows",
                              description="Simulated devices and the hub's directory.")
     dsub = devices.add_subparsers(dest="devices_command", metavar="ACTION", required=True)
@@ -44,6 +44,9 @@ def register(sub: Any) -> None:
     hub_call_args(dremove)
     home_id_arg(dremove)
     dremove.set_defaults(handler=cmd_remove)
+    from genie.commands import device_login
+
+    device_login.register(dsub)
 
 
 def _register_spawn(dsub: Any) -> None:
