@@ -67,6 +67,11 @@ def _check(args: argparse.Namespace) -> None:
         validate_device_id(args.device)
     except ValueError as exc:
         raise BadInput(f"--device: {exc}") from None
+    from hub.security import is_device_name
+
+    if not is_device_name(args.device):
+        raise BadInput(f"--device: {args.device!r} is a name the platform reserves (the hub, clients, shards, "
+                       "neighbours), not a device's")
     if args.broker and (args.port or args.password or args.command):
         raise BadInput("--port, --password and --exec are for certify's own broker: not with --broker")
     if not 0 <= args.port <= 65535:

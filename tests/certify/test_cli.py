@@ -74,6 +74,7 @@ async def test_a_device_that_never_connects_fails_in_one_line() -> None:
 
 async def test_bad_options_are_one_line() -> None:
     for args, words in ((["--device", "Bad Id"], "--device"), ([], "give --device ID"),
+                        (["--device", "genie-hub"], "reserves"), (["--device", "genie-shard-2"], "reserves"),
                         (["--self-test", "--device", "x"], "--self-test runs its own devices"),
                         (["--device", "x", "--broker", "mqtt://h:1", "--port", "5"], "not with --broker"),
                         (["--device", "x", "--soak", "0"], "--soak must be"),
