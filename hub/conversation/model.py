@@ -74,7 +74,7 @@ READING = {"temperature": "currentTemperature", "humidity": "currentHumidity"}
 """A device's own measurement of what its setpoint controls."""
 
 MODE_FALLBACK = {"sleep": "sleepWind", "normalWind": "standard", "auto": "natureWind", "strong": "normalWind",
-                 "quiet": "sleep"}
+                 "quiet": "sleep", "standard": "normalWind"}
 """A mode the device lacks -> its nearest one ("睡眠模式" on a fan is its sleep wind)."""
 
 OPPOSITE = {"on": "off", "off": "on", "open": "closed", "closed": "open", "locked": "unlocked", "unlocked": "locked"}

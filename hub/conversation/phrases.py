@@ -99,7 +99,8 @@ def format_value(lex: Lexicon, attribute: str | None, value: PropertyValue | Non
         return str(lex.replies["property_values"].get("on" if value else "off"))
     unit = VALUE_UNITS.get(attribute or "", "")
     number = int(value) if isinstance(value, float) and value == int(value) else value
-    return f"{number}{units.get(unit, unit)}"
+    mark = str(lex.grammar.get("decimal_mark", "."))  # "20,9 degrés"
+    return f"{number}".replace(".", mark) + str(units.get(unit, unit))
 
 
 def color_name(rgb: str, said: Collection[str]) -> str:

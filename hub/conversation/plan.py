@@ -62,6 +62,12 @@ class Planner:
         category = record.category
         if kind in ("up", "down") and category == "curtain" and intent.value is None and intent.attribute is None:
             kind = "on" if kind == "up" else "off"  # raising the blinds opens them
+        if intent.attribute == "volume" and kind in ("on", "off"):  # "turn off the sound", "电视关掉声音": mute
+            kind = "unmute" if kind == "on" else "mute"
+        if intent.attribute == "swing" and kind in ("on", "off", "pause"):  # "stop the fan oscillating"
+            on = kind == "on"
+            return self._check(Step(record, f"swing_{'on' if on else 'off'}", "OpenSwing" if on else "CloseSwing",
+                                    "swing", "on" if on else "off"))
         if kind in ("on", "off"):
             if category == "fingerprintlock":
                 kind = "unlock" if kind == "on" else "lock"

@@ -21,6 +21,9 @@ ACTION_ORDER = ("unmute", "mute", "unlock", "lock", "pause", "continue", "next",
 STATE_ORDERS = {"on": "on", "off": "off", "open": "on", "closed": "off", "locked": "lock", "unlocked": "unlock"}
 """A state said without a question is an order ("kitchen lights off", "灯关了吧")."""
 
+SWITCHED = ("swing",)
+"""Properties turned on and off, not set to a value ("mets l'oscillation": on)."""
+
 DONE_STATES = {"on": "on", "off": "off", "lock": "locked", "unlock": "unlocked"}
 """The state an order leaves: what "was it done?" asks about ("开了没": is it on?)."""
 
@@ -363,8 +366,8 @@ def interpret(clause: Clause, lex: Lexicon, catalog: Catalog) -> tuple[list[Inte
     if only_code:  # a bare number of four digits or more answers "what is the code?"
         code, numbers = only_code.group(1), []
     _value(act, kinds, numbers, clause, lex)
-    if act.action == "put":  # "mets la clim à 24": set; "mets la télé", "fais passer l'aspirateur": on
-        act.action = "set" if act.value is not None or act.attribute is not None else "on"
+    if act.action == "put":  # "mets la clim à 24": set; "mets la télé", "mets l'oscillation": on
+        act.action = "set" if act.value is not None or act.attribute not in (None, *SWITCHED) else "on"
     if act.action is None and act.value is not None:
         act.action = "set"
     if act.action is None and act.attribute is not None:

@@ -20,7 +20,7 @@ from hub.nlu.clause import Clause, interpret
 from hub.nlu.data import language_file
 from hub.nlu.lexicon import Lexicon, load_lexicon
 from hub.nlu.models import Intent, Understanding
-from hub.nlu.scan import ACTS, Hit, scan, scan_gapped, settle
+from hub.nlu.scan import ACTS, Hit, reread, scan, scan_gapped, settle
 from hub.nlu.slips import complete, meant, unknown
 from hub.nlu.talk import asked, questioned, small_talk
 from hub.nlu.text import BOUNDARY, has_cjk, normalize, normalize_command
@@ -137,7 +137,8 @@ def _cut(text: str, start: int, end: int, hits: list[Hit]) -> list[tuple[int, in
 
 def clauses(text: str, lex: Lexicon, catalog: Catalog) -> list[Clause]:
     """The clauses of a normalised sentence, each with its settled hits."""
-    exact = settle(scan(text, lex, catalog), len(text))
+    raw = scan(text, lex, catalog)
+    exact = settle(raw, len(text))
     stretches, left = [], 0
     for hit in exact:
         if hit.kind == "splitter":
@@ -148,7 +149,9 @@ def clauses(text: str, lex: Lexicon, catalog: Catalog) -> list[Clause]:
     for start, end in stretches:
         piece = text[start:end]
         found = [h for h in exact if start <= h.start and h.end <= end and h.kind != "splitter"]
-        found = settle(found + scan_gapped(piece, lex, start), len(text))
+        every = [h for h in raw if start <= h.start and h.end <= end and h.kind != "splitter"]
+        gapped = scan_gapped(piece, lex, start)
+        found = reread(settle(found + gapped, len(text)), every + gapped, len(text), start)
         for s, e in _cut(text, start, end, found):
             own = [h for h in found if s <= h.start and h.end <= e]
             if text[s:e].strip(f" {BOUNDARY}"):

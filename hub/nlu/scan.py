@@ -74,6 +74,42 @@ def settle(hits: list[Hit], length: int) -> list[Hit]:
     return chosen
 
 
+TARGETS = frozenset({"device", "category", "room", "floor"})
+NAMES = frozenset({"device", "category"})
+
+
+def _overlap(a: Hit, b: Hit) -> bool:
+    """Whether two hits share a word (a gap is no word of a phrase's: "turn * on" leaves "switch")."""
+    return any(s < e2 and s2 < e for s, e in a.parts for s2, e2 in b.parts)
+
+
+def _orders(hits: list[Hit]) -> set[Any]:
+    return {h.value for h in hits if h.kind == "action"}
+
+
+def reread(chosen: list[Hit], every: list[Hit], length: int, start: int) -> list[Hit]:
+    """``chosen`` read again where a word is both a name and an order's: an order that swallowed the only name
+    ("turn the switch on": "switch on") leaves it the name; a name that took the opening order's word while
+    another names the device ("lock the door", a lock named "lock") leaves it the order."""
+    kinds = {h.kind for h in chosen}
+    if kinds & ACTS and not kinds & TARGETS:
+        names = [h for h in every if h.kind in NAMES and h not in chosen]
+        if names:  # only if the same order is still said around the name ("turn * on"), not "锁门", "开锁"
+            again = settle([h for h in every if not (h.kind == "action" and any(_overlap(h, n) for n in names))],
+                           length)
+            if any(h.kind in ACTS for h in again) and _orders(again) <= _orders(chosen):
+                return again
+    first = min((h for h in chosen if h.kind != "polite"), key=lambda h: h.start, default=None)
+    if kinds & ACTS or first is None or first.kind not in NAMES or sum(h.kind in NAMES for h in chosen) < 2:
+        return chosen
+    lead = max((h.end for h in chosen if h.kind == "polite" and h.end <= first.start), default=start)
+    order = [h for h in every if h.kind == "action" and (h.start, h.end) == (first.start, first.end)
+             and first.start - lead <= 1]
+    if not order:
+        return chosen
+    return settle([h for h in every if h is not first], length)
+
+
 def mask(text: str, hits: list[Hit], offset: int = 0) -> str:
     """``text`` with the words of every hit blanked out (positions unchanged)."""
     chars = list(text)

@@ -5,7 +5,7 @@ data, in the ``grammar`` section of ``lang/<code>/commands.yaml`` (list words an
 A key a language leaves out turns its rule off, so that a name is said as it is. The keys:
 
 - ``capitalize``: sentences start with a capital letter (en, fr); ``sentence_space``: what goes between two
-  sentences (a space in en and fr, nothing in zh).
+  sentences (a space in en and fr, nothing in zh); ``decimal_mark``: how a decimal is written ("20,9" in fr).
 - ``numerals``, ``measure_words``, ``default_measure``: small counts as words, and the measure word of a
   category ("两盏灯", "two lights").
 - ``nouns``: a category's noun, singular and plural.

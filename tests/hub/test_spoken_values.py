@@ -105,3 +105,49 @@ async def test_a_question_is_no_answer_to_which_one(home: DemoHome, order: str, 
     result = await home.hub.handle_text(question)
     assert result.ok and result.actions[0].action == "Query", result.reply
     assert home.state(device) == before
+
+
+@pytest.mark.parametrize(("steps", "reply"), [
+    (["make the fan oscillate", "is the fan oscillating"], "The fan is oscillating."),
+    (["stop oscillation on the fan", "is the fan oscillating"], "The fan is not oscillating."),
+    (["让风扇摇头", "风扇在摇头吗"], "风扇在摇头。"),
+    (["fais osciller le ventilateur", "le ventilateur oscille ?"], "Le ventilateur oscille."),
+])
+async def test_the_fan_oscillates_by_voice(home: DemoHome, steps: list[str], reply: str) -> None:
+    order = await home.hub.handle_text(steps[0])
+    assert order.ok, order.reply
+    assert home.state("study-fan")["swing"] == ("off" if "stop" in steps[0] else "on")
+    swing = home.state("study-fan")["swing"]
+    asked = await home.hub.handle_text(steps[1])
+    assert (asked.reply, asked.ok) == (reply, True)
+    assert home.state("study-fan")["swing"] == swing
+
+
+@pytest.mark.parametrize("text", ["电视关掉声音", "turn off the sound on the TV", "mets la télé en muet"])
+async def test_the_sound_off_mutes_and_never_turns_the_tv_off(home: DemoHome, text: str) -> None:
+    assert (await home.hub.handle_text("turn on the tv")).ok
+    result = await home.hub.handle_text(text)
+    assert result.ok, result.reply
+    assert (home.state("tv")["mute"], home.state("tv")["powerstate"]) == (True, "on")
+    undo = {"电视关掉声音": "电视打开声音", "mets la télé en muet": "enlève la sourdine de la télé"}
+    back = await home.hub.handle_text(undo.get(text, "take the TV off mute"))
+    assert back.ok and home.state("tv")["mute"] is False, back.reply
+
+
+async def test_french_says_decimals_with_a_comma(home: DemoHome) -> None:
+    home.device("living-sensor").apply({"temperature": 20.9}, cause="sensor")
+    record = home.hub.directory.get("living-sensor")
+    assert record is not None
+    await until(home.hub.directory, lambda: record.state.get("temperature") == 20.9)
+    fr = await home.hub.handle_text("quelle est la température du capteur de température ?")
+    en = await home.hub.handle_text("what's the temperature of the temperature sensor")
+    assert "20,9 degrés" in fr.reply and "20.9 degrees" in en.reply, (fr.reply, en.reply)
+
+
+async def test_a_plug_says_its_power_draw(home: DemoHome) -> None:
+    for text, said in (("what's the power draw of the kitchen plug", "The power draw of the kitchen plug is 0 W."),
+                       ("厨房插座的功率是多少", "厨房插座的功率是0瓦。"),
+                       ("quelle puissance consomme la prise de la cuisine ?",
+                        "La puissance de la prise de la cuisine est de 0 W.")):
+        result = await home.hub.handle_text(text)
+        assert (result.reply, result.ok) == (said, True)

@@ -68,3 +68,70 @@ def test_how_many_still_counts(catalog: Catalog) -> None:
 def test_steps_speeds_and_their_words(text: str, action: str, attribute: str, value: object,
                                       catalog: Catalog) -> None:
     assert _one(text, catalog)[:3] == (action, attribute, value)
+
+
+@pytest.mark.parametrize(("text", "action", "attribute"), [
+    ("how much power is the kitchen plug drawing", "query", "power"),
+    ("quelle puissance consomme la prise de la cuisine ?", "query", "power"),
+    ("厨房插座的功率是多少", "query", "power"),
+    ("厨房插座用了多少瓦", "query", "power"),
+    ("how loud is the TV", "query", "volume"),
+    ("电视声音开的多大", "query", "volume"),
+    ("台灯色温多少", "query", "colorTemperature"),
+    ("台灯现在多亮", "query", "brightness"),
+    ("make the fan oscillate", "on", "swing"),
+    ("stop oscillation on the fan", "off", "swing"),
+    ("is the fan oscillating", "query", "swing"),
+    ("让风扇摇头", "on", "swing"),
+    ("关闭风扇的摇头", "off", "swing"),
+    ("风扇在摇头吗", "query", "swing"),
+    ("fais osciller le ventilateur", "on", "swing"),
+    ("mets l'oscillation du ventilateur", "on", "swing"),
+    ("le ventilateur oscille ?", "query", "swing"),
+    ("take the TV off mute", "unmute", None),
+    ("把电视的静音关掉", "unmute", None),
+    ("enlève la sourdine de la télé", "unmute", None),
+    ("mets la télé en muet", "mute", None),
+    ("电视下一个频道", "up", "channel"),
+    ("reviens à la chaîne d'avant sur la télé", "down", "channel"),
+    ("扫地机器人在扫地吗", "query", "powerstate"),
+])
+def test_words_people_use_for_what_devices_have(text: str, action: str, attribute: str | None,
+                                               catalog: Catalog) -> None:
+    assert _one(text, catalog)[:2] == (action, attribute)
+
+
+@pytest.mark.parametrize(("text", "mode"), [
+    ("switch the air purifier to night mode", "sleep"),
+    ("switch the fan to natural mode", "natureWind"),
+    ("switch the robot vacuum to silent mode", "quiet"),
+    ("mets l'aspirateur en mode silence", "quiet"),
+    ("règle la clim du salon sur le mode sec", "dehumidification"),
+    ("règle la clim du salon sur le mode ventilateur", "airsupply"),
+    ("règle le ventilateur sur le mode brise naturelle", "natureWind"),
+])
+def test_modes_as_people_name_them(text: str, mode: str, catalog: Catalog) -> None:
+    assert _one(text, catalog)[:3] == ("set", "mode", mode)
+
+
+def test_a_word_that_is_a_name_and_an_order() -> None:
+    """A lock named "lock" is locked by "lock the door"; a switch named "switch" is turned on by "turn the switch
+    on": the order's word and the name are told apart, each way."""
+    from devices.base import DeviceConfig
+    from devices.categories import device_class
+    from hub.conversation import build_catalog
+    from hub.directory import Directory
+
+    for category, text, action in (("fingerprintlock", "lock the door", "lock"),
+                                   ("fingerprintlock", "please lock the door lock", "lock"),
+                                   ("fingerprintlock", "门锁锁一下", "lock"),
+                                   ("switch", "please turn the switch on", "on"),
+                                   ("switch", "turn off the switch", "off"),
+                                   ("switch", "is the switch on or off", "query")):  # a question never acts
+        directory = Directory()
+        directory.register(device_class(category)(DeviceConfig(id="only", category=category)).info())
+        intents = understand(text, build_catalog(directory)).intents
+        assert [i.action for i in intents] == [action], text
+    directory = Directory()
+    directory.register(device_class("fingerprintlock")(DeviceConfig(id="only", category="fingerprintlock")).info())
+    assert understand("the lock in the hallway", build_catalog(directory)).intents == []  # an answer, no order
