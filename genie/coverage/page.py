@@ -13,7 +13,8 @@ MAX_FAILURES = 1500
 """Failing sentences listed on the page (the JSON has them all)."""
 
 _STYLE = """
-body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;margin:24px;color:#1d2330;background:#fafbfc}
+body{font:14px/1.45 system-ui,-apple-system,'Segoe UI','PingFang SC','Microsoft YaHei','Noto Sans CJK SC',
+'WenQuanYi Micro Hei',sans-serif;margin:24px;color:#1d2330;background:#fafbfc}
 h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px}
 .meta{color:#5b6475;margin-bottom:16px}
 .big{display:flex;gap:16px;flex-wrap:wrap;margin:12px 0}
@@ -130,7 +131,7 @@ def render(report: dict[str, Any]) -> str:
 <style>{_STYLE}</style></head><body>
 <h1>Voice coverage of the brand registry</h1>
 <div class="meta">{escape(report['generated'])} · {escape(report['mode'])} · seed {report['seed']} ·
-{report['phrasings']} sentences per cell and product · {report['seconds']:.0f} s · <code>genie coverage</code></div>
+{report['phrasings']} sentence{'s' if report['phrasings'] != 1 else ''} per cell and product · {report['seconds']:.0f} s · <code>genie coverage</code></div>
 <div class="big"><div class="card {_shade(t['cells_passed'], t['cells'])}">cells passing<b>{t['percent']:.1f} %</b>
 {t['cells_passed']:,}/{t['cells']:,}</div>{by_lang}
 <div class="card">sentences<b>{t['probes_percent']:.1f} %</b>{t['probes_passed']:,}/{t['probes']:,}</div>

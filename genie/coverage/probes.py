@@ -146,7 +146,11 @@ def _probe_value(spec: PropertySpec, prop: str, kind: str, lang: str, rng: rando
     if kind == "set":
         start, target = pick_two(spec, rng)
         val = say_value(spec, target, lang, rng, category)
-        text = _fill(SET.get(prop, SET["*"])[lang], rng, n, dev, lang, prop=_prop_noun(prop, lang, rng), val=val)
+        templates = SET.get(prop, SET["*"])[lang]
+        if prop == "windspeed" and isinstance(target, str):
+            # "put the AC on automatic" is its mode: a speed said as a word needs the word speed with it
+            templates = [t for t in templates if any(w in t for w in ("speed", "风速", "vitesse"))]
+        text = _fill(templates, rng, n, dev, lang, prop=_prop_noun(prop, lang, rng), val=val)
         heard = heard_forms(spec, target, lang)
         return Probe(prop, kind, lang, text, {**powered, prop: start}, Expect(equal={prop: target}, heard=tuple(heard)))
     up = kind == "up"
