@@ -33,6 +33,10 @@ details{margin:4px 0}summary{cursor:pointer;font-weight:600}
 """
 
 
+def _s(count: int) -> str:
+    return "" if count == 1 else "s"
+
+
 def _shade(passed: int, total: int) -> str:
     if total == 0:
         return "na"
@@ -131,7 +135,7 @@ def render(report: dict[str, Any]) -> str:
 <style>{_STYLE}</style></head><body>
 <h1>Voice coverage of the brand registry</h1>
 <div class="meta">{escape(report['generated'])} · {escape(report['mode'])} · seed {report['seed']} ·
-{report['phrasings']} sentence{'s' if report['phrasings'] != 1 else ''} per cell and product · {report['seconds']:.0f} s · <code>genie coverage</code></div>
+{report['phrasings']} sentence{_s(report['phrasings'])} per cell and product · {report['seconds']:.0f} s · <code>genie coverage</code></div>
 <div class="big"><div class="card {_shade(t['cells_passed'], t['cells'])}">cells passing<b>{t['percent']:.1f} %</b>
 {t['cells_passed']:,}/{t['cells']:,}</div>{by_lang}
 <div class="card">sentences<b>{t['probes_percent']:.1f} %</b>{t['probes_passed']:,}/{t['probes']:,}</div>

@@ -77,7 +77,7 @@ SET: dict[str, T] = {
     "temperature": {"zh": ["把{dev}调到{val}", "{dev}温度设为{val}", "{dev}调成{val}"],
                     "en": ["set the {d} to {val}", "set the {d} temperature to {val}", "put the {d} on {val}"],
                     "fr": ["mets {dev} à {val}", "règle {dev} sur {val}", "règle la température {of} à {val}"]},
-    "windspeed": {"zh": ["把{dev}风速调到{val}", "{dev}调成{val}", "{dev}开{val}"],
+    "windspeed": {"zh": ["把{dev}风速调到{val}", "{dev}调成{val}", "{dev}开{val}", "{dev}风速设成{val}"],
                   "en": ["set the {d} to {val} speed", "put the {d} on {val}", "set the {d} speed to {val}"],
                   "fr": ["mets {dev} en vitesse {val}", "règle la vitesse {of} sur {val}",
                          "passe {dev} en vitesse {val}"]},
