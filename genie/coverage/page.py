@@ -135,7 +135,8 @@ def render(report: dict[str, Any]) -> str:
 <style>{_STYLE}</style></head><body>
 <h1>Voice coverage of the brand registry</h1>
 <div class="meta">{escape(report['generated'])} · {escape(report['mode'])} · seed {report['seed']} ·
-{report['phrasings']} sentence{_s(report['phrasings'])} per cell and product · {report['seconds']:.0f} s · <code>genie coverage</code></div>
+{report['phrasings']} sentence{_s(report['phrasings'])} per cell and product · {report['seconds']:.0f} s ·
+<code>genie coverage</code></div>
 <div class="big"><div class="card {_shade(t['cells_passed'], t['cells'])}">cells passing<b>{t['percent']:.1f} %</b>
 {t['cells_passed']:,}/{t['cells']:,}</div>{by_lang}
 <div class="card">sentences<b>{t['probes_percent']:.1f} %</b>{t['probes_passed']:,}/{t['probes']:,}</div>
