@@ -56,10 +56,28 @@ def judge(run: Run, exchange: Exchange, expect: str) -> str | None:
     return None
 
 
+MAX_TRIALS = 200
+"""Most requests one case sends: a registration may declare thousands of made-up actions, which would keep
+certify busy for hours (AliGenie's whole vocabulary is well under this)."""
+SILENT_IN_A_ROW = 5
+"""Requests in a row left unanswered after which a case stops sending (a device that went silent)."""
+
+
 async def _try(run: Run, case: CaseResult, trials: list[Trial]) -> list[str]:
     problems: list[str] = []
+    if len(trials) > MAX_TRIALS:
+        problems.append(f"it declares actions for {len(trials)} requests; certify sends at most {MAX_TRIALS} "
+                        "(only the first were tried)")
+        case.note(f"✗ {problems[-1]}")
+        trials = trials[:MAX_TRIALS]
+    silent = 0
     for trial in trials:
+        if silent >= SILENT_IN_A_ROW:
+            problems.insert(0, f"stopped after {silent} requests in a row went unanswered")  # the reason's lead
+            case.note(f"✗ {problems[0]}")
+            break
         exchange = await run.ask(trial.action, trial.value)
+        silent = silent + 1 if exchange.reply is None else 0
         problem = judge(run, exchange, trial.expect)
         if problem is not None or len(case.evidence) < 10:
             for line in exchange.describe():

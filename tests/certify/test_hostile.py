@@ -102,3 +102,29 @@ async def test_what_a_device_says_never_reaches_a_terminal_raw() -> None:
         assert not any(c in text for c in "\x1b\x07\u202e\n"), text
         assert len(text) <= 700
     assert "\\x1b[2J" in case.reason
+
+
+class _Boastful(Light):
+    """Declares a thousand made-up actions and never answers them."""
+
+    def actions(self) -> list[str]:
+        return [*super().actions(), *(f"Dance{n}" for n in range(1000))]
+
+    async def handle(self, request: Request) -> Response | ErrorResponse | None:
+        return None if request.action.startswith("Dance") else await super().handle(request)
+
+
+async def test_a_thousand_declared_actions_left_unanswered_cost_bounded_time() -> None:
+    """A registration may declare any number of actions: certify tries at most MAX_TRIALS per case, and stops a
+    case once SILENT_IN_A_ROW requests in a row went unanswered (one reply timeout each), instead of hours."""
+    from genie.certify.actions import MAX_TRIALS, SILENT_IN_A_ROW
+
+    started_at = time.monotonic()
+    async with devices() as started, asyncio.timeout(240):
+        result = await certify("boastful", wait=20, ready=started.ready(
+            lambda c: DeviceRunner(_Boastful(DeviceConfig(id="boastful", category="light")), c)))
+    valid = result.case("actions-valid")
+    assert valid is not None and valid.outcome == "fail"
+    assert valid.reason.startswith(f"stopped after {SILENT_IN_A_ROW} requests in a row went unanswered"), valid.reason
+    assert f"certify sends at most {MAX_TRIALS}" in valid.evidence[0], valid.evidence
+    assert time.monotonic() - started_at < 240
