@@ -151,3 +151,13 @@ async def test_a_plug_says_its_power_draw(home: DemoHome) -> None:
                         "La puissance de la prise de la cuisine est de 0 W.")):
         result = await home.hub.handle_text(text)
         assert (result.reply, result.ok) == (said, True)
+
+
+def test_a_colour_is_named_by_the_nearest_css_name() -> None:
+    from hub.conversation.phrases import color_name
+    from hub.nlu import load_lexicon
+
+    words = load_lexicon("en").colors
+    assert [color_name(rgb, words) for rgb in ("#008000", "#00ff00", "#00A000", "#FE0101", "#FFB46B")] == [
+        "Green", "Lime", "Green", "Red", "Warm"]
+    assert color_name("not a colour", words) == "not a colour"

@@ -135,3 +135,20 @@ def test_a_word_that_is_a_name_and_an_order() -> None:
     directory = Directory()
     directory.register(device_class("fingerprintlock")(DeviceConfig(id="only", category="fingerprintlock")).info())
     assert understand("the lock in the hallway", build_catalog(directory)).intents == []  # an answer, no order
+
+
+@pytest.mark.parametrize(("text", "action", "attribute", "value"), [
+    ("空调切换到通风模式", "set", "mode", "airsupply"),
+    ("把台灯调成橘色", "set", "color", "Orange"),
+    ("set the robot vacuum to max mode", "set", "mode", "strong"),
+    ("mets l'aspirateur en mode fort", "set", "mode", "strong"),
+    ("combien de watts consomme la prise de la cuisine ?", "query", "power", None),
+    ("卧室窗帘开到百分之几了", "query", None, None),
+    ("que fait l'aspirateur ?", "query", None, None),
+    ("what's the robot vacuum up to", "query", None, None),
+    ("arrête l'aspirateur un instant", "pause", None, None),
+    ("put the desk lamp at one hundred percent brightness", "set", "brightness", 100),
+])
+def test_more_words_people_use(text: str, action: str, attribute: str | None, value: object,
+                               catalog: Catalog) -> None:
+    assert _one(text, catalog)[:3] == (action, attribute, value)

@@ -114,6 +114,11 @@ def _word_table(table: Mapping[Any, Iterable[Any]]) -> dict[str, int]:
 
 
 @cache
+def _scales(lang: str) -> list[str]:
+    """The language's number scales ("hundred", "cent"): a number they follow goes on ("at one hundred percent")."""
+    return list(language_file(lang, "commands").get("numbers", {}).get("scales", {}))
+
+
 def grammar(lang: str) -> Grammar:
     """The time grammar of ``lang``, read from ``lang/<lang>/time.yaml`` and compiled once."""
     data = language_file(lang, "time")
@@ -129,7 +134,7 @@ def grammar(lang: str) -> Grammar:
         relative=re.compile(guard + _relative_regex(duration, relative, clock, numbers)),
         component=re.compile(_component_regex(duration, numbers, named=True)),
         clock=re.compile(guard + _clock_regex(clock, days, periods, numbers)),
-        values=re.compile(rf"\s*{alt}") if (alt := alternation(clock.get("values", []))) else None,
+        values=re.compile(rf"\s*{alt}") if (alt := alternation([*clock.get("values", []), *_scales(lang)])) else None,
         units=_word_table(duration.get("units") or {}),
         phrases=_word_table(duration.get("phrases") or {}),
         days=days,
