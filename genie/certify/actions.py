@@ -73,8 +73,8 @@ async def _try(run: Run, case: CaseResult, trials: list[Trial]) -> list[str]:
     silent = 0
     for trial in trials:
         if silent >= SILENT_IN_A_ROW:
-            problems.insert(0, f"stopped after {silent} requests in a row went unanswered")  # the reason's lead
-            case.note(f"✗ {problems[0]}")
+            problems.append(f"stopped after {silent} requests in a row went unanswered")
+            case.note(f"✗ {problems[-1]}")
             break
         exchange = await run.ask(trial.action, trial.value)
         silent = silent + 1 if exchange.reply is None else 0
