@@ -152,3 +152,15 @@ def test_a_word_that_is_a_name_and_an_order() -> None:
 def test_more_words_people_use(text: str, action: str, attribute: str | None, value: object,
                                catalog: Catalog) -> None:
     assert _one(text, catalog)[:3] == (action, attribute, value)
+
+
+def test_a_property_at_a_number_is_its_value_not_a_time(catalog: Catalog) -> None:
+    """"put the TV volume at five": the volume's value; "turn on the TV at five" stays a time."""
+    from datetime import UTC, datetime
+
+    from hub.nlu.when import find_when
+
+    now = datetime(2026, 1, 1, 8, 0, tzinfo=UTC)
+    assert find_when("put the TV volume at five", "en", now)[0] is None
+    assert find_when("turn on the TV at five", "en", now)[0] is not None
+    assert _one("put the TV volume at five", catalog)[:3] == ("set", "volume", 5)

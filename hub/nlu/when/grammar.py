@@ -76,6 +76,8 @@ class Grammar:
     before_hour: Mapping[str, int]
     clues: tuple[frozenset[str], ...]
     weak: tuple[Weak, ...]
+    after_property: re.Pattern[str] | None = None
+    """A property's name ending the text before an hour: "the TV volume at five" is the volume's value."""
 
 
 def _entries(words: Iterable[Any]) -> Iterable[tuple[str, str | None]]:
@@ -114,6 +116,12 @@ def _word_table(table: Mapping[Any, Iterable[Any]]) -> dict[str, int]:
 
 
 @cache
+def _properties(lang: str) -> list[str]:
+    """The language's names of properties (commands.yaml ``properties``)."""
+    table = language_file(lang, "commands").get("properties", {})
+    return [word for words in table.values() for word in words]
+
+
 def _scales(lang: str) -> list[str]:
     """The language's number scales ("hundred", "cent"): a number they follow goes on ("at one hundred percent")."""
     return list(language_file(lang, "commands").get("numbers", {}).get("scales", {}))
@@ -148,6 +156,7 @@ def grammar(lang: str) -> Grammar:
                         marks=frozenset(key(m) for m in rule.get("marks", [])),
                         needs=frozenset(rule.get("needs", [])))
                    for rule in clock.get("weak") or []),
+        after_property=re.compile(rf"{alt}\s*$") if (alt := alternation(_properties(lang))) else None,
     )
 
 

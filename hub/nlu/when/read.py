@@ -106,6 +106,9 @@ def _clock(grammar: Grammar, match: re.Match[str], folded: str, now: datetime) -
     said = _said(grammar, groups)
     if said is None or not _clued(grammar, said):
         return None
+    after = grammar.after_property
+    if said.clues <= {"prefix"} and after is not None and after.search(folded, 0, match.start()):
+        return None  # "put the TV volume at five": the volume's value, not five o'clock
     period_word = groups["period2"] or groups["period1"]
     period = grammar.periods[key(period_word)] if period_word else (day.period if day else None)
     minutes = [hour * 60 + said.minutes for hour in _hours(said, period, day)]
