@@ -30,6 +30,8 @@ def answer(lex: Lexicon, step: Step, directory: Directory) -> str:
     said = lex.replies["state"]
     state = _state_of(step)
     attribute = step.attribute
+    if attribute == "motion" and attribute not in state:
+        attribute = None  # "扫地机停了吗": a device that does not move says how it is
     category = step.device.category
     if attribute in (None, "powerstate", "lockstate") and "lockstate" in state:
         return said[str(state["lockstate"])].format(**named)

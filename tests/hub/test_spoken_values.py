@@ -161,3 +161,22 @@ def test_a_colour_is_named_by_the_nearest_css_name() -> None:
     assert [color_name(rgb, words) for rgb in ("#008000", "#00ff00", "#00A000", "#FE0101", "#FFB46B")] == [
         "Green", "Lime", "Green", "Red", "Warm"]
     assert color_name("not a colour", words) == "not a colour"
+
+
+@pytest.mark.parametrize(("text", "stopped", "moving"), [
+    ("are the living room curtains moving", "The motion of the living room curtains is stopped.",
+     "The motion of the living room curtains is opening."),
+    ("客厅窗帘停了吗", "客厅窗帘的运动状态是已停止。", "客厅窗帘的运动状态是正在打开。"),
+    ("le rideau du salon bouge encore ?", "Le mouvement des rideaux du salon : arrêté.",
+     "Le mouvement des rideaux du salon : en ouverture."),
+])
+async def test_a_curtain_says_whether_it_moves(home: DemoHome, text: str, stopped: str, moving: str) -> None:
+    asked = await home.hub.handle_text(text)
+    assert (asked.reply, asked.ok) == (stopped, True)
+    assert (await home.hub.handle_text("open the living room curtains")).ok
+    asked = await home.hub.handle_text(text)
+    assert (asked.reply, asked.ok) == (moving, True)
+
+
+async def test_a_device_that_does_not_move_says_how_it_is(home: DemoHome) -> None:
+    assert (await home.hub.handle_text("风扇停了吗")).reply == "风扇现在是关着的。"
