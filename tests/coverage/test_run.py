@@ -47,12 +47,23 @@ def test_the_floor() -> None:
 
 
 def test_bad_arguments_are_one_line_errors() -> None:
-    for args, words in ((["--lang", "de"], "--lang"), (["--sample", "0"], "--sample"),
-                        (["--floor", "120"], "--floor"), (["--category", "kettle"], "kettle")):
-        done = subprocess.run([sys.executable, "-m", "genie", "coverage", *args], capture_output=True, text=True,
-                              timeout=60, check=False)
-        assert done.returncode == 3, (args, done.stderr)
-        assert words in done.stderr and len(done.stderr.strip().splitlines()) == 1, done.stderr
+    import argparse
+
+    import pytest
+
+    from genie.commands.coverage import options_from
+    from hub.errors import BadInput
+
+    base = {"lang": "zh,en,fr", "sample": None, "all": False, "workers": 1, "phrasings": 2, "floor": None,
+            "category": None, "seed": 0}
+    for change, words in (({"lang": "de"}, "--lang"), ({"sample": 0}, "--sample"), ({"floor": 120.0}, "--floor"),
+                          ({"category": ["kettle"]}, "kettle"), ({"workers": 40}, "--workers")):
+        with pytest.raises(BadInput, match=words):
+            options_from(argparse.Namespace(**{**base, **change}))
+    done = subprocess.run([sys.executable, "-m", "genie", "coverage", "--lang", "de"], capture_output=True,
+                          text=True, timeout=60, check=False)
+    assert done.returncode == 3, done.stderr
+    assert "--lang" in done.stderr and len(done.stderr.strip().splitlines()) == 1, done.stderr
 
 
 def test_the_progress_line_off_a_terminal_is_a_line_per_tenth() -> None:
