@@ -51,8 +51,8 @@ def answer(lex: Lexicon, step: Step, directory: Directory) -> str:
         return f"{named['target']}: " + ", ".join(parts)
     if attribute not in state:
         return lex.replies["cannot"].format(**named, property=property_name(lex, attribute))
-    if attribute == "swing":  # "the fan is oscillating", "风扇在摇头"
-        return said[f"swing_{'on' if state['swing'] == 'on' else 'off'}"].format(**named)
+    if attribute in ("swing", "mute"):  # "the fan is oscillating", "风扇在摇头", "the TV is muted"
+        return said[f"{attribute}_{'on' if state[attribute] in ('on', True) else 'off'}"].format(**named)
     prop = property_name(lex, attribute)
     value = format_value(lex, attribute, state[attribute], step.device.info.spec(attribute))
     key = "value_word" if said_as_word(value) and "value_word" in said else "value"  # "est de 26 %", "est : élevée"

@@ -180,3 +180,18 @@ async def test_a_curtain_says_whether_it_moves(home: DemoHome, text: str, stoppe
 
 async def test_a_device_that_does_not_move_says_how_it_is(home: DemoHome) -> None:
     assert (await home.hub.handle_text("风扇停了吗")).reply == "风扇现在是关着的。"
+
+
+@pytest.mark.parametrize(("question", "muted", "unmuted"), [
+    ("is the tv on mute", "The TV is muted.", "The TV is not muted."),
+    ("is the television muted", "The TV is muted.", "The TV is not muted."),
+    ("est-ce que la télé est en sourdine ?", "La télé est en sourdine.", "La télé n'est pas en sourdine."),
+    ("电视静音了吗", "电视静音了。", "电视没有静音。"),
+])
+async def test_asked_whether_the_tv_is_muted_it_says_and_never_mutes(home: DemoHome, question: str, muted: str,
+                                                                     unmuted: str) -> None:
+    asked = await home.hub.handle_text(question)
+    assert (asked.reply, asked.ok, home.state("tv")["mute"]) == (unmuted, True, False)
+    assert (await home.hub.handle_text("put the tv on mute")).ok
+    asked = await home.hub.handle_text(question)
+    assert (asked.reply, asked.ok, home.state("tv")["mute"]) == (muted, True, True)
