@@ -97,10 +97,11 @@ class DeviceRunner:
         self._outbox.append(message)
         if self._sender is not None or self._group is None or self._conn is None:
             return  # sent by the running sender; or dropped with the outbox when the next session starts
+        sender = self._send_outbox(self._conn)
         try:
-            self._sender = self._group.create_task(self._send_outbox(self._conn), name=f"device[{self.id}].outbox")
+            self._sender = self._group.create_task(sender, name=f"device[{self.id}].outbox")
         except RuntimeError:  # the session is ending: the next one announces the whole state again
-            return
+            sender.close()  # never started: close it, or it is reported as never awaited
 
     async def _send_outbox(self, conn: Connection) -> None:
         """Publish the outbox in order until it is empty (a failure ends the session, as any connection error)."""
