@@ -122,11 +122,13 @@ def _properties(lang: str) -> list[str]:
     return [word for words in table.values() for word in words]
 
 
+@cache
 def _scales(lang: str) -> list[str]:
     """The language's number scales ("hundred", "cent"): a number they follow goes on ("at one hundred percent")."""
     return list(language_file(lang, "commands").get("numbers", {}).get("scales", {}))
 
 
+@cache
 def grammar(lang: str) -> Grammar:
     """The time grammar of ``lang``, read from ``lang/<lang>/time.yaml`` and compiled once."""
     data = language_file(lang, "time")
