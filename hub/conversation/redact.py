@@ -18,7 +18,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 
 from hub.language import LANGUAGES
 from hub.nlu.data import language_file
@@ -62,16 +62,26 @@ _CLAUSE_END = frozenset("，。！？；;!?\n、,.")
 _TOKEN = re.compile(r"[0-9]|[a-z]+|\s+|.", re.S)
 
 
-@lru_cache(maxsize=4096)
 def _fold_char(char: str) -> str:
     """One character lower-cased, half-width and without accent, if that is one character; else itself."""
     folded = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)).lower()
     return folded if len(folded) == 1 else char
 
 
+class _FoldTable(dict[int, str]):
+    """``str.translate``'s table for ``_fold``: each character's fold, worked out the first time it is met."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = _fold_char(chr(code))
+        return folded
+
+
+_FOLDS = _FoldTable()
+
+
 def _fold(text: str) -> str:
     """``text`` folded character by character: same length, so that offsets hold in ``text``."""
-    return "".join(_fold_char(c) for c in text)
+    return text.translate(_FOLDS)
 
 
 @dataclass(frozen=True)
@@ -79,6 +89,9 @@ class _Words:
     """Every language's code words (as a pattern), number words and "then" words, folded."""
 
     code_word: re.Pattern[str]
+    needles: tuple[str, ...]
+    """Text that every code word contains (its longest word): a text without any of them has no code word,
+    and the pattern is not run over it."""
     numbers: frozenset[str]
     numerals: frozenset[str]
     joiners: frozenset[str]
@@ -109,7 +122,10 @@ def _words() -> _Words:
         joiners.update(lex.numbers.joiners)
         splitters.update(_fold(s) for s in lex.splitters)
     ordered = sorted((w for w in code_words if w), key=len, reverse=True)
-    return _Words(code_word=re.compile("|".join(_phrase(w) for w in ordered)), numbers=frozenset(numbers),
+    longest = {max(w.split(), key=len) for w in ordered}
+    needles = tuple(sorted(n for n in longest if not any(o != n and o in n for o in longest)))
+    return _Words(code_word=re.compile("|".join(_phrase(w) for w in ordered)), needles=needles,
+                  numbers=frozenset(numbers),
                   numerals=frozenset(CN_NUMERAL + "幺万亿" + "".join(_DIGITS)), joiners=frozenset(joiners),
                   splitters=frozenset(splitters))
 
@@ -148,8 +164,9 @@ def hide(text: str, codes: Iterable[str | None] = ()) -> str:
     words = _words()
     folded = _fold(text)
     pieces: dict[int, int] = {}
-    for match in words.code_word.finditer(folded):
-        pieces.update(_starred(folded, match.end(), words))
+    if any(needle in folded for needle in words.needles):
+        for match in words.code_word.finditer(folded):
+            pieces.update(_starred(folded, match.end(), words))
     if pieces:
         out, at = [], 0
         for start in sorted(pieces):
