@@ -125,6 +125,9 @@ class Store:
         """Why the last write failed (None once a write succeeds again); logged once per failure."""
         self._dirty: dict[str, DeviceRecord | None] = {}
         self._known: set[str] = set()
+        self._stored_info: dict[str, DeviceInfo] = {}
+        """The registration each stored row holds (the object): a record still holding it is written without
+        serialising its registration again (its state changed, not what it is)."""
         self._closed = False
         self._flush_handle: asyncio.TimerHandle | asyncio.Handle | None = None
         self._flush_soon = False
@@ -166,6 +169,7 @@ class Store:
             try:
                 records.append(DeviceRecord(info=DeviceInfo.model_validate_json(info), online=bool(online),
                                             state=json.loads(state), updated=updated, registered=registered))
+                self._stored_info[records[-1].id] = records[-1].info
             except (ValidationError, ValueError) as exc:
                 _LOGGER.warning("hub database: skipped device %s: %s", clip(str(device_id)), clip(str(exc)))
         return records
@@ -216,16 +220,23 @@ class Store:
                 self.failure = None
 
     def _write(self, dirty: dict[str, DeviceRecord | None], command: CommandResult | None) -> None:
-        rows = [
-            (r.id, r.info.model_dump_json(by_alias=True), int(r.online), json.dumps(r.state, ensure_ascii=False),
-             r.updated, r.registered)
-            for r in dirty.values() if r is not None
-        ]
+        records = [r for r in dirty.values() if r is not None]
+        same = [r for r in records if self._stored_info.get(r.id) is r.info]
         gone = [(device_id,) for device_id, r in dirty.items() if r is None]
         with self._db:
             self._db.execute("BEGIN")
-            self._db.executemany("INSERT OR REPLACE INTO devices (id, info, online, state, updated, registered) "
-                                 "VALUES (?, ?, ?, ?, ?, ?)", rows)
+            if same:
+                updated = self._db.executemany(
+                    "UPDATE devices SET online = ?, state = ?, updated = ?, registered = ? WHERE id = ?",
+                    [(int(r.online), json.dumps(r.state, ensure_ascii=False), r.updated, r.registered, r.id)
+                     for r in same]).rowcount
+                if updated == len(same):
+                    records = [r for r in records if self._stored_info.get(r.id) is not r.info]
+            self._db.executemany(
+                "INSERT OR REPLACE INTO devices (id, info, online, state, updated, registered) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [(r.id, r.info.model_dump_json(by_alias=True), int(r.online), json.dumps(r.state, ensure_ascii=False),
+                  r.updated, r.registered) for r in records])
             self._db.executemany("DELETE FROM devices WHERE id = ?", gone)
             if command is not None:
                 self._db.execute(
@@ -233,6 +244,11 @@ class Store:
                     (time.time(), command.text, command.lang, command.reply, int(command.ok),
                      json.dumps([a.model_dump(exclude_none=True) for a in command.actions], ensure_ascii=False)),
                 )
+        for device_id, record in dirty.items():  # committed: the rows hold these registrations now
+            if record is None:
+                self._stored_info.pop(device_id, None)
+            else:
+                self._stored_info[device_id] = record.info
 
     def _failed(self, exc: sqlite3.Error) -> None:
         """Raise a one-line StoreError; log the first failure of a run of them (not one line per command)."""
