@@ -44,10 +44,17 @@ class Words:
     """Reply templates: text, or a form per number (``one`` / ``other``)."""
     patterns: dict[str, re.Pattern[str]]
     """Per phrase list: one regex finding any of its phrases (whole words, unless Chinese)."""
+    needles: dict[str, tuple[str, ...]]
+    """Per phrase list, its phrases as the regex matches them (literally, word edges apart)."""
+
+    def said(self, key: str, text: str) -> bool:
+        """Whether ``text`` holds one of the list's phrases as a plain substring: where none is, ``patterns[key]``
+        cannot match (its phrases are matched literally, only with word edges added), and is not run."""
+        return any(phrase in text for phrase in self.needles[key])
 
     def find(self, key: str, text: str) -> re.Match[str] | None:
         """The first phrase of the list ``key`` in ``text``, or None."""
-        return self.patterns[key].search(text)
+        return self.patterns[key].search(text) if self.said(key, text) else None
 
 
 def _pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
@@ -72,7 +79,8 @@ def words(lang: str) -> Words:
     ordinals = {normalize(k): int(v) for k, v in data.get("ordinals", {}).items()}
     patterns = {key: _pattern(phrases) for key, phrases in lists.items()}
     patterns["ordinals"] = _pattern(tuple(sorted(ordinals, key=len, reverse=True)))
-    return Words(lang=lang, ordinals=ordinals, replies=data["replies"], patterns=patterns, **lists)
+    needles = {**lists, "ordinals": tuple(ordinals)}
+    return Words(lang=lang, ordinals=ordinals, replies=data["replies"], patterns=patterns, needles=needles, **lists)
 
 
 @dataclass(frozen=True)
@@ -95,7 +103,7 @@ def core(text: str, lang: str) -> str:
 
 def _strip(text: str, w: Words, key: str) -> str:
     """``text`` without any phrase of the list ``key``, spaces tidied."""
-    return " ".join(w.patterns[key].sub(" ", text).split())
+    return " ".join((w.patterns[key].sub(" ", text) if w.said(key, text) else text).split())
 
 
 def bare(name: str, lang: str) -> str:
