@@ -38,3 +38,40 @@ def test_a_phrase_list_is_found_as_its_regex_finds_it(lang: str) -> None:
             assert _strip(said, w, key) == " ".join(pattern.sub(" ", said).split())
             matched += alone is not None
     assert matched > 10  # the corpus does hold phrases of the lists: the check is not vacuous
+
+
+TIMED = {"zh": ["十分钟后关灯", "明天早上七点叫我", "中午十二点打开空调", "半小时后关电视", "每天六点半开灯",
+                "一刻钟以后提醒我"],
+         "en": ["turn off the lights in ten minutes", "wake me up at seven", "at noon turn on the ac",
+                "in half an hour turn off the tv", "every day at 6:30 turn on the lamp", "in an hour remind me",
+                "at midnight lock the door", "turn on the fan at a quarter past eight"],
+         "fr": ["éteins la lumière dans dix minutes", "réveille-moi à sept heures", "à midi allume la clim",
+                "dans une demi-heure éteins la télé", "tous les jours à 6h30 allume la lampe",
+                "à minuit ferme la porte", "dans un quart d'heure rappelle-moi",
+                "dans vingt-cinq minutes éteins la lampe"]}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_text_without_the_clues_of_a_time_has_no_time_expression(lang: str) -> None:
+    from datetime import UTC, datetime
+
+    from hub.nlu.when.grammar import grammar
+    from hub.nlu.when.patterns import fold
+    from hub.nlu.when.read import _clues, _find_clock, _find_relative, find_when
+
+    now = datetime(2026, 1, 1, 8, tzinfo=UTC)
+    clues, g = _clues(lang), grammar(lang)
+    found = rejected = 0
+    for text in (*sentences(lang), *TIMED[lang]):
+        folded = fold(text)
+        numbered = clues.digit.search(folded) is not None
+        relative, clock = _find_relative(g, folded, now), _find_clock(g, folded, now)
+        if not (numbered or any(w in folded for w in clues.relative)):
+            assert relative is None, text
+            rejected += 1
+        if not (numbered or any(w in folded for w in clues.clock)):
+            assert clock is None, text
+            rejected += 1
+        found += relative is not None or clock is not None
+        assert (find_when(text, lang, now)[0] is not None) == (relative is not None or clock is not None), text
+    assert found >= len(TIMED[lang]) and rejected > 100
