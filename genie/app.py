@@ -29,11 +29,13 @@ __all__ = ["Running", "connector", "default_db_path", "resolve_credentials", "ru
 
 
 def connector(url: BrokerURL, credentials: Credentials | None = None, keepalive: int = 30,
-              home: str | None = None, bind_address: str = "", timeout: float = 5.0):
+              home: str | None = None, bind_address: str = "", timeout: float = 5.0,
+              misc_every: float | None = None):
     """A factory of real MQTT connections to ``url``; each client logs in as itself when we hold credentials,
     as a login of home ``home`` (``<home>.<name>``, its client id too) when one is given; ``bind_address``: the
     local address they leave from (default: any); ``timeout``: seconds each connection waits for the broker to
-    acknowledge its CONNECT, a publish or a subscription before it gives up."""
+    acknowledge its CONNECT, a publish or a subscription before it gives up; ``misc_every``: seconds between
+    keepalive checks (``MqttConnection``'s default when None)."""
 
     def connect(client_id: str, will: Will | None) -> MqttConnection:
         target = url
@@ -41,7 +43,7 @@ def connector(url: BrokerURL, credentials: Credentials | None = None, keepalive:
             user = home_login(home, HUB_USER if client_id == HUB_ID else client_id)
             target = BrokerURL(url.host, url.port, user, credentials.password_for(user))
         return MqttConnection(target, home_login(home, client_id), will=will, keepalive=keepalive,
-                              timeout=timeout, bind_address=bind_address)
+                              timeout=timeout, bind_address=bind_address, misc_every=misc_every)
 
     return connect
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import functools
 import time
 from collections.abc import AsyncIterator, Callable
 from typing import Any
@@ -125,23 +124,17 @@ def child_args(args: argparse.Namespace, part: int, count: int) -> list[str]:
 def fleet_connector(url: BrokerURL, credentials: Any, keepalive: int, home: str | None,
                     bind_address: str = "", gate: asyncio.Semaphore | None = None) -> Any:
     """``genie.app.connector``'s connections, whose keepalive check runs every ``keepalive / 4`` seconds (at
-    most MISC_EVERY) instead of every second: aiomqtt wakes each client once a second to see whether a ping is
-    due, ~15-20 us of CPU per device per second, which is 1.5-2 of this machine's 2 cores for 100,000 idle
-    devices (0.2 with this). A ping is then sent at most a quarter of the keepalive late, well within the
-    broker's 1.5 x keepalive. It reaches into aiomqtt 2.5's client (pinned in pyproject.toml); should that
-    change, the connection keeps aiomqtt's own loop. Each waits ACK_TIMEOUT for the broker's acknowledgements and,
-    given a ``gate``, connects only while it holds the gate (``Gated``)."""
+    most MISC_EVERY): a ping then goes out at most a quarter of the keepalive late, well within the broker's
+    1.5 x keepalive, and 100,000 idle devices cost ~0.2 of a core (a check a second, as aiomqtt did, cost 1.5-2
+    of this machine's 2 cores). Each waits ACK_TIMEOUT for the broker's acknowledgements and, given a ``gate``,
+    connects only while it holds the gate (``Gated``)."""
     from genie.app import connector
 
-    make = connector(url, credentials, keepalive, home, bind_address, timeout=ACK_TIMEOUT)
-    every = min(MISC_EVERY, keepalive / 4)
+    make = connector(url, credentials, keepalive, home, bind_address, timeout=ACK_TIMEOUT,
+                     misc_every=min(MISC_EVERY, keepalive / 4))
 
     def connect(client_id: str, will: Any) -> Any:
         conn = make(client_id, will)
-        client = getattr(conn, "_client", None)
-        paho = getattr(client, "_client", None)
-        if paho is not None and callable(getattr(client, "_misc_loop", None)):
-            client._misc_loop = functools.partial(_keepalive_checks, paho, every)  # type: ignore[union-attr]
         return conn if gate is None else Gated(conn, gate)
 
     return connect
@@ -160,14 +153,6 @@ class Gated:
 
     async def __aexit__(self, *exc: Any) -> Any:
         return await self._inner.__aexit__(*exc)
-
-
-async def _keepalive_checks(paho: Any, every: float) -> None:
-    """aiomqtt's ``_misc_loop`` at our pace: paho's ping and ping-timeout checks until the connection ends."""
-    import paho.mqtt.client as mqtt
-
-    while paho.loop_misc() == mqtt.MQTT_ERR_SUCCESS:  # noqa: ASYNC110 - a periodic check, as aiomqtt's own
-        await asyncio.sleep(every)
 
 
 @contextlib.asynccontextmanager

@@ -315,16 +315,20 @@ class Hub:
             _LOGGER.exception("error handling message on %s", clip(topic))
 
     def _on_own_status(self, payload: bytes) -> None:
-        """Keep our retained status true: a previous incarnation's last will may land after we said
-        ``Online`` (the broker fires it when it notices the old connection is gone, which can be after
-        we reconnected under the same client id)."""
+        """Keep our retained status true: a previous incarnation's last will may land after we said ``Online``
+        (the broker fires it when it notices the old connection is gone, maybe after we reconnected as the same id)."""
         if not payload or self._conn is None or decode(payload, HubStatus).online:
             return
         conn = self._conn
         task = asyncio.get_running_loop().create_task(conn.publish(
             self.topics.hub_status, encode(HubStatus.create(self.hub_id, True, "connect", VERSION)), retain=True))
         self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        task.add_done_callback(self._status_corrected)
+
+    def _status_corrected(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and (error := task.exception()) is not None:
+            _LOGGER.debug("hub: could not correct our status (the session ended): %s", error)
 
     # ------------------------------------------------------------------ directives
     @property

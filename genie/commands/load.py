@@ -104,14 +104,10 @@ def _checked(args: argparse.Namespace) -> tuple[str, ...]:
 
 async def cmd_load(args: argparse.Namespace) -> int:
     """Run the load test and print its report; exit 1 (and say so) if any command failed or timed out."""
-    import logging
-
-    from genie.load.run import UnseenDisconnects
     from genie.load.setup import running_urls, self_contained
 
     langs = _checked(args)
     stop_on_signals()
-    logging.getLogger("asyncio").addFilter(UnseenDisconnects())
     load_start = list(os.getloadavg())
     try:
         if args.homes is None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import time
 import uuid
 from collections.abc import Callable, Sequence
@@ -165,17 +164,6 @@ class _Session:
             if waiter.done() and not waiter.cancelled():
                 waiter.exception()  # retrieved: a session lost before its publish failed is not logged as unseen
         tally.errors += not outcome.ok
-
-
-class UnseenDisconnects(logging.Filter):
-    """Drops asyncio's "exception was never retrieved" records of aiomqtt's own futures: a session the broker
-    closes leaves one behind inside the MQTT client, and the load test says what happened in its own words."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        """False for such a record, True for any other."""
-        error = record.exc_info[1] if record.exc_info else None
-        return not (error is not None and type(error).__module__.startswith("aiomqtt")
-                    and "never retrieved" in record.getMessage())
 
 
 class SessionsLost(GenieError, ConnectionError):

@@ -1,25 +1,19 @@
-"""The MQTT connection that hub, devices and clients share (MQTT 3.1.1 over aiomqtt/paho).
+"""The MQTT connection that hub, devices and clients share (MQTT 3.1.1 on paho-mqtt, driven by asyncio).
 
-``Connection`` is the bus interface the rest of the code is written against; tests use an
-in-memory implementation of the same interface (``tests/fakes.py``). ``MqttConnection`` is the
-real one. It sets TCP_NODELAY on every socket (paho leaves Nagle on, which costs ~40 ms per
-QoS 1 exchange) and drops any message that matches none of its subscriptions, so nothing
-depends on a broker that delivers retained messages to clients that never asked for them.
+``MqttConnection`` is the real session of the bus interface (``hub.protocol.bus.Connection``; tests use an
+in-memory one, ``tests/fakes.py``): paho-mqtt's client in its "external event loop" mode, its socket watched
+by the running loop (``loop_read`` when readable, ``loop_write`` when paho has packets to send, ``loop_misc``
+on a timer for the keepalive): no thread, no executor, no extra task. It replaced aiomqtt, which wraps the
+same client: a message handled cost about twice the CPU through it (docs/performance.md).
 
-Two per-packet costs of aiomqtt/paho are cut (a QoS 1 round trip is 12-15 % faster for it):
-paho reads a packet's fixed header a byte at a time, so each incoming packet took three or more
-``recv`` calls, and each packet sent went through ``call_soon_threadsafe`` → ``add_writer`` → a poll
-for writability → ``remove_writer``, two or three event-loop iterations and five system calls.
-``_BufferedSocket`` reads whatever has arrived in one call (aiomqtt keeps reading while it reports
-``pending()`` bytes), and packets queued on the event loop's thread are written by one ``call_soon``
-callback (packets queued together are sent together), falling back to aiomqtt's writer only when the
-socket's buffer is full.
-
-It also never loses a cancellation: aiomqtt waits for PUBACK/SUBACK/CONNACK with ``asyncio.wait_for``,
-which on Python 3.11 swallows a ``cancel()`` that arrives in the same loop iteration as the
-acknowledgement (CPython gh-86296, fixed in 3.12). A task cancelled while publishing then went on
-running — with a fast broker (Mosquitto) that happened to about one benchmark run in seven, which
-hung waiting for that task. ``_acknowledged`` re-raises such a lost cancellation.
+- The loop makes the TCP connection (``sock_connect``, never blocking), with TCP_NODELAY (paho leaves Nagle
+  on: ~40 ms per QoS 1 exchange), and hands it to paho.
+- paho reads a packet's fixed header a byte at a time; ``_BufferedSocket`` serves those reads from one
+  large ``recv``, and the reader goes on while it holds bytes. Packets queued in one loop iteration are
+  written together by one ``call_soon`` callback; a full socket buffer waits for writability.
+- Every wait for CONNACK, PUBACK or SUBACK is bounded by ``timeout``; a lost connection fails them at once;
+  a message that matches none of our subscriptions is dropped, so nothing depends on a broker that delivers
+  retained messages to clients that never asked for them.
 """
 
 from __future__ import annotations
@@ -28,153 +22,41 @@ import asyncio
 import contextlib
 import logging
 import os
-import random
 import socket
-from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
+from collections import deque
+from collections.abc import AsyncIterator
 from types import TracebackType
-from typing import Any, Protocol, Self, TypeVar
-from urllib.parse import unquote, urlsplit
+from typing import Any, Self
 
-import aiomqtt
+import paho.mqtt.client as paho
+from paho.mqtt.enums import CallbackAPIVersion, MQTTErrorCode
 
-from hub.errors import GenieError
+from hub.protocol.bus import (
+    BROKER_ENV,
+    DEFAULT_BROKER_URL,
+    Backoff,
+    BadBrokerURL,
+    BrokerURL,
+    Connection,
+    ConnectionFailed,
+    Inbound,
+    Will,
+)
 from hub.protocol.codec import clip
 from hub.protocol.topics import topic_matches
 
+__all__ = ["BROKER_ENV", "DEFAULT_BROKER_URL", "Backoff", "BadBrokerURL", "BrokerURL", "Connection",
+           "ConnectionFailed", "Inbound", "MqttConnection", "Will"]
+
 _LOGGER = logging.getLogger(__name__)
 
-DEFAULT_BROKER_URL = "mqtt://127.0.0.1:1883"
-BROKER_ENV = "GENIE_BROKER"
-
-
-class Backoff:
-    """Jittered exponential backoff ("equal jitter"): wait a random time between half a doubling ceiling and it.
-
-    Spreads a fleet's reconnections after a broker restart instead of a thundering herd.
-    """
-
-    def __init__(self, initial: float = 0.05, maximum: float = 10.0, rng: random.Random | None = None) -> None:
-        self.initial = initial
-        self.maximum = maximum
-        self.attempt = 0
-        self._rng = rng or random.Random()
-
-    def next(self) -> float:
-        """Seconds to wait before the next attempt."""
-        ceiling = min(self.maximum, self.initial * (2 ** self.attempt))
-        self.attempt += 1
-        return self._rng.uniform(ceiling / 2, ceiling)
-
-    def reset(self) -> None:
-        """A connection succeeded: start again from the shortest wait."""
-        self.attempt = 0
-
-
-class ConnectionFailed(GenieError, ConnectionError):
-    """The broker could not be reached or refused us; the message says which and where."""
-
-
-class BadBrokerURL(GenieError, ValueError):
-    """A broker URL that cannot be used (``--broker``, ``$GENIE_BROKER``); the message says why."""
-
-
-@dataclass(frozen=True, slots=True)
-class BrokerURL:
-    """Where a broker is: ``mqtt://[user[:password]@]host[:port]``."""
-
-    host: str = "127.0.0.1"
-    port: int = 1883
-    username: str | None = None
-    password: str | None = None
-
-    @classmethod
-    def parse(cls, url: str) -> BrokerURL:
-        """Parse ``url``; BadBrokerURL (a ValueError) with a clear reason if it is not a broker URL."""
-        text = url.strip()
-        if "://" not in text:
-            text = "mqtt://" + text
-        parts = urlsplit(text)
-        if parts.scheme not in ("mqtt", "tcp"):
-            raise BadBrokerURL(f"broker URL {url!r}: scheme must be mqtt:// (got {parts.scheme}://)")
-        if not parts.hostname:
-            raise BadBrokerURL(f"broker URL {url!r}: no host")
-        try:
-            port = parts.port if parts.port is not None else 1883
-        except ValueError:
-            port = -1
-        if not 1 <= port <= 65535:
-            raise BadBrokerURL(f"broker URL {url!r}: port must be a number 1-65535")
-        return cls(
-            host=parts.hostname,
-            port=port,
-            username=unquote(parts.username) if parts.username else None,
-            password=unquote(parts.password) if parts.password else None,
-        )
-
-    @classmethod
-    def from_env(cls, url: str | None = None) -> BrokerURL:
-        """``url`` if given, else ``$GENIE_BROKER``, else the default local broker."""
-        return cls.parse(url or os.environ.get(BROKER_ENV) or DEFAULT_BROKER_URL)
-
-    def __str__(self) -> str:
-        user = f"{self.username}@" if self.username else ""
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"mqtt://{user}{host}:{self.port}"
-
-
-@dataclass(frozen=True, slots=True)
-class Will:
-    """The message the broker publishes for us if we vanish without a DISCONNECT."""
-
-    topic: str
-    payload: bytes
-    qos: int = 1
-    retain: bool = True
-
-
-@dataclass(frozen=True, slots=True)
-class Inbound:
-    """A received message."""
-
-    topic: str
-    payload: bytes
-    retain: bool = False
-
-
-class Connection(Protocol):
-    """The bus interface: one MQTT session."""
-
-    client_id: str
-
-    async def publish(self, topic: str, payload: bytes, *, qos: int = 1, retain: bool = False) -> None:
-        """Publish ``payload`` on ``topic``."""
-
-    async def subscribe(self, *filters: str) -> None:
-        """Subscribe to topic filters (QoS 1)."""
-
-    def messages(self) -> AsyncIterator[Inbound]:
-        """Received messages, in order; ends (raising ConnectionError) when the session drops."""
-
-    async def abort(self) -> None:
-        """Drop the connection without DISCONNECT, as a power cut would (the will fires)."""
-
-    async def __aenter__(self) -> Self: ...
-
-    async def __aexit__(self, *exc: object) -> None: ...
-
-
-_NODELAY = [(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)]
-_T = TypeVar("_T")
 _READ_SIZE = 1 << 16
+_MATCH_CACHE = 4096  # topics whose match against our subscriptions is remembered
+_OK = MQTTErrorCode.MQTT_ERR_SUCCESS
 
 
 class _BufferedSocket:
-    """A client socket that serves paho's small reads from one large ``recv`` (see the module's docstring).
-
-    ``pending()`` is what aiomqtt asks (as of an SSL socket) to keep reading without waiting for the
-    socket to become readable again; everything else is the socket's own.
-    """
+    """A client socket that serves paho's small reads from one large ``recv`` (see the module's docstring)."""
 
     def __init__(self, sock: socket.socket) -> None:
         self.raw = sock
@@ -200,32 +82,37 @@ class _BufferedSocket:
         return getattr(self.raw, name)
 
 
-async def _acknowledged(operation: Awaitable[_T]) -> _T:
-    """Await an aiomqtt call that waits for the broker's acknowledgement, without losing a cancellation.
+class _Paho(paho.Client):
+    """paho's client, handed the TCP connection the event loop made instead of connecting (and blocking) itself."""
 
-    On Python 3.11, ``asyncio.wait_for`` returns the result instead of raising CancelledError when the
-    awaited future completes in the same loop iteration as the ``cancel()`` (CPython gh-86296); the
-    request stays counted in ``Task.cancelling()``, so a request made during the call is raised here.
-    """
-    task = asyncio.current_task()
-    requested = task.cancelling() if task is not None else 0
-    result = await operation
-    if task is not None and task.cancelling() > requested:
-        raise asyncio.CancelledError()
-    return result
+    made: _BufferedSocket | None = None
+
+    def _create_socket_connection(self) -> Any:  # paho 2.x (pinned): where its own blocking connect happens
+        sock, self.made = self.made, None
+        if sock is None:
+            raise OSError("no TCP connection was made for the session")
+        return sock
+
+    def close_socket(self) -> None:
+        """Close the connection at once, without DISCONNECT (paho's own socket clean-up)."""
+        self._sock_close()
 
 
-def _open(sock: Any) -> bool:
-    """Is the socket still open? A connection closed meanwhile (the broker went away while we stopped) has
-    fileno -1, and asking the loop to watch -1 ends in an "Exception in callback" traceback."""
+def _is_address(host: str) -> bool:
     try:
-        return int(sock.fileno()) >= 0
-    except (OSError, ValueError):
+        socket.inet_pton(socket.AF_INET6 if ":" in host else socket.AF_INET, host)
+    except OSError:
         return False
+    return True
 
 
 class MqttConnection:
-    """A real MQTT 3.1.1 session to ``url`` as ``client_id``; an async context manager."""
+    """A real MQTT 3.1.1 session to ``url`` as ``client_id``; an async context manager.
+
+    ``timeout``: seconds to wait for the broker's CONNACK (and the TCP connection), a PUBACK or a SUBACK;
+    ``misc_every``: seconds between keepalive checks (default a quarter of ``keepalive``, at most 15 s; a ping
+    then goes out at most that late, well within the broker's 1.5 x keepalive); ``bind_address``: the local
+    address to leave from ("" for any; each address has its own ports)."""
 
     def __init__(
         self,
@@ -236,127 +123,278 @@ class MqttConnection:
         keepalive: int = 30,
         timeout: float = 5.0,
         bind_address: str = "",
+        misc_every: float | None = None,
     ) -> None:
         self.client_id = client_id
         self.url = url
-        self.timeout = timeout  # seconds to wait for the broker's CONNACK, PUBACK or SUBACK
+        self.timeout = timeout
+        self.keepalive = keepalive
+        self._misc_every = misc_every if misc_every is not None else min(15.0, max(0.25, keepalive / 4))
+        self._bind = bind_address
         self._filters: list[str] = []
-        self._client = aiomqtt.Client(
-            url.host,
-            url.port,
-            username=url.username,
-            password=url.password,
-            identifier=client_id,
-            will=aiomqtt.Will(will.topic, will.payload, will.qos, will.retain) if will else None,
-            clean_session=True,
-            keepalive=keepalive,
-            timeout=timeout,
-            socket_options=_NODELAY,
-            bind_address=bind_address,  # the local address to leave from ("": any); each has its own ports
-        )
-        # The two per-packet savings use aiomqtt's and paho's internals (aiomqtt 2.5, paho 2.x, pinned in
-        # pyproject.toml); should they change, the connection falls back to the stock behaviour.
-        self._paho: Any = getattr(self._client, "_client", None)
-        self._aiomqtt_register_write: Callable[[Any, Any, Any], None] | None = getattr(
-            self._client, "_on_socket_register_write", None)
-        self._fast = all(hasattr(self._client, name) for name in ("_loop", "_disconnected")) and \
-            self._paho is not None and self._aiomqtt_register_write is not None
-        if self._fast and self._paho is not None:
-            self._paho.on_socket_register_write = self._register_write
-
-    def _register_write(self, client: Any, userdata: Any, sock: Any) -> None:
-        """paho has packets to send: on the loop's thread, send them from the next callback."""
-        loop = self._client._loop
-        try:
-            here = asyncio.get_running_loop() is loop
-        except RuntimeError:  # paho's connect runs in an executor thread
-            here = False
-        assert self._aiomqtt_register_write is not None
-        if here:
-            loop.call_soon(self._write, client, userdata, sock)
-        elif _open(sock):
-            self._aiomqtt_register_write(client, userdata, sock)
-
-    def _write(self, client: Any, userdata: Any, sock: Any) -> None:
-        try:
-            client.loop_write()
-        except Exception as exc:  # as aiomqtt does: the connection is broken
-            if not self._client._disconnected.done():
-                self._client._disconnected.set_exception(exc)
-            return
-        if client.want_write() and self._aiomqtt_register_write is not None and _open(sock):  # buffer full: wait
-            self._aiomqtt_register_write(client, userdata, sock)
+        self._matches: dict[str, bool] = {}
+        self._inbox: deque[Inbound] = deque()
+        self._waiters: list[asyncio.Future[None]] = []
+        self._acks: dict[int, asyncio.Future[Any]] = {}
+        self._lost: str | None = "not connected"  # why there is no session; None while there is one
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._connack: asyncio.Future[None] | None = None
+        self._closed: asyncio.Future[None] | None = None
+        self._misc: asyncio.TimerHandle | None = None
+        self._fd, self._flush_soon, self._writing, self._closing = -1, False, False, False
+        client = _Paho(CallbackAPIVersion.VERSION2, client_id=client_id, clean_session=True, protocol=paho.MQTTv311)
+        if url.username is not None:
+            client.username_pw_set(url.username, url.password)
+        if will is not None:
+            client.will_set(will.topic, will.payload, will.qos, will.retain)
+        client.on_connect = self._on_connect
+        client.on_disconnect = self._on_disconnect
+        client.on_publish = self._on_ack
+        client.on_subscribe = self._on_ack
+        client.on_message = self._on_message
+        client.on_socket_open = self._on_socket_open
+        client.on_socket_close = self._on_socket_close
+        client.on_socket_register_write = self._on_register_write
+        client.on_socket_unregister_write = self._on_unregister_write
+        self._paho = client
 
     async def __aenter__(self) -> Self:
+        loop = self._loop = asyncio.get_running_loop()
+        self._connack, self._closed = loop.create_future(), loop.create_future()
         try:
-            await _acknowledged(self._client.__aenter__())
-        except aiomqtt.MqttCodeError as exc:
-            raise ConnectionFailed(f"broker {self.url} refused {self.client_id}: {exc}") from None
-        except aiomqtt.MqttError as exc:
-            raise ConnectionFailed(f"cannot reach the MQTT broker at {self.url}: {exc}") from None
-        except asyncio.CancelledError:
-            connected = getattr(self._client, "_connected", None)
-            if connected is not None and connected.done() and not connected.cancelled() \
-                    and connected.exception() is None:
-                await self.__aexit__(None, None, None)  # connected after all: do not leave the session open
+            async with asyncio.timeout(self.timeout):
+                self._paho.made = _BufferedSocket(await self._tcp(loop))
+                self._paho.connect(self.url.host, self.url.port, self.keepalive)
+                await self._connack
+        except TimeoutError:
+            self._drop()
+            raise ConnectionFailed(f"cannot reach the MQTT broker at {self.url}: no answer within "
+                                   f"{self.timeout:g} s") from None
+        except OSError as exc:
+            self._drop()
+            why = os.strerror(exc.errno) if exc.errno else str(exc)  # "Connection refused", not asyncio's words
+            raise ConnectionFailed(f"cannot reach the MQTT broker at {self.url}: {why}") from None
+        except BaseException:  # refused, or cancelled
+            self._drop()
             raise
-        sock = getattr(self._paho, "_sock", None) if self._fast else None
-        if isinstance(sock, socket.socket):
-            self._paho._sock = _BufferedSocket(sock)
+        self._lost = None
+        if self.keepalive > 0:
+            self._misc = loop.call_later(self._misc_every, self._keepalive_check)
         return self
+
+    async def _tcp(self, loop: asyncio.AbstractEventLoop) -> socket.socket:
+        """A TCP connection to the broker, made without blocking the loop, with Nagle off."""
+        host, port = self.url.host, self.url.port
+        if _is_address(host):
+            family = socket.AF_INET6 if ":" in host else socket.AF_INET
+            targets: list[tuple[Any, ...]] = [(family, socket.SOCK_STREAM, 0, "", (host, port))]
+        else:
+            targets = list(await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM))
+        error: OSError = OSError(f"no address for {host}")
+        for family, kind, proto, _, address in targets:
+            sock = socket.socket(family, kind, proto)
+            try:
+                sock.setblocking(False)
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                if self._bind:
+                    sock.bind((self._bind, 0))
+                await loop.sock_connect(sock, address)
+                return sock
+            except OSError as exc:
+                sock.close()
+                error = exc
+            except BaseException:
+                sock.close()
+                raise
+        raise error
 
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
+        if self._lost is None and self._closed is not None:
+            self._closing = True
+            self._paho.disconnect()  # paho closes the socket once the DISCONNECT is written
+            await asyncio.wait({self._closed}, timeout=self.timeout)
+        self._drop()
+
+    def _drop(self) -> None:
+        """Close whatever is open, at once; fail every wait."""
+        if self._misc is not None:
+            self._misc.cancel()
+            self._misc = None
+        if self._paho.made is not None:
+            self._paho.made.raw.close()
+            self._paho.made = None
+        if self._paho.socket() is not None:
+            self._paho.close_socket()
+        self._gone("closed")
+
+    def _gone(self, why: str) -> None:
+        """The session has ended: say why to every waiter."""
+        if self._lost is None or self._lost == "not connected":
+            self._lost = why
+        failure = ConnectionFailed(f"{self.client_id}: {self._lost}")
+        for future in (self._connack, *self._acks.values()):
+            if future is not None and not future.done():
+                future.set_exception(failure)
+                future.exception()  # retrieved: its waiter (if any) raises its own words
+        self._acks.clear()
+        if self._closed is not None and not self._closed.done():
+            self._closed.set_result(None)
+        self._wake()
+        if self._misc is not None:
+            self._misc.cancel()
+            self._misc = None
+
+    def _on_connect(self, client: Any, userdata: Any, flags: Any, code: Any, properties: Any) -> None:
+        if self._connack is None or self._connack.done():
+            return
+        if code.is_failure:
+            self._connack.set_exception(
+                ConnectionFailed(f"broker {self.url} refused {self.client_id}: [code:{code.value}] {code}"))
+        else:
+            self._connack.set_result(None)
+
+    def _on_disconnect(self, client: Any, userdata: Any, flags: Any, code: Any, properties: Any) -> None:
+        self._gone("closed" if self._closing else f"connection to {self.url} lost: {code}")
+
+    def _on_ack(self, client: Any, userdata: Any, mid: int, codes: Any, properties: Any) -> None:
+        future = self._acks.get(mid)
+        if future is not None and not future.done():
+            future.set_result(codes)
+
+    def _on_message(self, client: Any, userdata: Any, message: paho.MQTTMessage) -> None:
         try:
-            await self._client.__aexit__(exc_type, exc, tb)
-        except aiomqtt.MqttError as error:
-            _LOGGER.debug("%s: disconnect: %s", self.client_id, error)
+            topic = message.topic
+        except UnicodeDecodeError:
+            _LOGGER.debug("%s: dropped a message whose topic is not UTF-8", self.client_id)
+            return
+        wanted = self._matches.get(topic)
+        if wanted is None:
+            wanted = any(topic_matches(topic, f) for f in self._filters)
+            if len(self._matches) >= _MATCH_CACHE:
+                self._matches.clear()
+            self._matches[topic] = wanted
+        if not wanted:
+            _LOGGER.debug("%s: dropped %s (matches no subscription of ours)", self.client_id, clip(topic))
+            return
+        payload = message.payload
+        self._inbox.append(Inbound(topic, payload if isinstance(payload, bytes) else bytes(payload), message.retain))
+        self._wake()
+
+    def _wake(self) -> None:
+        waiters, self._waiters = self._waiters, []
+        for waiter in waiters:
+            if not waiter.done():
+                waiter.set_result(None)
+
+    def _on_socket_open(self, client: Any, userdata: Any, sock: Any) -> None:
+        assert self._loop is not None
+        self._fd = sock.fileno()
+        self._loop.add_reader(self._fd, self._readable, sock)
+
+    def _on_socket_close(self, client: Any, userdata: Any, sock: Any) -> None:
+        if self._loop is not None and self._fd >= 0:
+            self._loop.remove_reader(self._fd)
+            if self._writing:
+                self._loop.remove_writer(self._fd)
+            self._fd, self._writing = -1, False
+
+    def _readable(self, sock: _BufferedSocket) -> None:
+        client = self._paho
+        while client.loop_read() == _OK and sock.pending() and client.socket() is sock:
+            pass  # the rest of what one recv brought: the socket will not say readable for it
+
+    def _on_register_write(self, client: Any, userdata: Any, sock: Any) -> None:
+        if not self._flush_soon and not self._writing and self._loop is not None:
+            self._flush_soon = True
+            self._loop.call_soon(self._flush)
+
+    def _on_unregister_write(self, client: Any, userdata: Any, sock: Any) -> None:
+        if self._writing and self._loop is not None:
+            self._loop.remove_writer(self._fd)
+            self._writing = False
+
+    def _flush(self) -> None:
+        """Write what paho has queued (everything queued since the last flush goes together)."""
+        self._flush_soon = False
+        if self._writing and self._loop is not None:  # called as the writer: the socket can take more now
+            self._loop.remove_writer(self._fd)
+            self._writing = False
+        client = self._paho
+        if client.socket() is None:
+            return
+        client.loop_write()
+        if client.want_write() and client.socket() is not None and self._loop is not None:
+            self._writing = True  # the socket's buffer is full: wait until it can take more
+            self._loop.add_writer(self._fd, self._flush)
+
+    def _keepalive_check(self) -> None:
+        self._misc = None
+        if self._lost is None and self._paho.loop_misc() == _OK and self._lost is None and self._loop is not None:
+            self._misc = self._loop.call_later(self._misc_every, self._keepalive_check)
+
+    async def _acknowledged(self, mid: int | None, what: str) -> Any:
+        if mid is None or self._loop is None:
+            raise ConnectionFailed(f"{self.client_id}: {what} failed: {self._lost or 'not sent'}")
+        future = self._acks[mid] = self._loop.create_future()
+        try:
+            async with asyncio.timeout(self.timeout):
+                return await future
+        except TimeoutError:
+            raise ConnectionFailed(f"{self.client_id}: {what} failed: no acknowledgement within "
+                                   f"{self.timeout:g} s") from None
+        except ConnectionFailed:
+            raise ConnectionFailed(f"{self.client_id}: {what} failed: {self._lost}") from None
+        finally:
+            if self._acks.get(mid) is future:
+                del self._acks[mid]
 
     async def publish(self, topic: str, payload: bytes, *, qos: int = 1, retain: bool = False) -> None:
         """Publish ``payload`` on ``topic`` and wait for the broker's acknowledgement (QoS 1, 2)."""
-        try:
-            await _acknowledged(self._client.publish(topic, payload, qos=qos, retain=retain))
-        except aiomqtt.MqttError as exc:
-            raise ConnectionFailed(f"{self.client_id}: publish to {topic} failed: {exc}") from None
+        if self._lost is not None:
+            raise ConnectionFailed(f"{self.client_id}: publish to {topic} failed: {self._lost}")
+        info = self._paho.publish(topic, payload, qos=qos, retain=retain)
+        if info.rc != _OK:
+            raise ConnectionFailed(f"{self.client_id}: publish to {topic} failed: {paho.error_string(info.rc)}")
+        if qos:
+            await self._acknowledged(info.mid, f"publish to {topic}")
 
     async def subscribe(self, *filters: str) -> None:
         """Subscribe to ``filters`` (QoS 1) and wait for the broker's acknowledgement."""
         self._filters.extend(f for f in filters if f not in self._filters)
-        try:
-            await _acknowledged(self._client.subscribe([(f, 1) for f in filters]))
-        except aiomqtt.MqttError as exc:
-            raise ConnectionFailed(f"{self.client_id}: subscribe failed: {exc}") from None
+        self._matches.clear()
+        if self._lost is not None:
+            raise ConnectionFailed(f"{self.client_id}: subscribe failed: {self._lost}")
+        rc, mid = self._paho.subscribe([(f, 1) for f in filters])
+        if rc != _OK:
+            raise ConnectionFailed(f"{self.client_id}: subscribe failed: {paho.error_string(rc)}")
+        codes = await self._acknowledged(mid, "subscribe")
+        refused = [f for f, code in zip(filters, codes or (), strict=False) if getattr(code, "is_failure", False)]
+        if refused:
+            _LOGGER.debug("%s: the broker refused the subscription to %s", self.client_id, ", ".join(refused))
 
     async def messages(self) -> AsyncIterator[Inbound]:
         """Every message received on one of our subscriptions; ConnectionFailed when the link drops."""
-        try:
-            async for message in self._client.messages:
-                topic = str(message.topic)
-                if not any(topic_matches(topic, f) for f in self._filters):
-                    _LOGGER.debug("%s: dropped %s (matches no subscription of ours)", self.client_id, clip(topic))
-                    continue
-                payload = message.payload
-                if isinstance(payload, str):
-                    payload = payload.encode()
-                elif not isinstance(payload, bytes | bytearray):
-                    payload = b"" if payload is None else str(payload).encode()
-                yield Inbound(topic, bytes(payload), bool(message.retain))
-        except aiomqtt.MqttError as exc:
-            raise ConnectionFailed(f"{self.client_id}: connection to {self.url} lost: {exc}") from None
+        while True:
+            while self._inbox:
+                yield self._inbox.popleft()
+            if self._lost is not None or self._loop is None:
+                raise ConnectionFailed(f"{self.client_id}: {self._lost}")
+            waiter = self._loop.create_future()
+            self._waiters.append(waiter)
+            await waiter
 
     def socket(self) -> socket.socket | None:
         """The connection's TCP socket while it is open (its local and peer addresses), else None."""
-        sock = self._paho.socket() if self._paho is not None else None
+        sock = self._paho.socket()
         if isinstance(sock, _BufferedSocket):
             sock = sock.raw
         return sock if isinstance(sock, socket.socket) else None
 
     async def abort(self) -> None:
         """Drop the connection without DISCONNECT, as a power cut would (the will fires)."""
-        sock = self._paho.socket() if self._paho is not None else None
-        if isinstance(sock, _BufferedSocket):
-            sock = sock.raw
-        if isinstance(sock, socket.socket):  # paho's other kind (a WebSocket wrapper) is never used here
+        sock = self.socket()
+        if sock is not None:
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
