@@ -51,11 +51,24 @@ def is_word_char(char: str) -> bool:
     return char.isalnum() and not ("\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff")
 
 
+class _WordChars(dict[str, bool]):
+    """``is_word_char`` of each character, worked out the first time it is met."""
+
+    def __missing__(self, char: str) -> bool:
+        found = self[char] = is_word_char(char)
+        return found
+
+
+_WORD_CHARS = _WordChars()
+
+
 @lru_cache(maxsize=256)
-def _word_chars(text: str) -> tuple[bool, ...]:
-    """Per character of ``text``, whether it is a letter or digit of a space-separated script: what every index
-    looking at the same sentence (the language's, the home's, the fillers…) needs, worked out once."""
-    return tuple(is_word_char(c) for c in text)
+def _word_chars(text: str) -> tuple[tuple[bool, ...], tuple[int, ...]]:
+    """Per character of ``text``, whether it is a letter or digit of a space-separated script, and where a phrase
+    may start (not inside a word): what every index looking at the same sentence (the language's, the home's,
+    the fillers…) needs, worked out once."""
+    word = tuple(map(_WORD_CHARS.__getitem__, text))
+    return word, tuple(i for i, w in enumerate(word) if not (w and i and word[i - 1]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,11 +86,13 @@ class Phrase:
     ``*`` in a phrase stands for one or more words in between ("turn * on").
     """
 
-    __slots__ = ("first", "pattern", "text")
+    __slots__ = ("first", "needle", "pattern", "text")
 
     def __init__(self, text: str) -> None:
         pieces = [normalize(p) for p in text.split("*")]
         self.text = " * ".join(pieces)
+        self.needle = pieces[0].split(" ")[0]
+        """The first word of the phrase, which every match holds as it is: a text without it is not searched."""
         regex = []
         for i, piece in enumerate(pieces):
             escaped = re.escape(piece).replace(r"\ ", r"\s+")
@@ -94,7 +109,9 @@ class Phrase:
 
     def find(self, text: str) -> list[Span]:
         """Every match, the shortest from each place the first piece occurs ("turn ... on" twice in a row)."""
-        spans = []
+        spans: list[Span] = []
+        if self.needle not in text:
+            return spans
         for start in self.first.finditer(text):
             match = self.pattern.match(text, start.start())
             if match is not None:
@@ -134,13 +151,13 @@ class PhraseIndex(Generic[T]):
 
     def find(self, text: str) -> Iterator[tuple[int, int, T]]:
         """(start, end, payload) of every occurrence of every phrase in ``text``."""
-        word = _word_chars(text)
+        word, starts = _word_chars(text)
         root = self._root
         n = len(text)
-        for i in range(n):
-            if word[i] and i and word[i - 1]:
-                continue  # inside a word: no phrase starts here
+        for i in starts:  # never inside a word
             node = root.get(text[i])
+            if node is None:
+                continue
             j = i + 1
             while node is not None:
                 entries = node.get(_END)  # type: ignore[attr-defined]
