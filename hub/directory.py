@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 
 from hub.protocol import DeviceInfo, DeviceView, Names, Property, PropertyValue
@@ -99,6 +99,9 @@ class Directory:
         self.names_version = 0
         """Grows whenever a device comes or goes, or its names, room, actions, specs or set of state properties
         change (what understanding's catalog is built from)."""
+        self._rooms: dict[str, list[DeviceRecord]] = {}
+        self._order: dict[str, int] = {}
+        self._rooms_version = -1
 
     def __contains__(self, device_id: object) -> bool:
         return device_id in self._devices
@@ -113,6 +116,20 @@ class Directory:
     def all(self) -> list[DeviceRecord]:
         """Every record, in the order the hub first knew them."""
         return list(self._devices.values())
+
+    def in_rooms(self, rooms: Collection[str]) -> list[DeviceRecord]:
+        """The records of the devices in any of ``rooms``, in the order ``all`` gives them: looked up in an index of
+        the rooms made again only when a device comes, goes or moves (``names_version``), not searched for."""
+        if self._rooms_version != self.names_version:
+            self._rooms, self._order = {}, {}
+            for position, record in enumerate(self._devices.values()):
+                self._rooms.setdefault(record.room, []).append(record)
+                self._order[record.id] = position
+            self._rooms_version = self.names_version
+        if len(rooms) == 1:
+            return list(self._rooms.get(next(iter(rooms)), ()))
+        found = [r for room in set(rooms) for r in self._rooms.get(room, ())]
+        return sorted(found, key=lambda r: self._order[r.id])
 
     def rooms(self) -> dict[str, Names]:
         """Room id -> names, from the devices' registrations."""
@@ -142,7 +159,8 @@ class Directory:
             self.names_version += 1
         else:
             old = record.info
-            if (old.names != info.names or old.zone_id != info.zone_id or old.zone_names != info.zone_names
+            if (old.names != info.names or old.zone_id != info.zone_id or old.zone != info.zone
+                    or old.zone_names != info.zone_names
                     or old.device_type != info.device_type or old.actions != info.actions
                     or old.property_specs != info.property_specs):
                 self.names_version += 1

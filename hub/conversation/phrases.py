@@ -49,7 +49,7 @@ def place_of(record: DeviceRecord, lang: str) -> str:
 
 def room_name(directory: Directory, room: str, lang: str) -> str:
     """A room's name in ``lang``, as its devices registered it (its id when none did)."""
-    names = next((r.info.zone_names for r in directory.all() if r.room == room), None)
+    names = next((r.info.zone_names for r in directory.in_rooms((room,))), None)
     return (names.display(lang) if names else "") or room
 
 

@@ -50,7 +50,7 @@ class Resolver:
                 return []
             return chosen
         records = self.directory.all()
-        pool = [r for r in records if r.room in rooms] if rooms else records
+        pool = self.directory.in_rooms(rooms) if rooms else records
         if target.categories:
             return self._of_categories(intent, outcome, pool, memory)
         if rooms:
