@@ -34,6 +34,9 @@ Connector = Callable[[str, Will | None], Connection]
 
 SNAPSHOT_DELAY = 0.2
 """Seconds after a change before the retained state snapshot is refreshed (changes in between coalesce)."""
+ONE_WAVE_S = 2.0
+"""A hub's DiscoveryDevices this soon after the start of the announcement that answered the same hub's
+``Online`` is answered by it: a hub starting sends both back to back, and one announcement serves both."""
 
 _JITTER = random.Random()
 """One generator for every device's reconnection backoff: a Mersenne Twister is 2.5 KB, a tenth of an idle
@@ -63,6 +66,8 @@ class DeviceRunner:
         self._stopping = False
         self._snapshot_due: asyncio.TimerHandle | None = None
         self._answering = 0
+        self._answered: tuple[str, float] = ("", -ONE_WAVE_S)
+        """The hub whose ``Online`` the last announcement answered, and when that announcement started."""
         self._after_reply: list[list[Property]] = []
         """Changes a request made, held until its reply is out: what the reply does not say is reported then."""
         device.listeners.append(self._on_change)
@@ -202,12 +207,16 @@ class DeviceRunner:
                     pending.add(task)
                     task.add_done_callback(pending.discard)
                 elif message.topic == self.topics.discover:
-                    decode(message.payload, DiscoveryRequest)
-                    await self.announce()
+                    asker = decode(message.payload, DiscoveryRequest).payload.hub_id
+                    hub, started = self._answered
+                    if asker != hub or asyncio.get_running_loop().time() - started > ONE_WAVE_S:
+                        await self.announce()
                 elif message.topic == self.topics.hub_status:
                     if not message.payload:
                         continue
-                    if decode(message.payload, HubStatus).online and not message.retain:
+                    status = decode(message.payload, HubStatus)
+                    if status.online and not message.retain:
+                        self._answered = (status.payload.hub_id, asyncio.get_running_loop().time())
                         await self.announce()
             except ProtocolError as exc:
                 _LOGGER.warning("%s: ignored malformed message on %s: %s", self.device.id, message.topic, exc)
