@@ -118,3 +118,39 @@ def test_phrases_are_found_where_every_position_is_tried(lang: str) -> None:
                 (m.start(), m.end()) for s, _e in alone if (m := phrase.pattern.match(body, s))], (phrase.text, body)
             gapped += bool(alone)
     assert hits > 500 and (gapped > 5 or lang == "zh")  # Chinese has next to no phrase with a gap
+
+
+def _scene_by_hand(text: str, lang: str, index: object) -> tuple[str | None, str]:
+    """find_scene as first written: every language's scene_name compared with the names."""
+    from hub.nlu.requests import scene_name
+
+    said = core(text, lang)
+    own = scene_name(text, lang, said=said)
+    found = index.names.get(lang, {}).get(own) or (own if own in index.ids else None)  # type: ignore[attr-defined]
+    if found is not None:
+        return found, lang
+    for name_lang, names in index.names.items():  # type: ignore[attr-defined]
+        if name_lang != lang and (found := names.get(scene_name(text, name_lang, said=said))):
+            return found, name_lang
+    return None, lang
+
+
+def test_a_scene_is_found_as_comparing_every_language_found_it() -> None:
+    from devices.home import load_home
+    from genie.homes import automations_of
+    from hub.automation.engine import Automation
+    from hub.clock import ManualClock
+    from hub.directory import Directory
+    from hub.nlu.requests import find_scene, scene_index
+
+    automation = Automation(Directory(), clock=ManualClock(), config=automations_of(load_home()))
+    index = scene_index([*((s.id, s.names.all()) for s in automation.scenes()),
+                         ("reading", [("zh", "阅读模式"), ("en", "reading time"), ("fr", "mode lecture")])])
+    said = [(lang, text) for lang in LANGS for text in sentences(lang)]
+    said += [(lang, f"{verb}{name}") for lang in LANGS for names in index.names.values() for name in names
+             for verb in ("", "打开", "start the ", "lance le ", "please ")]
+    named = 0
+    for lang, text in said:
+        assert find_scene(text, lang, index) == _scene_by_hand(text, lang, index), text
+        named += find_scene(text, lang, index)[0] is not None
+    assert named > 20
