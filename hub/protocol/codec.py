@@ -146,7 +146,23 @@ def decode(data: bytes | bytearray | str, *expected: type[M], max_bytes: int = M
 
     The header is checked first, so a reason always names the field that is wrong
     (``header.messageId: Field required``, ``payload.value: ...``).
+
+    A message of the first expected class, in UTF-8 and with fewer brackets than ``MAX_JSON_DEPTH`` (so not
+    nested deeper), is read in one pass by pydantic's own JSON reader; anything else (another class, a
+    message that does not validate, another encoding) is read as described, so that errors say the same.
     """
+    check_size(data, max_bytes)
+    brackets = data.count("[") + data.count("{") if isinstance(data, str) else data.count(b"[") + data.count(b"{")
+    if expected and brackets <= MAX_JSON_DEPTH:
+        try:
+            return expected[0].model_validate_json(data)
+        except ValidationError:
+            pass  # read again below, for the reason to name the field (or another class to fit)
+    return _decode_checked(data, *expected, max_bytes=max_bytes)
+
+
+def _decode_checked(data: bytes | bytearray | str, *expected: type[M], max_bytes: int = MAX_PAYLOAD_BYTES) -> M:
+    """``decode`` step by step: the JSON, its depth, the header, then each expected class in turn."""
     obj = decode_json(data, max_bytes)
     try:
         header = Header.model_validate(obj.get("header"))
