@@ -25,7 +25,6 @@ import os
 import socket
 from collections import deque
 from collections.abc import AsyncIterator
-from types import TracebackType
 from typing import Any, Self
 
 import paho.mqtt.client as paho
@@ -196,7 +195,9 @@ class MqttConnection:
             try:
                 sock.setblocking(False)
                 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-                if self._bind:
+                if self._bind:  # the port is then chosen at connect, per destination: no scan of the address's ports
+                    with contextlib.suppress(OSError):  # (Linux; at 20,000 ports in use, 2/3 of a fleet's CPU)
+                        sock.setsockopt(socket.IPPROTO_IP, getattr(socket, "IP_BIND_ADDRESS_NO_PORT", 24), 1)
                     sock.bind((self._bind, 0))
                 await loop.sock_connect(sock, address)
                 return sock
@@ -208,9 +209,7 @@ class MqttConnection:
                 raise
         raise error
 
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
+    async def __aexit__(self, *exc: object) -> None:
         if self._lost is None and self._closed is not None:
             self._closing = True
             self._paho.disconnect()  # paho closes the socket once the DISCONNECT is written

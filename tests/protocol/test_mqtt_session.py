@@ -201,3 +201,17 @@ async def test_a_publish_cancelled_while_it_waits_is_cancelled() -> None:
         with pytest.raises(asyncio.CancelledError):
             await task
         assert not conn._acks, "a cancelled publish left its wait behind"
+
+
+async def test_a_session_from_a_given_address_leaves_the_port_to_the_connect() -> None:
+    """With a local address given, the port is picked at connect (per destination), not by a scan at bind: the
+    scan took two thirds of a 17,000-device fleet process's CPU once each address had ~20,000 ports in use."""
+    async def broker(peer: Peer) -> None:
+        await peer.until(1)
+        peer.writer.write(CONNACK)
+        await peer.until(14)
+
+    async with scripted(broker) as url, MqttConnection(url, "c", bind_address="127.0.0.2") as conn:
+        sock = conn.socket()
+        assert sock is not None and sock.getsockname()[0] == "127.0.0.2"
+        assert sock.getsockopt(socket.IPPROTO_IP, getattr(socket, "IP_BIND_ADDRESS_NO_PORT", 24)) == 1
