@@ -2,9 +2,9 @@
 
 The hub (``hub.service.Hub`` with its SQLite store, as ``genie hub`` runs it) and N devices drawn from the
 brand registry (``random_fleet``, as ``genie devices spawn --random N --no-latency`` runs them) share one
-event loop on the in-memory bus of ``tests.fakes`` (an index of exact topics added, so that the bus does not
-scan 1,000 sessions per message: the hub's figures stay the hub's). Nothing crosses a socket: what is
-left is what the hub does per command, apart from its MQTT client.
+event loop on the in-memory bus of ``tests.fakes`` (with an index of exact topics and the wildcard matches of
+each topic remembered, so that the bus does not scan 1,000 sessions per message: the hub's figures stay the
+hub's). Nothing crosses a socket: what is left is what the hub does per command, apart from its MQTT client.
 
 The client asks the hub for its directory (ListDevices, as ``genie devices list`` does) and draws each
 command from the devices listed: on/off, set a value, step a value, ask a state (the load test's own
@@ -58,13 +58,15 @@ TOPICS = Topics()
 
 
 class Bus(MemoryBroker):
-    """``tests.fakes.MemoryBroker`` with its subscriptions indexed: exact topics in a dict, only wildcard
-    filters matched one by one (the fake scans every session for every message)."""
+    """``tests.fakes.MemoryBroker`` with its subscriptions indexed: exact topics in a dict, the wildcard filters
+    matched once per topic (the fake scans every session for every message)."""
 
     def __init__(self) -> None:
         super().__init__()
         self.exact: dict[str, dict[str, IndexedConnection]] = {}
         self.wild: dict[tuple[str, str], IndexedConnection] = {}
+        self.wild_for: dict[str, list[IndexedConnection]] = {}
+        """Per topic, the sessions whose wildcard filters match it (forgotten whenever one changes)."""
 
     def connect(self, client_id: str, will: Will | None = None) -> IndexedConnection:
         return IndexedConnection(self, client_id, will)
@@ -78,15 +80,18 @@ class Bus(MemoryBroker):
         message = Inbound(topic, payload, False)
         for client in self.exact.get(topic, {}).values():
             client.queue.put_nowait(message)
-        for (topic_filter, _), client in self.wild.items():
-            if topic_matches(topic, topic_filter):
-                client.queue.put_nowait(message)
+        wild = self.wild_for.get(topic)
+        if wild is None:
+            wild = self.wild_for[topic] = [c for (f, _), c in self.wild.items() if topic_matches(topic, f)]
+        for client in wild:
+            client.queue.put_nowait(message)
 
     def forget(self, conn: IndexedConnection) -> None:
         """Drop every subscription of ``conn``."""
         for topic_filter in conn.filters:
             if "+" in topic_filter or "#" in topic_filter:
                 self.wild.pop((topic_filter, conn.client_id), None)
+                self.wild_for.clear()
             else:
                 self.exact.get(topic_filter, {}).pop(conn.client_id, None)
 
@@ -110,6 +115,7 @@ class IndexedConnection(MemoryConnection):
             self.filters.append(topic_filter)
             if "+" in topic_filter or "#" in topic_filter:
                 self.broker.wild[(topic_filter, self.client_id)] = self
+                self.broker.wild_for.clear()
                 held = [(t, p) for t, p in self.broker.retained.items() if topic_matches(t, topic_filter)]
             else:
                 self.broker.exact.setdefault(topic_filter, {})[self.client_id] = self
