@@ -86,10 +86,14 @@ def _doing_words(lang: str) -> frozenset[str]:
 
 
 def _home_words(catalog: Catalog) -> set[str]:
-    names = set(catalog.named)
-    for table in (catalog.room_names, catalog.floor_names):
-        names.update(normalize(n) for by_lang in table.values() for ns in by_lang.values() for n in ns)
-    return {word for name in names for word in _words(name)}
+    """The words of the home's names: worked out once per state of the names, for every language."""
+    found = catalog.derived.get("slips-home")
+    if found is None:
+        names = set(catalog.named)
+        for table in (catalog.room_names, catalog.floor_names):
+            names.update(normalize(n) for by_lang in table.values() for ns in by_lang.values() for n in ns)
+        found = catalog.derived["slips-home"] = {word for name in names for word in _words(name)}
+    return found  # type: ignore[no-any-return]
 
 
 def unknown(clause: Clause, lex: Lexicon) -> bool:
