@@ -59,6 +59,10 @@ async def _registrations_before_a_reply(url: BrokerURL, *triggers: tuple[str, by
     raise AssertionError("the observer's messages ended")
 
 
+def _url(broker: EmbeddedBroker) -> BrokerURL:
+    return BrokerURL.parse(broker.url)
+
+
 def _online(hub: str) -> tuple[str, bytes]:
     return Topics().hub_status, encode(HubStatus.create(hub, True, "connect"))
 
@@ -69,13 +73,13 @@ def _discover(hub: str) -> tuple[str, bytes]:
 
 async def test_a_hubs_online_then_its_discovery_cost_one_announcement(broker: EmbeddedBroker,
                                                                       light: DeviceRunner) -> None:
-    assert await _registrations_before_a_reply(BrokerURL.parse(broker.url), _online("genie-hub"), _discover("genie-hub")) == 1
+    assert await _registrations_before_a_reply(_url(broker), _online("genie-hub"), _discover("genie-hub")) == 1
 
 
 async def test_another_hubs_discovery_gets_its_own_announcement(broker: EmbeddedBroker, light: DeviceRunner) -> None:
-    assert await _registrations_before_a_reply(BrokerURL.parse(broker.url), _online("genie-hub"), _discover("other-hub")) == 2
+    assert await _registrations_before_a_reply(_url(broker), _online("genie-hub"), _discover("other-hub")) == 2
 
 
 async def test_a_discovery_then_an_online_get_one_announcement_each(broker: EmbeddedBroker,
                                                                     light: DeviceRunner) -> None:
-    assert await _registrations_before_a_reply(BrokerURL.parse(broker.url), _discover("genie-hub"), _online("genie-hub")) == 2
+    assert await _registrations_before_a_reply(_url(broker), _discover("genie-hub"), _online("genie-hub")) == 2

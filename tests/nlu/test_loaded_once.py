@@ -7,7 +7,7 @@ round of sentences must not read a language file or build a grammar again.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -24,7 +24,7 @@ SENTENCES = {
     "fr": ["allume la lumière du salon", "éteins la clim de la chambre dans dix minutes",
            "ouvre les rideaux tous les jours à 7 h", "mets le volume de la télé à cinq"],
 }
-NOW = datetime(2024, 5, 15, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2024, 5, 15, 9, 0, tzinfo=UTC)
 
 
 def _refuse(*args: Any, **kwargs: Any) -> Any:
