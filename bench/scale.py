@@ -201,9 +201,10 @@ async def home_hubs(urls: list[BrokerURL], homes: list[Any]) -> list[h.Proc]:
     return list(await asyncio.gather(*(one(home) for home in homes)))
 
 
-async def shards(urls: list[BrokerURL], homes: int, count: int) -> list[h.Proc]:
+async def shards(urls: list[BrokerURL], homes: int, count: int, start_rate: float | None = None) -> list[h.Proc]:
     """``count`` `genie shard` processes (at least one per broker: a shard has one session): shard j on broker
-    j mod B, sharing the homes of that broker (home k on broker (k - 1) mod B) and one data directory."""
+    j mod B, sharing the homes of that broker (home k on broker (k - 1) mod B) and one data directory; each
+    starts at most ``start_rate`` hubs a second (the shard's default when None)."""
     from devices.registry.fleet import home_id
 
     folder, data = h.scratch("shards"), h.scratch("shard-data")
@@ -217,7 +218,8 @@ async def shards(urls: list[BrokerURL], homes: int, count: int) -> list[h.Proc]:
         url = urls[j % len(urls)]
         proc, _ = await h.start(f"shard s{j + 1}", *h.GENIE, "shard", "--broker", f"mqtt://{url.host}:{url.port}",
                                 "--id", f"s{j + 1}", "--homes", str(lists[j % len(urls)]), "--data-dir", str(data),
-                                "--json", ready=b'"connected"')
+                                "--json", *(["--start-rate", f"{start_rate:g}"] if start_rate else []),
+                                ready=b'"connected"')
         started.append(proc)
     return started
 
@@ -225,7 +227,8 @@ async def shards(urls: list[BrokerURL], homes: int, count: int) -> list[h.Proc]:
 # -- one run -------------------------------------------------------------------------------------------------
 
 async def one(kind: str, devices: int, homes: int, *, hubs: str, shard_count: int, rate: float, duration: float,
-              seed: int, bound: float, hubs_first: bool = False, broker_count: int = 0) -> dict[str, Any]:
+              seed: int, bound: float, hubs_first: bool = False, broker_count: int = 0,
+              start_rate: float | None = None) -> dict[str, Any]:
     """One fleet of ``devices`` in ``homes`` homes on ``kind``: the figures of issue 19 item 4."""
     from devices.registry import load_registry
     from devices.registry.fleet import home_id, many_homes
@@ -248,7 +251,7 @@ async def one(kind: str, devices: int, homes: int, *, hubs: str, shard_count: in
 
         async def start_hubs() -> None:
             hub_procs.extend(await home_hubs(urls, made) if hubs == "per-home" else
-                             await shards(urls, homes, shard_count) if hubs == "shards" else [])
+                             await shards(urls, homes, shard_count, start_rate) if hubs == "shards" else [])
 
         if hubs_first:
             await start_hubs()
@@ -351,6 +354,9 @@ def main(argv: list[str]) -> int:
                              "share the CPU with its connections)")
     parser.add_argument("--brokers", type=int, default=0, help="Mosquitto processes (default: as open files need)")
     parser.add_argument("--shards", type=int, default=2, help="shard processes (at least one per broker; default 2)")
+    parser.add_argument("--start-rate", type=float, default=None, metavar="N",
+                        help="hubs each shard starts a second at most (default: `genie shard`'s own, 100): the "
+                             "fleet must answer each hub's start with an announcement of its devices")
     parser.add_argument("--rate", type=float, default=50, help="load: text commands a second (default 50)")
     parser.add_argument("--duration", type=float, default=30, help="load: seconds (default 30)")
     parser.add_argument("--runs", type=int, default=1, help="runs; the figures are their median (default 1)")
@@ -377,7 +383,7 @@ def main(argv: list[str]) -> int:
     async def runs() -> list[dict[str, Any]]:
         return [await one(args.broker, args.devices, args.homes, hubs=args.hubs, shard_count=args.shards,
                           rate=args.rate, duration=args.duration, seed=args.seed, bound=args.bound,
-                          hubs_first=args.hubs_first, broker_count=args.brokers)
+                          hubs_first=args.hubs_first, broker_count=args.brokers, start_rate=args.start_rate)
                 for _ in range(args.runs)]
 
     result = median_of(h.run(runs()))
