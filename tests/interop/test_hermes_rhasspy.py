@@ -4,7 +4,7 @@ service (rhasspy-nlu-hermes, ``NluHermesMqtt.handle_query``) answers differently
 custom entities become slots, an error's context is the input, ``lang`` is the query's own, and a slot's raw
 value is the words said.
 
-rhasspy-hermes pins paho-mqtt 1.5, which aiomqtt cannot share, so it is installed without its dependencies
+rhasspy-hermes pins paho-mqtt 1.5, which our paho-mqtt 2 cannot share, so it is installed without its dependencies
 (.ci/run); with GENIE_REQUIRE_RHASSPY=1 a missing package fails these tests instead of skipping them.
 """
 
