@@ -30,7 +30,9 @@ ONLINE_AT_LEAST = 30.0
 ACK_TIMEOUT = 30.0
 """Seconds a fleet device waits for the broker's CONNACK, PUBACK or SUBACK before it drops the connection and
 tries again. A client's usual 5 s is too short for a broker taking tens of thousands of connections at once:
-devices that gave up reconnected together, and the fleet churned without ever being all online."""
+devices that gave up reconnected together, and the fleet churned without ever being all online. A device with
+a longer keepalive waits that long: while the broker answers its pings the connection is alive, and giving it
+up because an acknowledgement is late under load only adds a reconnection and an announcement to the load."""
 CONNECTS_AT_ONCE = 128
 """Most devices of one process connecting at the same moment; the others wait their turn in the process, not
 on the broker's clock (the first connections of a fleet and every reconnection storm alike)."""
@@ -130,7 +132,7 @@ def fleet_connector(url: BrokerURL, credentials: Any, keepalive: int, home: str 
     connects only while it holds the gate (``Gated``)."""
     from genie.app import connector
 
-    make = connector(url, credentials, keepalive, home, bind_address, timeout=ACK_TIMEOUT,
+    make = connector(url, credentials, keepalive, home, bind_address, timeout=max(ACK_TIMEOUT, keepalive),
                      misc_every=min(MISC_EVERY, keepalive / 4))
 
     def connect(client_id: str, will: Any) -> Any:
