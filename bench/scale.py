@@ -27,7 +27,7 @@ import random
 import resource
 import statistics
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -201,10 +201,10 @@ async def home_hubs(urls: list[BrokerURL], homes: list[Any]) -> list[h.Proc]:
     return list(await asyncio.gather(*(one(home) for home in homes)))
 
 
-async def shards(urls: list[BrokerURL], homes: int, count: int, start_rate: float | None = None) -> list[h.Proc]:
+async def shards(urls: list[BrokerURL], homes: int, count: int, pacing: Sequence[str] = ()) -> list[h.Proc]:
     """``count`` `genie shard` processes (at least one per broker: a shard has one session): shard j on broker
     j mod B, sharing the homes of that broker (home k on broker (k - 1) mod B) and one data directory; each
-    starts at most ``start_rate`` hubs a second (the shard's default when None)."""
+    starts its hubs as ``pacing`` says (`genie shard` options: --start-rate, --window; its defaults when empty)."""
     from devices.registry.fleet import home_id
 
     folder, data = h.scratch("shards"), h.scratch("shard-data")
@@ -218,7 +218,7 @@ async def shards(urls: list[BrokerURL], homes: int, count: int, start_rate: floa
         url = urls[j % len(urls)]
         proc, _ = await h.start(f"shard s{j + 1}", *h.GENIE, "shard", "--broker", f"mqtt://{url.host}:{url.port}",
                                 "--id", f"s{j + 1}", "--homes", str(lists[j % len(urls)]), "--data-dir", str(data),
-                                "--json", *(["--start-rate", f"{start_rate:g}"] if start_rate else []),
+                                "--json", *pacing,
                                 ready=b'"connected"')
         started.append(proc)
     return started
@@ -228,7 +228,7 @@ async def shards(urls: list[BrokerURL], homes: int, count: int, start_rate: floa
 
 async def one(kind: str, devices: int, homes: int, *, hubs: str, shard_count: int, rate: float, duration: float,
               seed: int, bound: float, hubs_first: bool = False, broker_count: int = 0,
-              start_rate: float | None = None) -> dict[str, Any]:
+              pacing: Sequence[str] = ()) -> dict[str, Any]:
     """One fleet of ``devices`` in ``homes`` homes on ``kind``: the figures of issue 19 item 4."""
     from devices.registry import load_registry
     from devices.registry.fleet import home_id, many_homes
@@ -242,7 +242,8 @@ async def one(kind: str, devices: int, homes: int, *, hubs: str, shard_count: in
     made = many_homes(registry, homes, per_home, seed=seed) if hubs == "per-home" or kind == "rabbitmq" else []
     logins = {str(home.id): [d.id for d in home.devices] for home in made} if kind == "rabbitmq" else {}
     result: dict[str, Any] = {"broker": kind, "devices": devices, "homes": homes, "per_home": per_home,
-                              "hubs": hubs, "open_files_limit": limit, "fleet_processes": processes}
+                              "hubs": hubs, "open_files_limit": limit, "fleet_processes": processes,
+                              "shard_pacing": " ".join(pacing) or "genie shard's defaults"}
     async with brokers(kind, 1 if kind != "mosquitto" else count, logins) as started:
         urls = [u for u, _ in started]
         result["brokers"] = len({id(p) for _, p in started}) if kind != "rabbitmq" else 2
@@ -251,7 +252,7 @@ async def one(kind: str, devices: int, homes: int, *, hubs: str, shard_count: in
 
         async def start_hubs() -> None:
             hub_procs.extend(await home_hubs(urls, made) if hubs == "per-home" else
-                             await shards(urls, homes, shard_count, start_rate) if hubs == "shards" else [])
+                             await shards(urls, homes, shard_count, pacing) if hubs == "shards" else [])
 
         if hubs_first:
             await start_hubs()
@@ -357,6 +358,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--start-rate", type=float, default=None, metavar="N",
                         help="hubs each shard starts a second at most (default: `genie shard`'s own, 100): the "
                              "fleet must answer each hub's start with an announcement of its devices")
+    parser.add_argument("--window", type=int, default=None, metavar="N",
+                        help="hubs each shard has warming up at once at most (default: `genie shard`'s own, 100): "
+                             "a hub leaves the window once its devices have answered")
     parser.add_argument("--rate", type=float, default=50, help="load: text commands a second (default 50)")
     parser.add_argument("--duration", type=float, default=30, help="load: seconds (default 30)")
     parser.add_argument("--runs", type=int, default=1, help="runs; the figures are their median (default 1)")
@@ -380,10 +384,13 @@ def main(argv: list[str]) -> int:
         h.emit({"scale_limit": report}, args.json, [*rows, ("broke at", str(report["broke_at"]), report["why"], "")])
         return 0
 
+    pacing = [*(["--start-rate", f"{args.start_rate:g}"] if args.start_rate else []),
+              *(["--window", str(args.window)] if args.window else [])]
+
     async def runs() -> list[dict[str, Any]]:
         return [await one(args.broker, args.devices, args.homes, hubs=args.hubs, shard_count=args.shards,
                           rate=args.rate, duration=args.duration, seed=args.seed, bound=args.bound,
-                          hubs_first=args.hubs_first, broker_count=args.brokers, start_rate=args.start_rate)
+                          hubs_first=args.hubs_first, broker_count=args.brokers, pacing=pacing)
                 for _ in range(args.runs)]
 
     result = median_of(h.run(runs()))

@@ -54,6 +54,9 @@ def register(sub: Any) -> None:
                         help="before taking a home another live shard is letting go (default 1)")
     timing.add_argument("--start-rate", type=_rate, default=100.0, metavar="N",
                         help="hubs started per second at most when taking many homes (default 100)")
+    timing.add_argument("--window", type=_window, default=100, metavar="N",
+                        help="hubs warming up at once at most: a hub leaves the window once its devices have "
+                             "answered its discovery and gone quiet for a second (default 100)")
     status = shard.add_argument_group("status")
     status.add_argument("--as", dest="as_id", default="status", metavar="S",
                         help="the shard login status listens as, one no running shard uses (default: status, "
@@ -80,6 +83,16 @@ def _rate(value: str) -> float:
     if not 1 <= rate <= 100_000:
         raise argparse.ArgumentTypeError(f"{value!r}: give a number of hubs per second, 1-100000")
     return rate
+
+
+def _window(value: str) -> int:
+    try:
+        window = int(value)
+    except ValueError:
+        window = 0
+    if not 1 <= window <= 100_000:
+        raise argparse.ArgumentTypeError(f"{value!r}: give a number of hubs, 1-100000")
+    return window
 
 
 def _entries(path: Path) -> list[tuple[int, str]]:
@@ -151,7 +164,9 @@ class Progress:
         details = {
             "connected": "connected; listening for the other shards",
             "members": f"members {', '.join(event.get('members', []))}; owns {event.get('owned', 0)} homes",
-            "took": f"took {len(event.get('homes', []))} homes ({_few(event.get('homes', []))})",
+            "took": f"took {len(event.get('homes', []))} homes ({_few(event.get('homes', []))}); "
+                    f"{event.get('warming', 0)} warming up",
+            "warm": f"{len(event.get('homes', []))} hubs heard their devices; {event.get('warming', 0)} warming up",
             "released": f"let go of {len(event.get('homes', []))} homes ({_few(event.get('homes', []))})",
             "expired": f"shard {event.get('shard')} went silent: dropped",
             "mismatch": f"warning: shard {event.get('shard')} has another homes list (digest {event.get('digest')})",
@@ -192,7 +207,7 @@ async def cmd_shard(args: argparse.Namespace) -> int:
     # the broker sends when the connection closes. A shard busy with a discovery storm must not be cut for it.
     shard = Shard(shard_id, connector(url, credentials, keepalive=KEEPALIVE), homes, directory,
                   interval=args.interval, expiry=args.expiry, grace=args.grace, start_rate=args.start_rate,
-                  on_event=progress)
+                  window=args.window, on_event=progress)
     progress.shard = shard
     if not args.json:
         print(f"shard {shard_id}: {len(homes)} homes listed, broker {url}, data {directory}. Stop with Ctrl-C.",

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import AsyncIterator, Callable
 from typing import Self
 
@@ -48,8 +49,9 @@ class SharedSession:
     """The shard's session as the homes' hubs see it; ``attach`` a live connection, ``dispatch`` what it
     receives, ``detach`` when it drops."""
 
-    def __init__(self, topics: Topics | None = None) -> None:
+    def __init__(self, topics: Topics | None = None, clock: Callable[[], float] = time.monotonic) -> None:
         self.topics = topics or Topics()
+        self.clock = clock
         self._head = f"{self.topics.prefix}/{HOMES_LEVEL}/"
         self.filters = home_filters(self.topics)
         self._extra: list[str] = []
@@ -92,7 +94,13 @@ class SharedSession:
             self.dropped += 1
             return False
         view.queue.put_nowait(message)
+        view.heard_at = self.clock()
         return True
+
+    def heard_at(self, home: str) -> float | None:
+        """When (``clock``) a message for ``home``'s hub was last handed to it; None if none yet (or no hub)."""
+        view = self._views.get(home)
+        return view.heard_at if view is not None else None
 
     def connector(self, home_id: str) -> Callable[[str, Will | None], HomeView]:
         """What a home's ``Hub`` takes as ``connect``: a view of this session for home ``home_id``."""
@@ -138,6 +146,8 @@ class HomeView:
         self._tree = f"{topics.prefix}/"
         self.filters: list[str] = []
         self.queue: asyncio.Queue[Inbound | None] = asyncio.Queue()
+        self.heard_at: float | None = None
+        """When the last message for this hub came (the shard's clock)."""
         self._open = False
 
     async def __aenter__(self) -> Self:

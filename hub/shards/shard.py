@@ -9,8 +9,12 @@ The rules, each shard applying them to its own view of the members:
   and its lock released;
 - a home it now owns is taken at once when its previous owner is gone (a will, or beats stopped), after
   ``grace`` seconds when that owner is alive and letting go; and never before its lock is free; at most
-  ``start_rate`` hubs start per second (thousands of homes are taken in waves: each hub's discovery makes every
-  device of its home answer, three messages each, all on the shard's one session);
+  ``start_rate`` hubs start per second, and at most ``window`` hubs are warming up at once (thousands of homes
+  are taken in waves: each hub's discovery makes every device of its home answer, three messages each, all on
+  the shard's one session). A hub is warming up from its start until it has heard something and then nothing
+  for ``quiet`` seconds (its devices have answered), or for ``WARM_MAX`` seconds at most: when the broker or the
+  devices fall behind, answers come later, hubs stay warming longer and fewer start - the pace follows what the
+  whole path can carry instead of a fixed rate;
 - a shard whose beat the broker does not acknowledge within twice ``expiry`` (cut off) lets every home go and
   starts over, as it does when its session drops: by then the others have taken its homes;
 - silence is counted on the shard's own inbound timeline (``membership``): a shard that hears everything late
@@ -50,6 +54,12 @@ TICK = 0.1
 """Seconds between two looks at pending homes (a lock still held, a grace not over)."""
 START_RATE = 100.0
 """Hubs started per second, at most (a burst of as many): 100 homes of 10 devices is ~3,000 answers a second."""
+WINDOW = 100
+"""Hubs warming up at once, at most (``window``)."""
+QUIET = 1.0
+"""Seconds without a message after which a started hub has heard its devices' answers (warm)."""
+WARM_MAX = 30.0
+"""Seconds after which a started hub counts as warm whatever it hears (a chatty home is not waited for)."""
 RETRY_FAILED = 5.0
 """Seconds before a home whose hub could not start (its database unusable) is tried again."""
 
@@ -79,7 +89,7 @@ class Shard:
                  data_dir: Path, *, topics: Topics | None = None, interval: float = DEFAULT_INTERVAL,
                  expiry: float = DEFAULT_EXPIRY, grace: float = DEFAULT_GRACE, settle: float | None = None,
                  request_timeout: float = REQUEST_TIMEOUT, start_rate: float = START_RATE,
-                 on_event: Event | None = None,
+                 window: int = WINDOW, quiet: float = QUIET, on_event: Event | None = None,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.id = validate_shard_id(shard_id)
         self.homes = dict(homes)
@@ -89,15 +99,18 @@ class Shard:
         self.settle = settle if settle is not None else 1.5 * interval
         self.request_timeout = request_timeout
         self.start_rate = start_rate
+        self.window, self.quiet = window, quiet
         self._budget = start_rate
         self._budget_at = clock()
         self.clock = clock
-        self.session = SharedSession(self.topics)
+        self.session = SharedSession(self.topics, clock)
         self.run_id = secrets.token_hex(8)
         self.membership = Membership(self.id, run=self.run_id, expiry=expiry, clock=clock)
         self.served: dict[str, Served] = {}
         self.pending: dict[str, float] = {}
         """Homes this shard owns and has not taken yet: when it may take each."""
+        self.warming: dict[str, float] = {}
+        """Homes whose hubs are warming up (their devices still answering): when each started."""
         self.digest = homes_digest(self.homes)
         self.connections = 0
         self.changed = asyncio.Event()
@@ -245,16 +258,17 @@ class Shard:
                 self._emit("released", homes=sorted(leaving))
         self._budget = min(self.start_rate, self._budget + (now - self._budget_at) * self.start_rate)
         self._budget_at = now
+        self._warmed(now)
         due = sorted(home for home, at in self.pending.items() if at <= now)
         taken: list[str] = []
         for home in due:
-            if self._budget < 1:
+            if self._budget < 1 or len(self.warming) >= self.window:
                 break
             if self._take(home, now):
                 taken.append(home)
                 self._budget -= 1
         if taken:
-            self._emit("took", homes=taken)
+            self._emit("took", homes=taken, warming=len(self.warming))
 
     def _take(self, home: str, now: float) -> bool:
         """Start home ``home``'s hub if its lock is free (else it stays pending); True when started."""
@@ -273,8 +287,20 @@ class Shard:
                   request_timeout=self.request_timeout, automations=self.homes[home])
         task = asyncio.get_running_loop().create_task(hub.run(), name=f"shard[{self.id}].hub[{home}]")
         self.served[home] = Served(hub, task, store, lock, now)
+        self.warming[home] = now
         task.add_done_callback(functools.partial(self._hub_ended, home))
         return True
+
+    def _warmed(self, now: float) -> None:
+        """Drop from ``warming`` the hubs that are warm now (or gone), and say which."""
+        warm = []
+        for home, since in list(self.warming.items()):
+            heard = self.session.heard_at(home)
+            if home not in self.served or now - since >= WARM_MAX or (heard is not None and now - heard >= self.quiet):
+                del self.warming[home]
+                warm.append(home)
+        if warm:
+            self._emit("warm", homes=warm, warming=len(self.warming))
 
     def _hub_ended(self, home: str, task: asyncio.Task[None]) -> None:
         """A hub stopped without being let go (a bug): free the home and try it again later."""
@@ -290,6 +316,8 @@ class Shard:
     async def _release(self, homes: list[str]) -> None:
         """Let go of ``homes``: stop each hub (it says offline), close its database, release its lock."""
         leaving = [self.served.pop(home) for home in homes if home in self.served]
+        for home in homes:
+            self.warming.pop(home, None)
         for served in leaving:
             served.task.cancel()
         await asyncio.gather(*(s.task for s in leaving), return_exceptions=True)

@@ -70,5 +70,16 @@ def test_help_names_every_option(capsys: pytest.CaptureFixture[str]) -> None:
     assert done.value.code == 0
     out = capsys.readouterr().out
     for option in ("--broker", "--id", "--homes", "--data-dir", "--json", "--interval", "--expiry", "--grace",
-                   "--start-rate", "status", "--as", "--listen"):
+                   "--start-rate", "--window", "status", "--as", "--listen"):
         assert option in out
+
+
+@pytest.mark.parametrize("bad", ["0", "-3", "2.5", "many", "100001"])
+def test_a_bad_window_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str], bad: str) -> None:
+    listing = tmp_path / "list.txt"
+    listing.write_text("alpha\n")
+    with pytest.raises(SystemExit) as done:
+        main(["shard", "--id", "s1", "--homes", str(listing), "--window", bad])
+    assert done.value.code == 2
+    err = capsys.readouterr().err
+    assert f"{bad!r}: give a number of hubs, 1-100000" in err
