@@ -8,9 +8,10 @@ same client: a message handled cost about twice the CPU through it (docs/perform
 
 - The loop makes the TCP connection (``sock_connect``, never blocking), with TCP_NODELAY (paho leaves Nagle
   on: ~40 ms per QoS 1 exchange), and hands it to paho.
-- paho reads a packet's fixed header a byte at a time; ``_BufferedSocket`` serves those reads from one
-  large ``recv``, and the reader goes on while it holds bytes. Packets queued in one loop iteration are
-  written together by one ``call_soon`` callback; a full socket buffer waits for writability.
+- The socket is read by large ``recv`` calls and what each brought is read on until it is used up; the
+  packets a message costs take short paths through paho (``hub.protocol.paho_client``). Packets queued in
+  one loop iteration are written together, by one ``send``, from one ``call_soon`` callback; a full socket
+  buffer waits for writability.
 - Every wait for CONNACK, PUBACK or SUBACK is bounded by ``timeout``; a lost connection fails them at once;
   a message that matches none of our subscriptions is dropped, so nothing depends on a broker that delivers
   retained messages to clients that never asked for them.
@@ -42,6 +43,7 @@ from hub.protocol.bus import (
     Will,
 )
 from hub.protocol.codec import clip
+from hub.protocol.paho_client import BufferedSocket, PahoClient
 from hub.protocol.topics import topic_matches
 
 __all__ = ["BROKER_ENV", "DEFAULT_BROKER_URL", "Backoff", "BadBrokerURL", "BrokerURL", "Connection",
@@ -49,52 +51,8 @@ __all__ = ["BROKER_ENV", "DEFAULT_BROKER_URL", "Backoff", "BadBrokerURL", "Broke
 
 _LOGGER = logging.getLogger(__name__)
 
-_READ_SIZE = 1 << 16
 _MATCH_CACHE = 4096  # topics whose match against our subscriptions is remembered
 _OK = MQTTErrorCode.MQTT_ERR_SUCCESS
-
-
-class _BufferedSocket:
-    """A client socket that serves paho's small reads from one large ``recv`` (see the module's docstring)."""
-
-    def __init__(self, sock: socket.socket) -> None:
-        self.raw = sock
-        self._data = b""
-        self._at = 0
-
-    def recv(self, size: int) -> bytes:
-        """Up to ``size`` bytes: from the buffer, else from one large read of the socket."""
-        if self._at >= len(self._data):
-            data = self.raw.recv(max(size, _READ_SIZE))  # BlockingIOError when nothing came: paho waits
-            if len(data) <= size:
-                return data
-            self._data, self._at = data, 0
-        chunk = self._data[self._at:self._at + size]
-        self._at += len(chunk)
-        return chunk
-
-    def pending(self) -> int:
-        """Bytes read from the socket and not yet handed out."""
-        return len(self._data) - self._at
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(self.raw, name)
-
-
-class _Paho(paho.Client):
-    """paho's client, handed the TCP connection the event loop made instead of connecting (and blocking) itself."""
-
-    made: _BufferedSocket | None = None
-
-    def _create_socket_connection(self) -> Any:  # paho 2.x (pinned): where its own blocking connect happens
-        sock, self.made = self.made, None
-        if sock is None:
-            raise OSError("no TCP connection was made for the session")
-        return sock
-
-    def close_socket(self) -> None:
-        """Close the connection at once, without DISCONNECT (paho's own socket clean-up)."""
-        self._sock_close()
 
 
 def _is_address(host: str) -> bool:
@@ -141,7 +99,8 @@ class MqttConnection:
         self._closed: asyncio.Future[None] | None = None
         self._misc: asyncio.TimerHandle | None = None
         self._fd, self._flush_soon, self._writing, self._closing = -1, False, False, False
-        client = _Paho(CallbackAPIVersion.VERSION2, client_id=client_id, clean_session=True, protocol=paho.MQTTv311)
+        client = PahoClient(CallbackAPIVersion.VERSION2, client_id=client_id, clean_session=True,
+                            protocol=paho.MQTTv311)
         if url.username is not None:
             client.username_pw_set(url.username, url.password)
         if will is not None:
@@ -151,6 +110,7 @@ class MqttConnection:
         client.on_publish = self._on_ack
         client.on_subscribe = self._on_ack
         client.on_message = self._on_message
+        client.bind(self._deliver, self._acked)
         client.on_socket_open = self._on_socket_open
         client.on_socket_close = self._on_socket_close
         client.on_socket_register_write = self._on_register_write
@@ -162,7 +122,7 @@ class MqttConnection:
         self._connack, self._closed = loop.create_future(), loop.create_future()
         try:
             async with asyncio.timeout(self.timeout):
-                self._paho.made = _BufferedSocket(await self._tcp(loop))
+                self._paho.made = BufferedSocket(await self._tcp(loop))
                 self._paho.connect(self.url.host, self.url.port, self.keepalive)
                 await self._connack
         except TimeoutError:
@@ -262,9 +222,17 @@ class MqttConnection:
         if future is not None and not future.done():
             future.set_result(codes)
 
+    def _acked(self, mid: int) -> None:
+        future = self._acks.get(mid)
+        if future is not None and not future.done():
+            future.set_result(None)
+
     def _on_message(self, client: Any, userdata: Any, message: paho.MQTTMessage) -> None:
+        self._deliver(message._topic, message.payload, message.retain)
+
+    def _deliver(self, raw_topic: bytes, payload: bytes | bytearray, retain: bool) -> None:
         try:
-            topic = message.topic
+            topic = raw_topic.decode()
         except UnicodeDecodeError:
             _LOGGER.debug("%s: dropped a message whose topic is not UTF-8", self.client_id)
             return
@@ -277,8 +245,7 @@ class MqttConnection:
         if not wanted:
             _LOGGER.debug("%s: dropped %s (matches no subscription of ours)", self.client_id, clip(topic))
             return
-        payload = message.payload
-        self._inbox.append(Inbound(topic, payload if isinstance(payload, bytes) else bytes(payload), message.retain))
+        self._inbox.append(Inbound(topic, payload if isinstance(payload, bytes) else bytes(payload), retain))
         self._wake()
 
     def _wake(self) -> None:
@@ -299,7 +266,7 @@ class MqttConnection:
                 self._loop.remove_writer(self._fd)
             self._fd, self._writing = -1, False
 
-    def _readable(self, sock: _BufferedSocket) -> None:
+    def _readable(self, sock: BufferedSocket) -> None:
         client = self._paho
         while client.loop_read() == _OK and sock.pending() and client.socket() is sock:
             pass  # the rest of what one recv brought: the socket will not say readable for it
@@ -387,7 +354,7 @@ class MqttConnection:
     def socket(self) -> socket.socket | None:
         """The connection's TCP socket while it is open (its local and peer addresses), else None."""
         sock = self._paho.socket()
-        if isinstance(sock, _BufferedSocket):
+        if isinstance(sock, BufferedSocket):
             sock = sock.raw
         return sock if isinstance(sock, socket.socket) else None
 
