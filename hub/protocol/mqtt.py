@@ -12,7 +12,8 @@ same client: a message handled cost about twice the CPU through it (docs/perform
   packets a message costs take short paths through paho (``hub.protocol.paho_client``). Packets queued in
   one loop iteration are written together, by one ``send``, from one ``call_soon`` callback; a full socket
   buffer waits for writability.
-- Every wait for CONNACK, PUBACK or SUBACK is bounded by ``timeout``; a lost connection fails them at once;
+- Every wait for CONNACK, PUBACK or SUBACK is bounded by ``timeout`` (the acknowledgements' by one timer, set
+  for the oldest wait); a lost connection fails them at once;
   a message that matches none of our subscriptions is dropped, so nothing depends on a broker that delivers
   retained messages to clients that never asked for them.
 """
@@ -63,6 +64,10 @@ def _is_address(host: str) -> bool:
     return True
 
 
+class _NoAck(Exception):
+    """No acknowledgement within the session's timeout."""
+
+
 class MqttConnection:
     """A real MQTT 3.1.1 session to ``url`` as ``client_id``; an async context manager.
 
@@ -93,6 +98,8 @@ class MqttConnection:
         self._inbox: deque[Inbound] = deque()
         self._waiters: list[asyncio.Future[None]] = []
         self._acks: dict[int, asyncio.Future[Any]] = {}
+        self._deadlines: deque[tuple[float, asyncio.Future[Any]]] = deque()  # of the waits in _acks, in order
+        self._overdue_timer: asyncio.TimerHandle | None = None
         self._lost: str | None = "not connected"  # why there is no session; None while there is one
         self._loop: asyncio.AbstractEventLoop | None = None
         self._connack: asyncio.Future[None] | None = None
@@ -198,6 +205,10 @@ class MqttConnection:
                 future.set_exception(failure)
                 future.exception()  # retrieved: its waiter (if any) raises its own words
         self._acks.clear()
+        self._deadlines.clear()
+        if self._overdue_timer is not None:
+            self._overdue_timer.cancel()
+            self._overdue_timer = None
         if self._closed is not None and not self._closed.done():
             self._closed.set_result(None)
         self._wake()
@@ -301,13 +312,19 @@ class MqttConnection:
             self._misc = self._loop.call_later(self._misc_every, self._keepalive_check)
 
     async def _acknowledged(self, mid: int | None, what: str) -> Any:
-        if mid is None or self._loop is None:
+        loop = self._loop
+        if mid is None or loop is None:
             raise ConnectionFailed(f"{self.client_id}: {what} failed: {self._lost or 'not sent'}")
-        future = self._acks[mid] = self._loop.create_future()
+        future = self._acks[mid] = loop.create_future()
+        deadlines = self._deadlines  # one timer for all waits (each its own cost ~2x as much): they end in order
+        while deadlines and deadlines[0][1].done():
+            deadlines.popleft()
+        deadlines.append((loop.time() + self.timeout, future))
+        if self._overdue_timer is None:
+            self._overdue_timer = loop.call_at(deadlines[0][0], self._overdue)
         try:
-            async with asyncio.timeout(self.timeout):
-                return await future
-        except TimeoutError:
+            return await future
+        except _NoAck:
             raise ConnectionFailed(f"{self.client_id}: {what} failed: no acknowledgement within "
                                    f"{self.timeout:g} s") from None
         except ConnectionFailed:
@@ -315,6 +332,19 @@ class MqttConnection:
         finally:
             if self._acks.get(mid) is future:
                 del self._acks[mid]
+
+    def _overdue(self) -> None:
+        """Fail the waits for an acknowledgement whose time is up; set the timer for the next."""
+        self._overdue_timer = None
+        if self._loop is None:
+            return
+        deadlines, now = self._deadlines, self._loop.time() + 0.001  # the loop may call a timer that early
+        while deadlines and (deadlines[0][1].done() or deadlines[0][0] <= now):
+            future = deadlines.popleft()[1]
+            if not future.done():
+                future.set_exception(_NoAck())
+        if deadlines:
+            self._overdue_timer = self._loop.call_at(deadlines[0][0], self._overdue)
 
     async def publish(self, topic: str, payload: bytes, *, qos: int = 1, retain: bool = False) -> None:
         """Publish ``payload`` on ``topic`` and wait for the broker's acknowledgement (QoS 1, 2)."""

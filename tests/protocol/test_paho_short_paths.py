@@ -90,10 +90,11 @@ async def test_a_malformed_publish_ends_the_session_as_paho_does() -> None:
 
 class CountingSocket:
     def __init__(self, raw: Any) -> None:
-        self.raw, self.sends = raw, 0
+        self.raw, self.sends, self.sent = raw, 0, list[bytes]()
 
     def send(self, data: bytes) -> int:
         self.sends += 1
+        self.sent.append(bytes(data))
         return int(self.raw.send(data))
 
     def __getattr__(self, name: str) -> object:
@@ -150,3 +151,23 @@ async def test_a_message_and_a_puback_received_build_none_of_pahos_per_packet_ob
             message = await anext(conn.messages())
     assert (message.topic, message.payload) == ("a/1", b"in")
     assert built == ["MQTTMessage"], "beyond the message we sent, paho built objects for what we received"
+
+
+async def test_a_publish_never_acknowledged_fails_after_the_timeout_and_not_before() -> None:
+    async def never_ack(peer: Peer) -> None:
+        await peer.until(1)
+        peer.writer.write(CONNACK)
+        await peer.until(14)
+
+    loop = asyncio.get_running_loop()
+    async with scripted(never_ack) as url, MqttConnection(url, "c", timeout=0.3) as conn:
+        for _ in range(2):  # the second wait has its own timer
+            began = loop.time()
+            async with asyncio.timeout(BOUND):
+                try:
+                    await conn.publish("t", b"x")
+                    raise AssertionError("a publish nobody acknowledged succeeded")
+                except ConnectionFailed as exc:
+                    assert "no acknowledgement within 0.3 s" in str(exc)
+            assert 0.29 <= loop.time() - began < BOUND
+        assert not conn._acks
