@@ -9,9 +9,10 @@ same client: a message handled cost about twice the CPU through it (docs/perform
 - The loop makes the TCP connection (``sock_connect``, never blocking), with TCP_NODELAY (paho leaves Nagle
   on: ~40 ms per QoS 1 exchange), and hands it to paho.
 - The socket is read by large ``recv`` calls and what each brought is read on until it is used up; the
-  packets a message costs take short paths through paho (``hub.protocol.paho_client``). Packets queued in
-  one loop iteration are written together, by one ``send``, from one ``call_soon`` callback; a full socket
-  buffer waits for writability.
+  packets a message costs take short paths through paho (``hub.protocol.paho_client``). Packets queued
+  while the loop has other callbacks ready (for at most a few turns) are written together by one ``send``:
+  a PUBACK leaves with the publish that handling its message caused; a full socket buffer waits for
+  writability.
 - Every wait for CONNACK, PUBACK or SUBACK is bounded by ``timeout`` (the acknowledgements' by one timer, set
   for the oldest wait); a lost connection fails them at once;
   a message that matches none of our subscriptions is dropped, so nothing depends on a broker that delivers
@@ -25,8 +26,9 @@ import contextlib
 import logging
 import os
 import socket
+import weakref
 from collections import deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sized
 from typing import Any, Self
 
 import paho.mqtt.client as paho
@@ -44,7 +46,7 @@ from hub.protocol.bus import (
     Will,
 )
 from hub.protocol.codec import clip
-from hub.protocol.paho_client import BufferedSocket, PahoClient
+from hub.protocol.paho_client import BufferedSocket, PahoClient, open_tcp
 from hub.protocol.topics import topic_matches
 
 __all__ = ["BROKER_ENV", "DEFAULT_BROKER_URL", "Backoff", "BadBrokerURL", "BrokerURL", "Connection",
@@ -53,15 +55,41 @@ __all__ = ["BROKER_ENV", "DEFAULT_BROKER_URL", "Backoff", "BadBrokerURL", "Broke
 _LOGGER = logging.getLogger(__name__)
 
 _MATCH_CACHE = 4096  # topics whose match against our subscriptions is remembered
+_DEFER_TURNS = 4  # loop turns a write may wait for others' packets to join it
 _OK = MQTTErrorCode.MQTT_ERR_SUCCESS
 
 
-def _is_address(host: str) -> bool:
-    try:
-        socket.inet_pton(socket.AF_INET6 if ":" in host else socket.AF_INET, host)
-    except OSError:
-        return False
-    return True
+class _Writes:
+    """The sessions of one loop with packets to write: written once the loop has nothing else ready (at most
+    ``_DEFER_TURNS`` turns late), so that what those callbacks queue leaves in the same write (a PUBACK with
+    the publish that handling its message caused). One per loop: sessions never wait for each other."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop, self.sessions, self.turns = loop, list[MqttConnection](), 0
+        self.ready: Sized = getattr(loop, "_ready", ())  # the loop's ready callbacks (asyncio's loop shows them)
+
+    def add(self, session: MqttConnection) -> None:
+        self.sessions.append(session)
+        if len(self.sessions) == 1:
+            self.turns = 0
+            self.loop.call_soon(self.run)
+
+    def run(self) -> None:
+        if self.ready and self.turns < _DEFER_TURNS:
+            self.turns += 1
+            self.loop.call_soon(self.run)
+            return
+        sessions, self.sessions = self.sessions, []
+        for session in sessions:
+            if session._flush_soon:
+                session._flush()
+
+
+_WRITES: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Writes] = weakref.WeakKeyDictionary()
+
+
+def _writes(loop: asyncio.AbstractEventLoop) -> _Writes:
+    return _WRITES.get(loop) or _WRITES.setdefault(loop, _Writes(loop))
 
 
 class _NoAck(Exception):
@@ -106,6 +134,7 @@ class MqttConnection:
         self._closed: asyncio.Future[None] | None = None
         self._misc: asyncio.TimerHandle | None = None
         self._fd, self._flush_soon, self._writing, self._closing = -1, False, False, False
+        self._writes: _Writes | None = None
         client = PahoClient(CallbackAPIVersion.VERSION2, client_id=client_id, clean_session=True,
                             protocol=paho.MQTTv311)
         if url.username is not None:
@@ -126,10 +155,11 @@ class MqttConnection:
 
     async def __aenter__(self) -> Self:
         loop = self._loop = asyncio.get_running_loop()
+        self._writes = _writes(loop)
         self._connack, self._closed = loop.create_future(), loop.create_future()
         try:
             async with asyncio.timeout(self.timeout):
-                self._paho.made = BufferedSocket(await self._tcp(loop))
+                self._paho.made = BufferedSocket(await open_tcp(loop, self.url.host, self.url.port, self._bind))
                 self._paho.connect(self.url.host, self.url.port, self.keepalive)
                 await self._connack
         except TimeoutError:
@@ -147,34 +177,6 @@ class MqttConnection:
         if self.keepalive > 0:
             self._misc = loop.call_later(self._misc_every, self._keepalive_check)
         return self
-
-    async def _tcp(self, loop: asyncio.AbstractEventLoop) -> socket.socket:
-        """A TCP connection to the broker, made without blocking the loop, with Nagle off."""
-        host, port = self.url.host, self.url.port
-        if _is_address(host):
-            family = socket.AF_INET6 if ":" in host else socket.AF_INET
-            targets: list[tuple[Any, ...]] = [(family, socket.SOCK_STREAM, 0, "", (host, port))]
-        else:
-            targets = list(await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM))
-        error: OSError = OSError(f"no address for {host}")
-        for family, kind, proto, _, address in targets:
-            sock = socket.socket(family, kind, proto)
-            try:
-                sock.setblocking(False)
-                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-                if self._bind:  # the port is then chosen at connect, per destination: no scan of the address's ports
-                    with contextlib.suppress(OSError):  # (Linux; at 20,000 ports in use, 2/3 of a fleet's CPU)
-                        sock.setsockopt(socket.IPPROTO_IP, getattr(socket, "IP_BIND_ADDRESS_NO_PORT", 24), 1)
-                    sock.bind((self._bind, 0))
-                await loop.sock_connect(sock, address)
-                return sock
-            except OSError as exc:
-                sock.close()
-                error = exc
-            except BaseException:
-                sock.close()
-                raise
-        raise error
 
     async def __aexit__(self, *exc: object) -> None:
         if self._lost is None and self._closed is not None:
@@ -283,9 +285,9 @@ class MqttConnection:
             pass  # the rest of what one recv brought: the socket will not say readable for it
 
     def _on_register_write(self, client: Any, userdata: Any, sock: Any) -> None:
-        if not self._flush_soon and not self._writing and self._loop is not None:
+        if not self._flush_soon and not self._writing and self._writes is not None:
             self._flush_soon = True
-            self._loop.call_soon(self._flush)
+            self._writes.add(self)
 
     def _on_unregister_write(self, client: Any, userdata: Any, sock: Any) -> None:
         if self._writing and self._loop is not None:

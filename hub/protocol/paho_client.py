@@ -18,6 +18,8 @@ header a byte at a time. Here:
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import socket
 from collections.abc import Callable
 from typing import Any
@@ -30,6 +32,43 @@ _OK = MQTTErrorCode.MQTT_ERR_SUCCESS
 _AGAIN = MQTTErrorCode.MQTT_ERR_AGAIN
 _LOST = MQTTErrorCode.MQTT_ERR_CONN_LOST
 _PUBLISH, _PUBACK, _DISCONNECT = 0x30, 0x40, 0xE0
+
+
+def _is_address(host: str) -> bool:
+    try:
+        socket.inet_pton(socket.AF_INET6 if ":" in host else socket.AF_INET, host)
+    except OSError:
+        return False
+    return True
+
+
+async def open_tcp(loop: asyncio.AbstractEventLoop, host: str, port: int, bind: str = "") -> socket.socket:
+    """A TCP connection to ``host``, made without blocking the loop, with Nagle off (paho leaves it on: ~40 ms
+    per QoS 1 exchange), leaving from ``bind`` if given ("" for any address)."""
+    if _is_address(host):
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        targets: list[tuple[Any, ...]] = [(family, socket.SOCK_STREAM, 0, "", (host, port))]
+    else:
+        targets = list(await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM))
+    error: OSError = OSError(f"no address for {host}")
+    for family, kind, proto, _, address in targets:
+        sock = socket.socket(family, kind, proto)
+        try:
+            sock.setblocking(False)
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            if bind:  # the port is then chosen at connect, per destination: no scan of the address's ports
+                with contextlib.suppress(OSError):  # (Linux; at 20,000 ports in use, 2/3 of a fleet's CPU)
+                    sock.setsockopt(socket.IPPROTO_IP, getattr(socket, "IP_BIND_ADDRESS_NO_PORT", 24), 1)
+                sock.bind((bind, 0))
+            await loop.sock_connect(sock, address)
+            return sock
+        except OSError as exc:
+            sock.close()
+            error = exc
+        except BaseException:
+            sock.close()
+            raise
+    raise error
 
 
 class BufferedSocket:

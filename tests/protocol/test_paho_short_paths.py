@@ -153,6 +153,37 @@ async def test_a_message_and_a_puback_received_build_none_of_pahos_per_packet_ob
     assert built == ["MQTTMessage"], "beyond the message we sent, paho built objects for what we received"
 
 
+async def test_a_puback_leaves_with_the_publish_a_task_started_by_its_message_makes(broker: Any) -> None:
+    """As the hub serves a command: the message is handed on, a task is started for it, and that task's publish
+    (a turn later) leaves in the same write as the message's PUBACK."""
+    url = BrokerURL.parse(broker.url)
+    async with MqttConnection(url, "server", timeout=BOUND) as server, MqttConnection(url, "asker") as asker:
+        await server.subscribe("ask")
+        await asker.subscribe("answer")
+        counting = CountingSocket(server._paho._sock.raw)  # type: ignore[union-attr]
+        server._paho._sock.raw = counting  # type: ignore[union-attr]
+        tasks: set[asyncio.Task[None]] = set()
+
+        async def serve() -> None:
+            async for message in server.messages():
+                task = asyncio.create_task(server.publish("answer", message.payload))
+                tasks.add(task)
+
+        serving = asyncio.create_task(serve())
+        try:
+            answers = asker.messages()
+            async with asyncio.timeout(BOUND):
+                for i in range(5):
+                    await asker.publish("ask", b"%d" % i)
+                    assert (await anext(answers)).payload == b"%d" % i
+                await asyncio.gather(*tasks)
+            sent = list(counting.sent)
+        finally:
+            serving.cancel()
+    assert [packet[0] for packet in sent] == [0x40] * 5, f"{sent}: not one write for each PUBACK and its answer"
+    assert all(packet[4] == 0x32 for packet in sent), sent
+
+
 async def test_a_publish_never_acknowledged_fails_after_the_timeout_and_not_before() -> None:
     async def never_ack(peer: Peer) -> None:
         await peer.until(1)
