@@ -352,11 +352,12 @@ class MqttConnection:
         """Publish ``payload`` on ``topic`` and wait for the broker's acknowledgement (QoS 1, 2)."""
         if self._lost is not None:
             raise ConnectionFailed(f"{self.client_id}: publish to {topic} failed: {self._lost}")
-        info = self._paho.publish(topic, payload, qos=qos, retain=retain)
-        if info.rc != _OK:
-            raise ConnectionFailed(f"{self.client_id}: publish to {topic} failed: {paho.error_string(info.rc)}")
+        rc, mid = (self._paho.publish_qos1(topic, payload, retain) if qos == 1
+                   else tuple(self._paho.publish(topic, payload, qos=qos, retain=retain)))
+        if rc != _OK:
+            raise ConnectionFailed(f"{self.client_id}: publish to {topic} failed: {paho.error_string(rc)}")
         if qos:
-            await self._acknowledged(info.mid, f"publish to {topic}")
+            await self._acknowledged(mid, f"publish to {topic}")
 
     async def subscribe(self, *filters: str) -> None:
         """Subscribe to ``filters`` (QoS 1) and wait for the broker's acknowledgement."""

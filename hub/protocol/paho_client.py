@@ -32,6 +32,8 @@ _OK = MQTTErrorCode.MQTT_ERR_SUCCESS
 _AGAIN = MQTTErrorCode.MQTT_ERR_AGAIN
 _LOST = MQTTErrorCode.MQTT_ERR_CONN_LOST
 _PUBLISH, _PUBACK, _DISCONNECT = 0x30, 0x40, 0xE0
+_SENT = paho.MQTTMessageInfo(0)
+"""The info every message of ``publish_qos1`` shares: nobody waits on it (the session waits for its PUBACK)."""
 
 
 def _is_address(host: str) -> bool:
@@ -151,6 +153,39 @@ class PahoClient(paho.Client):
     def close_socket(self) -> None:
         """Close the connection at once, without DISCONNECT (paho's own socket clean-up)."""
         self._sock_close()
+
+    def publish_qos1(self, topic: str, payload: bytes, retain: bool) -> tuple[MQTTErrorCode, int]:
+        """``publish(topic, payload, 1, retain)``'s (rc, mid), without what paho builds for it that nobody here
+        reads (a message info with its lock, log lines); paho's own ``publish`` when it would do more (not
+        connected, the in-flight window full, a topic it refuses)."""
+        raw = topic.encode()
+        queue = self._out_messages
+        if (self._sock is None or not raw or b"+" in raw or b"#" in raw or type(payload) is not bytes
+                or len(payload) > 268_435_000 or 0 < self._max_inflight_messages <= self._inflight_messages
+                or 0 < self._max_queued_messages <= len(queue)):
+            info = self.publish(topic, payload, qos=1, retain=retain)
+            return info.rc, info.mid
+        mid = self._mid_generate()
+        message = paho.MQTTMessage.__new__(paho.MQTTMessage)  # what paho keeps of it until its PUBACK
+        message.mid, message._topic, message.payload, message.qos, message.retain = mid, raw, payload, 1, retain
+        message.dup, message.properties, message.info = False, None, _SENT
+        message.state, message.timestamp = paho.mqtt_ms_wait_for_puback, 0.0
+        size, length = 4 + len(raw) + len(payload), bytearray()
+        while True:
+            size, byte = size >> 7, size & 0x7F
+            length.append(byte | 0x80 if size else byte)
+            if not size:
+                break
+        first = 0x32 | retain
+        packet = b"".join((bytes((first,)), length, len(raw).to_bytes(2, "big"), raw, mid.to_bytes(2, "big"),
+                           payload))
+        with self._out_message_mutex:
+            queue[mid] = message
+            self._inflight_messages += 1
+        self._out_packet.append({"command": first, "mid": mid, "qos": 1, "pos": 0, "to_process": len(packet),
+                                 "packet": packet, "info": None})
+        self._call_socket_register_write()
+        return _OK, mid
 
     def _packet_read(self) -> MQTTErrorCode:
         sock = self._sock
