@@ -66,7 +66,6 @@ class Extension(Protocol):
         """A message on one of ``filters`` (must not block; start a task for slow work)."""
 
 
-
 def _remembered(store: Store | None) -> Directory:
     """The directory as the store remembers it: every device offline until it answers discovery; every
     change after this saved."""
@@ -202,6 +201,7 @@ class Hub:
                 backoff.reset()
                 self.ready.set()
                 await self._notify()
+                getattr(conn, "hand_to", lambda _: None)(self._dispatch)  # each message handled as it is read
                 async for message in conn.messages():
                     self._dispatch(message.topic, message.payload)
             except asyncio.CancelledError:

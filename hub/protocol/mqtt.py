@@ -26,9 +26,8 @@ import contextlib
 import logging
 import os
 import socket
-import weakref
 from collections import deque
-from collections.abc import AsyncIterator, Sized
+from collections.abc import AsyncIterator, Callable
 from typing import Any, Self
 
 import paho.mqtt.client as paho
@@ -46,7 +45,7 @@ from hub.protocol.bus import (
     Will,
 )
 from hub.protocol.codec import clip
-from hub.protocol.paho_client import BufferedSocket, PahoClient, open_tcp
+from hub.protocol.paho_client import BufferedSocket, LoopWrites, PahoClient, loop_writes, open_tcp
 from hub.protocol.topics import topic_matches
 
 __all__ = ["BROKER_ENV", "DEFAULT_BROKER_URL", "Backoff", "BadBrokerURL", "BrokerURL", "Connection",
@@ -55,41 +54,7 @@ __all__ = ["BROKER_ENV", "DEFAULT_BROKER_URL", "Backoff", "BadBrokerURL", "Broke
 _LOGGER = logging.getLogger(__name__)
 
 _MATCH_CACHE = 4096  # topics whose match against our subscriptions is remembered
-_DEFER_TURNS = 4  # loop turns a write may wait for others' packets to join it
 _OK = MQTTErrorCode.MQTT_ERR_SUCCESS
-
-
-class _Writes:
-    """The sessions of one loop with packets to write: written once the loop has nothing else ready (at most
-    ``_DEFER_TURNS`` turns late), so that what those callbacks queue leaves in the same write (a PUBACK with
-    the publish that handling its message caused). One per loop: sessions never wait for each other."""
-
-    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
-        self.loop, self.sessions, self.turns = loop, list[MqttConnection](), 0
-        self.ready: Sized = getattr(loop, "_ready", ())  # the loop's ready callbacks (asyncio's loop shows them)
-
-    def add(self, session: MqttConnection) -> None:
-        self.sessions.append(session)
-        if len(self.sessions) == 1:
-            self.turns = 0
-            self.loop.call_soon(self.run)
-
-    def run(self) -> None:
-        if self.ready and self.turns < _DEFER_TURNS:
-            self.turns += 1
-            self.loop.call_soon(self.run)
-            return
-        sessions, self.sessions = self.sessions, []
-        for session in sessions:
-            if session._flush_soon:
-                session._flush()
-
-
-_WRITES: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Writes] = weakref.WeakKeyDictionary()
-
-
-def _writes(loop: asyncio.AbstractEventLoop) -> _Writes:
-    return _WRITES.get(loop) or _WRITES.setdefault(loop, _Writes(loop))
 
 
 class _NoAck(Exception):
@@ -124,6 +89,7 @@ class MqttConnection:
         self._filters: list[str] = []
         self._matches: dict[str, bool] = {}
         self._inbox: deque[Inbound] = deque()
+        self._handler: Callable[[str, bytes], None] | None = None
         self._waiters: list[asyncio.Future[None]] = []
         self._acks: dict[int, asyncio.Future[Any]] = {}
         self._deadlines: deque[tuple[float, asyncio.Future[Any]]] = deque()  # of the waits in _acks, in order
@@ -134,7 +100,7 @@ class MqttConnection:
         self._closed: asyncio.Future[None] | None = None
         self._misc: asyncio.TimerHandle | None = None
         self._fd, self._flush_soon, self._writing, self._closing = -1, False, False, False
-        self._writes: _Writes | None = None
+        self._writes: LoopWrites | None = None
         client = PahoClient(CallbackAPIVersion.VERSION2, client_id=client_id, clean_session=True,
                             protocol=paho.MQTTv311)
         if url.username is not None:
@@ -155,7 +121,7 @@ class MqttConnection:
 
     async def __aenter__(self) -> Self:
         loop = self._loop = asyncio.get_running_loop()
-        self._writes = _writes(loop)
+        self._writes = loop_writes(loop)
         self._connack, self._closed = loop.create_future(), loop.create_future()
         try:
             async with asyncio.timeout(self.timeout):
@@ -258,8 +224,20 @@ class MqttConnection:
         if not wanted:
             _LOGGER.debug("%s: dropped %s (matches no subscription of ours)", self.client_id, clip(topic))
             return
+        if self._handler is not None:
+            self._handler(topic, bytes(payload))
+            return
         self._inbox.append(Inbound(topic, payload if isinstance(payload, bytes) else bytes(payload), retain))
         self._wake()
+
+    def hand_to(self, handler: Callable[[str, bytes], None]) -> None:
+        """From now on, hand each message (topic, payload) to ``handler`` as it is read, in order (those not yet
+        taken from ``messages`` first), instead of to ``messages``; which still raises when the link drops.
+        ``handler`` must not raise or block. Saves the turn of the loop each message waits for its reader."""
+        while self._inbox:
+            message = self._inbox.popleft()
+            handler(message.topic, message.payload)
+        self._handler = handler
 
     def _wake(self) -> None:
         waiters, self._waiters = self._waiters, []

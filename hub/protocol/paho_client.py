@@ -11,9 +11,11 @@ header a byte at a time. Here:
   of a QoS 1 message we sent goes to ``acked`` (mid) and frees its slot as paho does (the next queued
   message, if any, is sent). Anything else, a packet not wholly read yet, or one these short paths find
   malformed, takes paho's own path, which reads on from the same buffer;
-- what is queued is written by one ``send`` (paho writes packet by packet): a PUBACK leaves with the
-  publish that follows it. A QoS 0 PUBLISH or a DISCONNECT in the queue (paho does more for those once
-  written) sends it all paho's way.
+- what is queued is written by one ``send`` (paho writes packet by packet), once the loop has nothing else
+  ready (``LoopWrites``, one writer for all the sessions of a loop): a PUBACK leaves with the publish that
+  handling its message caused. A QoS 0 PUBLISH or a DISCONNECT in the queue (paho does more for those once
+  written) sends it all paho's way;
+- a QoS 1 publish is queued without the MQTTMessage, message info and log lines paho makes for it.
 """
 
 from __future__ import annotations
@@ -21,8 +23,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import socket
-from collections.abc import Callable
-from typing import Any
+import weakref
+from collections.abc import Callable, Sized
+from typing import Any, Protocol
 
 import paho.mqtt.client as paho
 from paho.mqtt.enums import MQTTErrorCode, MQTTProtocolVersion
@@ -273,3 +276,48 @@ class PahoClient(paho.Client):
         with self._msgtime_mutex:
             self._last_msg_out = paho.time_func()
         return _OK
+
+
+_DEFER_TURNS = 4  # loop turns a write may wait for others' packets to join it
+
+
+class _Writer(Protocol):
+    _flush_soon: bool
+
+    def _flush(self) -> None: ...
+
+
+class LoopWrites:
+    """The sessions of one loop with packets to write: written once the loop has nothing else ready (at most
+    ``_DEFER_TURNS`` turns late), so that what those callbacks queue leaves in the same write (a PUBACK with
+    the publish that handling its message caused). One per loop: sessions never wait for each other."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop, self.sessions, self.turns = loop, list[_Writer](), 0
+        self.ready: Sized = getattr(loop, "_ready", ())  # the loop's ready callbacks (asyncio's loop shows them)
+
+    def add(self, session: _Writer) -> None:
+        """``session`` has packets to write."""
+        self.sessions.append(session)
+        if len(self.sessions) == 1:
+            self.turns = 0
+            self.loop.call_soon(self.run)
+
+    def run(self) -> None:
+        """Write, unless the loop has other callbacks ready (then a turn later, at most ``_DEFER_TURNS``)."""
+        if self.ready and self.turns < _DEFER_TURNS:
+            self.turns += 1
+            self.loop.call_soon(self.run)
+            return
+        sessions, self.sessions = self.sessions, []
+        for session in sessions:
+            if session._flush_soon:
+                session._flush()
+
+
+_WRITES: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, LoopWrites] = weakref.WeakKeyDictionary()
+
+
+def loop_writes(loop: asyncio.AbstractEventLoop) -> LoopWrites:
+    """The writer of ``loop``'s sessions."""
+    return _WRITES.get(loop) or _WRITES.setdefault(loop, LoopWrites(loop))

@@ -202,3 +202,29 @@ async def test_a_publish_never_acknowledged_fails_after_the_timeout_and_not_befo
                     assert "no acknowledgement within 0.3 s" in str(exc)
             assert 0.29 <= loop.time() - began < BOUND
         assert not conn._acks
+
+
+async def test_messages_handed_to_a_handler_come_in_order_as_read_and_the_stream_still_fails() -> None:
+    async def talk(peer: Peer) -> None:
+        await subscribed(peer)
+        peer.writer.write(publish(b"a/1", b"one") + publish(b"a/2", b"two"))
+        go = await peer.until(3)  # the client's "go": it has handed its messages over
+        peer.writer.write(bytes([0x40, 0x02]) + go[4:6] + publish(b"a/3", b"three", qos=1, mid=3))
+        await peer.until(4)  # the PUBACK of a/3: handled
+        peer.writer.transport.abort()
+
+    handed: list[tuple[str, bytes]] = []
+    async with scripted(talk) as url, MqttConnection(url, "c", timeout=BOUND) as conn:
+        await conn.subscribe("a/+")
+        messages = conn.messages()
+        async with asyncio.timeout(BOUND):
+            first = await anext(messages)
+            conn.hand_to(lambda topic, payload: handed.append((topic, payload)))
+            await conn.publish("go", b"")
+            try:
+                async for message in messages:
+                    raise AssertionError(f"{message} went to the stream, not the handler")
+            except ConnectionFailed as exc:
+                assert "lost" in str(exc)
+    assert (first.topic, first.payload) == ("a/1", b"one")
+    assert handed == [("a/2", b"two"), ("a/3", b"three")]
