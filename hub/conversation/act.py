@@ -32,4 +32,8 @@ async def execute(outcome: Outcome, send: Send) -> None:
         if isinstance(response, ErrorResponse):
             step.error, step.detail = response.payload.error_code, response.payload.message
 
-    await asyncio.gather(*(run(s) for s in outcome.steps if s.ok))
+    steps = [s for s in outcome.steps if s.ok]
+    if len(steps) == 1:  # most commands: no task to run it in (gather's task, its callbacks, a turn of the loop)
+        await run(steps[0])
+    else:
+        await asyncio.gather(*(run(s) for s in steps))
