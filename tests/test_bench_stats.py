@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+import os
 import statistics
 import subprocess
 import sys
@@ -63,6 +64,16 @@ def test_a_ratio_is_taken_in_each_run_then_the_median() -> None:
     assert result["ratio_p50"] == 2.0  # the median of the runs' ratios
     assert _stats.ratio(result["p50"], result["floor_p50"]) == 3.0  # what the medians alone would have said
     assert math.isnan(_stats.ratio(1.0, 0.0))
+
+
+def test_cpu_time_is_read_finer_than_the_10_ms_tick() -> None:
+    """Twenty commands of a fleet cost a few ms: a 2 ms burn is seen as 2 ms, not as 0 or 10 ms."""
+    before = _stats.cpu_s(os.getpid())
+    started = time.process_time()
+    while time.process_time() - started < 0.002:
+        pass
+    used = _stats.cpu_s(os.getpid()) - before
+    assert 0.0015 <= used < 0.009  # under one tick
 
 
 def test_busy_share_and_the_printed_range() -> None:

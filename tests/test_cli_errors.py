@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 INTERNAL = {
     "_WentOffline": "the hub's own signal that a device dropped during a directive",
+    "_NoAck": "an MQTT session's own signal that a PUBACK or SUBACK is overdue: raised on as ConnectionFailed",
     "PacketTooLarge": "the embedded broker's guard: the connection is closed, the client is never told in words",
     "SlowPacket": "the embedded broker's guard: the connection is closed, the client is never told in words",
     "BodyTooLarge": "an HTTP status (413) the dashboard answers",
