@@ -271,7 +271,7 @@ async def one(kind: str, devices: int, homes: int, *, hubs: str, shard_count: in
                     async with requester(urls) as asker:
                         every = {k: (home_id(k), per_home) for k in range(1, homes + 1)}
                         result["hubs_started"] = "before the fleet" if hubs_first else "once the fleet was online"
-                        result["directories_after_s"] = round(await directories_complete(asker, every, bound), 2)
+                        result.update(await directories_complete(asker, every, bound))
                         result["directories_from_hubs_start_s"] = round(time.perf_counter() - hubs_started, 2)
                         await asyncio.sleep(5)  # memory once settled, not mid-announcement
                         result["rss_mb"] = rss(spawned, hub_procs, [p for _, p in started], kind)
