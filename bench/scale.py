@@ -26,13 +26,15 @@ import math
 import random
 import resource
 import statistics
+import sys
 import time
 from collections.abc import AsyncIterator, Sequence
-from pathlib import Path
 from typing import Any
 
 from bench import _harness as h
+from bench._scale_brokers import brokers, observer
 from bench._scale_load import directories_complete, load, load_plan, requester
+from bench._stats import sampled
 from hub.protocol import DeviceStatus, ProtocolError, decode
 from hub.protocol.mqtt import BrokerURL, MqttConnection
 
@@ -55,68 +57,6 @@ def sizes(devices: int, limit: int) -> tuple[int, int]:
     brokers = math.ceil(devices / per_process)
     processes = max(1 if devices <= 2000 else 2, math.ceil(devices / per_process))
     return brokers, min(processes, 64)
-
-
-# -- brokers -------------------------------------------------------------------------------------------------
-
-@contextlib.asynccontextmanager
-async def brokers(kind: str, count: int, homes: dict[str, list[str]]) -> AsyncIterator[list[tuple[BrokerURL, Any]]]:
-    """``count`` brokers of ``kind`` (anonymous, loopback), or the RabbitMQ cluster's two nodes (secured, with
-    the logins of ``homes``); yields (URL, process or cluster) pairs."""
-    async with contextlib.AsyncExitStack() as stack:
-        if kind == "rabbitmq":
-            node_a, node_b = await stack.enter_async_context(_rabbitmq(homes))
-            yield [node_a, node_b]
-            return
-        started = []
-        for _ in range(count):
-            started.append(await (_mosquitto() if kind == "mosquitto" else stack.enter_async_context(
-                h.broker(kind))))
-            if kind == "mosquitto":
-                stack.push_async_callback(started[-1][1].stop)
-        yield started
-
-
-async def _mosquitto() -> tuple[BrokerURL, h.Proc]:
-    """Mosquitto as `h.broker` starts it, and no limit on the messages queued for a slow subscriber (a hub
-    taking in a whole fleet's announcements, the counter of statuses): by default it drops any past 1,000."""
-    from hub.security import export_mosquitto
-
-    if h.MOSQUITTO is None:
-        raise h.BenchError("mosquitto is not installed: apt-get install -y mosquitto")
-    port = h.free_port()
-    conf = export_mosquitto(h.scratch("mosquitto"), None, [], port=port)[0]
-    with conf.open("a") as file:
-        file.write("log_dest stderr\nlog_type notice\nlog_type information\nmax_connections -1\n"
-                   "max_queued_messages 0\n")
-    proc, _ = await h.start("mosquitto", h.MOSQUITTO, "-c", str(conf), ready=b" running")
-    return BrokerURL("127.0.0.1", port), proc
-
-
-@contextlib.asynccontextmanager
-async def _rabbitmq(homes: dict[str, list[str]]) -> AsyncIterator[list[tuple[BrokerURL, Any]]]:
-    from hub.security import Credentials
-    from tests.rabbitmq import RabbitCluster
-
-    credentials = Credentials.load_or_create(Path(h.env()["GENIE_DATA_DIR"]) / "credentials.json")
-    cluster = RabbitCluster(h.scratch("rabbitmq"), credentials, [], homes)
-    await asyncio.to_thread(cluster.start, 300.0)
-    try:
-        yield [(cluster.url(0), cluster), (cluster.url(1), cluster)]
-    finally:
-        leftovers = await asyncio.to_thread(cluster.stop)
-    if leftovers:  # after a clean run only: a failure's own reason is not hidden by this
-        raise h.BenchError(f"processes of the RabbitMQ cluster outlived its stop: {leftovers}")
-
-
-def _observer(url: BrokerURL, kind: str) -> tuple[BrokerURL, str]:
-    """A login that may read every home's topics: anonymous, or the hub's on the secured cluster."""
-    if kind != "rabbitmq":
-        return url, "genie-bench-observer"
-    from hub.security import HUB_USER, Credentials
-
-    credentials = Credentials.load(Path(h.env()["GENIE_DATA_DIR"]) / "credentials.json")
-    return BrokerURL(url.host, url.port, HUB_USER, credentials.password_for(HUB_USER)), "genie-bench-observer"
 
 
 class OnlineCounter:
@@ -247,7 +187,7 @@ async def one(kind: str, devices: int, homes: int, *, hubs: str, shard_count: in
     async with brokers(kind, 1 if kind != "mosquitto" else count, logins) as started:
         urls = [u for u, _ in started]
         result["brokers"] = len({id(p) for _, p in started}) if kind != "rabbitmq" else 2
-        watched = [_observer(urls[0], kind)] if kind == "rabbitmq" else [_observer(u, kind) for u in urls]
+        watched = [observer(urls[0], kind)] if kind == "rabbitmq" else [observer(u, kind) for u in urls]
         hub_procs: list[h.Proc] = []
 
         async def start_hubs() -> None:
@@ -387,12 +327,24 @@ def main(argv: list[str]) -> int:
     pacing = [*(["--start-rate", f"{args.start_rate:g}"] if args.start_rate else []),
               *(["--window", str(args.window)] if args.window else [])]
 
-    async def runs() -> list[dict[str, Any]]:
-        return [await one(args.broker, args.devices, args.homes, hubs=args.hubs, shard_count=args.shards,
-                          rate=args.rate, duration=args.duration, seed=args.seed, bound=args.bound,
-                          hubs_first=args.hubs_first, broker_count=args.brokers, pacing=pacing)
-                for _ in range(args.runs)]
+    failed: list[str] = []
 
-    result = median_of(h.run(runs()))
+    async def runs() -> list[dict[str, Any]]:  # each with the machine's load while it ran; a failed one named
+        done = []
+        for k in range(1, args.runs + 1):
+            try:
+                figures, load = await sampled(one(
+                    args.broker, args.devices, args.homes, hubs=args.hubs, shard_count=args.shards, rate=args.rate,
+                    duration=args.duration, seed=args.seed, bound=args.bound, hubs_first=args.hubs_first,
+                    broker_count=args.brokers, pacing=pacing))
+                done.append({**figures, "machine_load": load})
+            except h.BenchError as e:
+                failed.append(f"run {k}: {e}")
+                print(f"bench scale: {failed[-1]}", file=sys.stderr)
+        if not done:
+            raise h.BenchError(f"no run of {args.runs} finished: {failed[-1]}")
+        return done
+
+    result = {**median_of(h.run(runs())), **({"failed_runs": failed} if failed else {})}
     h.emit({"scale": result}, args.json, [("figure", "value"), *((k, str(v)) for k, v in result.items())])
     return 0
