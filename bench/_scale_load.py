@@ -161,9 +161,10 @@ def load_plan(homes: list[Any], rate: float, duration: float, seed: int) -> list
 
 async def load(asker: Requester, plan: list[tuple[int, str, str]], rate: float) -> dict[str, Any]:
     """Send ``plan`` at ``rate`` commands a second whether or not earlier ones were answered (an open loop);
-    the latency of each, and the commands that failed by reason."""
+    the latency of each, the commands that failed by reason, and what the hub said to the first five not ok."""
     latencies: list[float] = []
     failed: dict[str, int] = {}
+    said: list[str] = []
 
     async def one(k: int, home_id: str, text: str) -> None:
         sent = time.perf_counter()
@@ -175,6 +176,8 @@ async def load(asker: Requester, plan: list[tuple[int, str, str]], rate: float) 
         latencies.append((time.perf_counter() - sent) * 1000)
         if not reply.payload.ok:
             failed["not ok"] = failed.get("not ok", 0) + 1
+            if len(said) < 5:  # what the hub said, for the reader to see why
+                said.append(f"{home_id}: {text!r} -> {reply.payload.reply!r}")
 
     started = time.perf_counter()
     tasks = []
@@ -183,4 +186,4 @@ async def load(asker: Requester, plan: list[tuple[int, str, str]], rate: float) 
         tasks.append(asyncio.create_task(one(k, home_id, text)))
     await asyncio.gather(*tasks)
     return {"commands": len(plan), "rate": rate, "seconds": round(time.perf_counter() - started, 1),
-            **h.summary(latencies), "failed": failed}
+            **h.summary(latencies), "failed": failed, **({"not_ok_replies": said} if said else {})}

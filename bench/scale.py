@@ -274,8 +274,12 @@ def median_of(runs: list[dict[str, Any]]) -> dict[str, Any]:
         if all(isinstance(v, int | float) for v in values):
             return {"median": statistics.median(values), "min": min(values), "max": max(values)} \
                 if len(set(values)) > 1 else values[0]
-        if all(isinstance(v, dict) for v in values):
-            return {k: pick([v.get(k) for v in values]) for k in values[0]}
+        if all(isinstance(v, dict) for v in values):  # every key any run has: a count a run lacks is none of it
+            keys = dict.fromkeys(k for v in values for k in v)
+            return {k: pick([v.get(k, [] if any(isinstance(v.get(k), list) for v in values) else 0) for v in values])
+                    for k in keys}
+        if all(isinstance(v, list) for v in values):
+            return [item for v in values for item in v]  # examples: all the runs'
         return values[0]
 
     return {"runs": len(runs), **pick(runs)} if len(runs) > 1 else {"runs": 1, **runs[0]}

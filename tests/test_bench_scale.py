@@ -22,3 +22,13 @@ def test_several_runs_give_the_median_and_the_range_of_each_figure() -> None:
     assert median_of(runs) == {"runs": 3, "broker": "mosquitto", "online_s": {"median": 2.0, "min": 1.0, "max": 3.0},
                                "rss_mb": {"fleet": {"median": 20.0, "min": 10.0, "max": 30.0}, "hubs": 2.0}}
     assert median_of(runs[:1]) == {"runs": 1, **runs[0]}
+
+
+def test_a_count_one_run_lacks_is_none_of_it_and_examples_are_all_the_runs() -> None:
+    runs = [{"load": {"p50": 5.0, "failed": {}}},
+            {"load": {"p50": 4.0, "failed": {"not ok": 3}, "not_ok_replies": ["h1: 'x' -> 'no'"]}},
+            {"load": {"p50": 6.0, "failed": {"timeout": 1}}}]
+    assert median_of(runs)["load"] == {"p50": {"median": 5.0, "min": 4.0, "max": 6.0},
+                                       "failed": {"not ok": {"median": 0, "min": 0, "max": 3},
+                                                  "timeout": {"median": 0, "min": 0, "max": 1}},
+                                       "not_ok_replies": ["h1: 'x' -> 'no'"]}
