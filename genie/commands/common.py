@@ -8,7 +8,7 @@ import asyncio
 import contextlib
 import json
 import signal
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -149,7 +149,14 @@ def stop_with_parent() -> None:
     threading.Thread(target=watch, name="genie.parent-watch", daemon=True).start()
 
 
-async def until_stopped() -> None:
-    """Wait for Ctrl-C or SIGTERM (both cancel the main task)."""
+async def until_stopped(hubs: Iterable[Any] = ()) -> None:
+    """Wait for Ctrl-C or SIGTERM (both cancel the main task). With the hubs this process runs (None ones
+    skipped): once their directories have settled, what they hold is kept out of the garbage collector's scans
+    (``hub.memory.settle``)."""
     stop_on_signals()
+    running = [hub for hub in hubs if hub is not None]
+    if running:
+        from hub.memory import settle
+
+        await settle(hub.directory for hub in running)
     await asyncio.Event().wait()

@@ -103,7 +103,7 @@ async def cmd_hub(args: argparse.Namespace) -> int:
                 dashboard(args, running.hub) as served:
             web = f", dashboard {served.url}" if served is not None else ""
             print(f"hub connected to {running.broker_url}, database {db}{web}. Stop with Ctrl-C.", flush=True)
-            await until_stopped()
+            await until_stopped([running.hub])
     except asyncio.CancelledError:
         pass
     except DashboardError as exc:

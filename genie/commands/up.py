@@ -84,7 +84,7 @@ async def cmd_up(args: argparse.Namespace) -> int:
                 print(json_text(summary), flush=True)
             else:
                 _print_summary(args, running, served, summary)
-            await until_stopped()
+            await until_stopped(s.hub for s in stacks)
     except asyncio.CancelledError:
         pass
     except DashboardError as exc:
