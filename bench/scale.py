@@ -264,7 +264,7 @@ async def find_limit(kind: str, start: int, step: int, per_home: int, bound: flo
             await h.stop_all()
         held.append(figures)
         print(f"[scale] {kind}: {devices} devices online in {figures['online_s']} s", flush=True,
-              file=__import__("sys").stderr)
+              file=sys.stderr)
         devices += step
 
 
