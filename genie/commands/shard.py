@@ -12,6 +12,7 @@ import asyncio
 import json
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -75,24 +76,21 @@ def _seconds(value: str) -> float:
     return seconds
 
 
-def _rate(value: str) -> float:
-    try:
-        rate = float(value)
-    except ValueError:
-        rate = 0.0
-    if not 1 <= rate <= 100_000:
-        raise argparse.ArgumentTypeError(f"{value!r}: give a number of hubs per second, 1-100000")
-    return rate
+def _between_1_and_100000(convert: Callable[[str], float], what: str) -> Callable[[str], Any]:
+    """An argparse type: ``convert`` of the value, refused in one line unless it is 1-100000 ``what``."""
+    def parse(value: str) -> Any:
+        try:
+            number = convert(value)
+        except ValueError:
+            number = 0
+        if not 1 <= number <= 100_000:
+            raise argparse.ArgumentTypeError(f"{value!r}: give a number of {what}, 1-100000")
+        return number
+    return parse
 
 
-def _window(value: str) -> int:
-    try:
-        window = int(value)
-    except ValueError:
-        window = 0
-    if not 1 <= window <= 100_000:
-        raise argparse.ArgumentTypeError(f"{value!r}: give a number of hubs, 1-100000")
-    return window
+_rate = _between_1_and_100000(float, "hubs per second")
+_window = _between_1_and_100000(int, "hubs")
 
 
 def _entries(path: Path) -> list[tuple[int, str]]:
