@@ -275,9 +275,11 @@ def median_of(runs: list[dict[str, Any]]) -> dict[str, Any]:
             return {"median": statistics.median(values), "min": min(values), "max": max(values)} \
                 if len(set(values)) > 1 else values[0]
         if all(isinstance(v, dict) for v in values):  # every key any run has: a count a run lacks is none of it
-            keys = dict.fromkeys(k for v in values for k in v)
-            return {k: pick([v.get(k, [] if any(isinstance(v.get(k), list) for v in values) else 0) for v in values])
-                    for k in keys}
+            merged = {}
+            for key in dict.fromkeys(k for v in values for k in v):
+                lacking = [] if any(isinstance(v.get(key), list) for v in values) else 0
+                merged[key] = pick([v.get(key, lacking) for v in values])
+            return merged
         if all(isinstance(v, list) for v in values):
             return [item for v in values for item in v]  # examples: all the runs'
         return values[0]
