@@ -277,7 +277,7 @@ def median_of(runs: list[dict[str, Any]]) -> dict[str, Any]:
         if all(isinstance(v, dict) for v in values):  # every key any run has: a count a run lacks is none of it
             merged = {}
             for key in dict.fromkeys(k for v in values for k in v):
-                lacking = [] if any(isinstance(v.get(key), list) for v in values) else 0
+                lacking: list[Any] | int = [] if any(isinstance(v.get(key), list) for v in values) else 0
                 merged[key] = pick([v.get(key, lacking) for v in values])
             return merged
         if all(isinstance(v, list) for v in values):
