@@ -83,3 +83,14 @@ def test_a_bad_window_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert done.value.code == 2
     err = capsys.readouterr().err
     assert f"{bad!r}: give a number of hubs, 1-100000" in err
+
+
+@pytest.mark.parametrize("bad", ["0", "-1", "0.5", "nan", "inf", "fast", "100001"])
+def test_a_bad_start_rate_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str], bad: str) -> None:
+    listing = tmp_path / "list.txt"
+    listing.write_text("alpha\n")
+    with pytest.raises(SystemExit) as done:
+        main(["shard", "--id", "s1", "--homes", str(listing), "--start-rate", bad])
+    assert done.value.code == 2
+    err = capsys.readouterr().err
+    assert f"{bad!r}: give a number of hubs per second, 1-100000" in err and err.count("\n") <= 2
