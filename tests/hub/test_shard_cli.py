@@ -93,4 +93,5 @@ def test_a_bad_start_rate_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixt
         main(["shard", "--id", "s1", "--homes", str(listing), "--start-rate", bad])
     assert done.value.code == 2
     err = capsys.readouterr().err
-    assert f"{bad!r}: give a number of hubs per second, 1-100000" in err and err.count("\n") <= 2
+    said = [line for line in err.splitlines() if line.startswith("genie shard: error:")]
+    assert said == [f"genie shard: error: argument --start-rate: {bad!r}: give a number of hubs per second, 1-100000"]
